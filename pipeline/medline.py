@@ -1,0 +1,424 @@
+"""PubMed XML (EFetch output, baseline and update files) to :class:`~pipeline.model.Article`.
+
+:func:`parse_pubmed_xml` streams a ``<PubmedArticleSet>`` with :func:`lxml.etree.iterparse`,
+clearing each record once parsed, so a 200 MB baseline file runs in constant memory. It yields
+:class:`ParsedArticle` (the article and its raw XML) and :class:`DeletedCitation` (PMIDs an
+update file withdraws). :func:`read_articles` is the whole-document convenience.
+
+The parser is safe by default: no DTD is loaded (the ``<!DOCTYPE ... pubmed_250101.dtd>`` line
+of real EFetch output is read but never fetched), no network, no entity expansion. A document
+whose internal DTD subset *declares* entities (billion laughs, external entities) is rejected
+with :class:`~pipeline.errors.ParseError`; its references are never expanded.
+
+Not supported: ``<PubmedBookArticle>`` beyond PMID, title, abstract, authors, year and
+publication types; ``<OtherAbstract>`` in languages other than English; reference lists,
+grants, investigators and comments/corrections are not extracted (they stay in ``raw_xml``).
+
+Example
+-------
+>>> xml = b'''<PubmedArticleSet><PubmedArticle><MedlineCitation>
+... <PMID Version="2">123</PMID><Article><ArticleTitle>MSCs and <i>liver</i>.</ArticleTitle>
+... </Article></MedlineCitation></PubmedArticle></PubmedArticleSet>'''
+>>> a = read_articles(xml)[0]
+>>> (a.pmid, a.version, a.title, a.abstract)
+('123', 2, 'MSCs and liver.', '')
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Iterator, Union
+
+from lxml import etree
+
+from .errors import ParseError
+from .model import AbstractSection, Article, MeshHeading
+
+__all__ = [
+    "ParsedArticle",
+    "DeletedCitation",
+    "MedlineRecord",
+    "Source",
+    "parse_pubmed_xml",
+    "read_articles",
+    "parse_article_element",
+    "normalize_space",
+    "element_text",
+]
+
+log = logging.getLogger(__name__)
+
+Source = Union[str, os.PathLike, bytes, IO[bytes]]
+
+_RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
+_GZIP_MAGIC = b"\x1f\x8b"
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
+_SPACE_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """One ``<PubmedArticle>``: the parsed :class:`Article` and the record's XML as text."""
+
+    article: Article
+    raw_xml: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedCitation:
+    """One ``<DeleteCitation>`` block: PMIDs withdrawn by an update file."""
+
+    pmids: tuple[str, ...]
+
+
+MedlineRecord = Union[ParsedArticle, DeletedCitation]
+
+
+# ----------------------------------------------------------------------------- text helpers
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends.
+
+    >>> normalize_space("  IL-6\\n   and  TNF-α ")
+    'IL-6 and TNF-α'
+    """
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def element_text(elem: etree._Element | None) -> str:
+    """Text of ``elem`` with inline markup (``<i>``, ``<sup>``, MathML ...) flattened.
+
+    Text of children and their tails is kept; comments and processing instructions are not;
+    whitespace is normalized. ``None`` gives ``""``.
+
+    >>> element_text(etree.fromstring("<T>TGF-<i>β</i>1 <sup>+</sup> cells</T>"))
+    'TGF-β1 + cells'
+    """
+    if elem is None:
+        return ""
+    return normalize_space("".join(elem.itertext()))
+
+
+def _texts(parent: etree._Element | None, path: str) -> tuple[str, ...]:
+    if parent is None:
+        return ()
+    return tuple(t for t in (element_text(e) for e in parent.iterfind(path)) if t)
+
+
+# ----------------------------------------------------------------------------- dates
+
+def _month_number(value: str) -> int | None:
+    value = value.strip().lower()
+    if value.isdigit():
+        n = int(value)
+        return n if 1 <= n <= 12 else None
+    return _MONTHS.get(value[:3])
+
+
+def _date_parts(elem: etree._Element | None) -> tuple[int | None, str]:
+    """``(year, "YYYY[-MM[-DD]]")`` from a ``Year/Month/Day`` or ``MedlineDate`` element."""
+    if elem is None:
+        return None, ""
+    year_text = (elem.findtext("Year") or "").strip()
+    if not year_text:
+        medline = elem.findtext("MedlineDate") or ""
+        m = _YEAR_RE.search(medline)
+        if not m:
+            return None, ""
+        year = int(m.group(1))
+        month_word = medline[m.end():].strip().split("-")[0].split(" ")[0]
+        month = _month_number(month_word) if month_word else None
+        return year, f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+    if not year_text.isdigit():
+        return None, ""
+    year = int(year_text)
+    month = _month_number(elem.findtext("Month") or "")
+    if month is None:
+        return year, f"{year:04d}"
+    day_text = (elem.findtext("Day") or "").strip()
+    if day_text.isdigit() and 1 <= int(day_text) <= 31:
+        return year, f"{year:04d}-{month:02d}-{int(day_text):02d}"
+    return year, f"{year:04d}-{month:02d}"
+
+
+# ----------------------------------------------------------------------------- fields
+
+def _abstract(article_el: etree._Element | None,
+              citation: etree._Element) -> tuple[str, tuple[AbstractSection, ...]]:
+    abstract_el = article_el.find("Abstract") if article_el is not None else None
+    if abstract_el is None:
+        abstract_el = citation.find("Abstract")  # PubmedBookArticle/BookDocument
+    if abstract_el is None:
+        for other in citation.iterfind("OtherAbstract"):
+            if (other.get("Language") or "eng").lower() == "eng":
+                abstract_el = other
+                break
+    if abstract_el is None:
+        return "", ()
+    sections = []
+    for part in abstract_el.iterfind("AbstractText"):
+        text = element_text(part)
+        label = normalize_space(part.get("Label") or "")
+        if text or label:
+            sections.append(AbstractSection(text=text, label=label,
+                                            category=part.get("NlmCategory") or ""))
+    abstract = "\n".join(f"{s.label}: {s.text}" if s.label else s.text for s in sections)
+    return abstract, tuple(sections)
+
+
+def _authors(parent: etree._Element | None) -> tuple[str, ...]:
+    if parent is None:
+        return ()
+    out = []
+    for author in parent.iterfind("AuthorList/Author"):
+        if (author.get("ValidYN") or "Y") == "N":
+            continue
+        collective = element_text(author.find("CollectiveName"))
+        if collective:
+            out.append(collective)
+            continue
+        last = element_text(author.find("LastName"))
+        initials = element_text(author.find("Initials")) or element_text(author.find("ForeName"))
+        name = f"{last} {initials}".strip()
+        if name:
+            out.append(name)
+    return tuple(out)
+
+
+def _mesh(citation: etree._Element) -> tuple[MeshHeading, ...]:
+    out = []
+    for heading in citation.iterfind("MeshHeadingList/MeshHeading"):
+        desc = heading.find("DescriptorName")
+        if desc is None:
+            continue
+        qualifiers = heading.findall("QualifierName")
+        major = desc.get("MajorTopicYN") == "Y" or any(
+            q.get("MajorTopicYN") == "Y" for q in qualifiers)
+        out.append(MeshHeading(descriptor_id=desc.get("UI") or "", name=element_text(desc),
+                               major=major,
+                               qualifiers=tuple(t for t in map(element_text, qualifiers) if t)))
+    return tuple(out)
+
+
+def _article_ids(elem: etree._Element) -> tuple[str, str]:
+    """``(doi, pmcid)`` from ``PubmedData/ArticleIdList`` (never the reference list)."""
+    doi = pmcid = ""
+    for path in ("PubmedData/ArticleIdList/ArticleId", "PubmedBookData/ArticleIdList/ArticleId"):
+        for aid in elem.iterfind(path):
+            kind = aid.get("IdType")
+            if kind == "doi" and not doi:
+                doi = element_text(aid)
+            elif kind == "pmc" and not pmcid:
+                pmcid = element_text(aid)
+    return doi, pmcid
+
+
+def parse_article_element(elem: etree._Element) -> Article:
+    """Build an :class:`Article` from a ``<PubmedArticle>`` (or ``<PubmedBookArticle>``).
+
+    Parameters
+    ----------
+    elem
+        The record element (its children are read, it is not modified).
+
+    Returns
+    -------
+    Article
+
+    Raises
+    ------
+    ParseError
+        When the record has no PMID.
+
+    Examples
+    --------
+    >>> el = etree.fromstring('<PubmedArticle><MedlineCitation><PMID>7</PMID>'
+    ...                       '</MedlineCitation></PubmedArticle>')
+    >>> parse_article_element(el).pmid
+    '7'
+    """
+    book = elem.tag == "PubmedBookArticle"
+    citation = elem.find("BookDocument" if book else "MedlineCitation")
+    if citation is None:
+        raise ParseError(f"<{elem.tag}> without <{'BookDocument' if book else 'MedlineCitation'}>"
+                         f" (line {elem.sourceline}); the file is not PubMed XML")
+    pmid_el = citation.find("PMID")
+    pmid = element_text(pmid_el)
+    if not pmid:
+        raise ParseError(f"<{elem.tag}> without a PMID (line {elem.sourceline})")
+    version_text = (pmid_el.get("Version") or "1").strip()
+    version = int(version_text) if version_text.isdigit() else 1
+
+    article_el = None if book else citation.find("Article")
+    source = citation if book else article_el  # where titles, authors, languages live
+    title = element_text(source.find("ArticleTitle")) if source is not None else ""
+    if not title and source is not None:
+        title = element_text(source.find("VernacularTitle"))
+    if not title and book:
+        title = element_text(citation.find("Book/BookTitle"))
+    abstract, sections = _abstract(article_el, citation)
+
+    if book:
+        journal = ""
+        year, pub_date = _date_parts(citation.find("Book/PubDate"))
+    else:
+        journal = element_text(article_el.find("Journal/Title")) if article_el is not None else ""
+        year, pub_date = (None, "")
+        if article_el is not None:
+            year, pub_date = _date_parts(article_el.find("Journal/JournalIssue/PubDate"))
+            if year is None:
+                year, pub_date = _date_parts(article_el.find("ArticleDate"))
+    if year is None:
+        year, pub_date = _date_parts(
+            elem.find("PubmedData/History/PubMedPubDate[@PubStatus='pubmed']"))
+
+    doi, pmcid = _article_ids(elem)
+    if not doi and source is not None:
+        for loc in source.iterfind("ELocationID"):
+            if loc.get("EIdType") == "doi" and (loc.get("ValidYN") or "Y") == "Y":
+                doi = element_text(loc)
+                break
+    authors = _authors(source)
+    if not authors and book:
+        authors = _authors(citation.find("Book"))
+    languages = _texts(source, "Language")
+    pub_types = _texts(source, "PublicationTypeList/PublicationType")
+    _, date_revised = _date_parts(citation.find("DateRevised"))
+    return Article(
+        pmid=pmid, version=version, title=title, abstract=abstract, sections=sections,
+        journal=journal, year=year, pub_date=pub_date, authors=authors, doi=doi, pmcid=pmcid,
+        language=languages[0] if languages else "", publication_types=pub_types,
+        mesh_headings=_mesh(citation), keywords=_texts(citation, "KeywordList/Keyword"),
+        chemicals=_texts(citation, "ChemicalList/Chemical/NameOfSubstance"),
+        date_revised=date_revised,
+    )
+
+
+# ----------------------------------------------------------------------------- streaming
+
+def _open(source: Source) -> tuple[IO[bytes], str, bool]:
+    """``(binary stream, name for messages, whether we opened it and must close it)``."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        if data[:2] == _GZIP_MAGIC:
+            return gzip.GzipFile(fileobj=io.BytesIO(data)), "<bytes>", True
+        return io.BytesIO(data), "<bytes>", True
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            raw = path.open("rb")
+        except OSError as e:
+            raise ParseError(f"cannot open PubMed XML file {path}: {e.strerror}") from e
+        if raw.read(2) == _GZIP_MAGIC:
+            raw.seek(0)
+            return gzip.GzipFile(fileobj=raw, mode="rb"), str(path), True
+        raw.seek(0)
+        return raw, str(path), True
+    if hasattr(source, "read"):
+        name = str(getattr(source, "name", "<stream>"))
+        return source, name, False
+    raise TypeError(f"source must be a path, bytes or a binary file object, "
+                    f"not {type(source).__name__}")
+
+
+def _check_no_entities(root: etree._Element | None, name: str) -> None:
+    if root is None:
+        return
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        raise ParseError(f"{name}: the document declares XML entities in its DOCTYPE; refusing "
+                         "to parse it (entity expansion is unsafe and PubMed XML never needs it)")
+
+
+def _release(elem: etree._Element) -> None:
+    """Free a parsed record and the already-processed siblings before it."""
+    elem.clear(keep_tail=True)
+    parent = elem.getparent()
+    if parent is not None:
+        while elem.getprevious() is not None:
+            del parent[0]
+
+
+def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
+    """Stream the records of a PubMed XML document.
+
+    Parameters
+    ----------
+    source
+        A path (``.xml`` or gzip-compressed ``.xml.gz``, detected by content), the document
+        as bytes, or a binary file object.
+
+    Yields
+    ------
+    ParsedArticle | DeletedCitation
+        In document order.
+
+    Raises
+    ------
+    ParseError
+        On malformed XML (after yielding every complete record before the fault; the
+        message names the file and line), on a document declaring entities, on an
+        undecodable encoding, or when the file cannot be opened.
+
+    Examples
+    --------
+    >>> xml = (b'<PubmedArticleSet><DeleteCitation><PMID Version="1">5</PMID>'
+    ...        b'<PMID Version="1">6</PMID></DeleteCitation></PubmedArticleSet>')
+    >>> list(parse_pubmed_xml(xml))
+    [DeletedCitation(pmids=('5', '6'))]
+    """
+    stream, name, owned = _open(source)
+    try:
+        context = etree.iterparse(
+            stream, events=("end",), tag=_RECORD_TAGS, resolve_entities=False,
+            no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
+            remove_comments=True, remove_pis=True)
+        checked = False
+        try:
+            for _, elem in context:
+                if not checked:
+                    _check_no_entities(elem, name)
+                    checked = True
+                try:
+                    yield _record(elem, name)
+                finally:
+                    _release(elem)
+            if not checked:
+                _check_no_entities(context.root, name)
+        except etree.XMLSyntaxError as e:
+            line = e.lineno if e.lineno is not None else "?"
+            raise ParseError(f"{name}: malformed XML at line {line}: {e.msg}; the records "
+                             "before this point were read, the rest of the file was not"
+                             ) from e
+        except (OSError, EOFError, UnicodeDecodeError, LookupError) as e:
+            # gzip corruption, truncated gzip stream, unknown encoding name
+            raise ParseError(f"{name}: cannot read PubMed XML: {e}") from e
+    finally:
+        if owned:
+            stream.close()
+
+
+def _record(elem: etree._Element, name: str) -> MedlineRecord:
+    if elem.tag == "DeleteCitation":
+        return DeletedCitation(_texts(elem, "PMID"))
+    try:
+        article = parse_article_element(elem)
+    except ParseError as e:
+        raise ParseError(f"{name}: {e}") from e
+    return ParsedArticle(article, etree.tostring(elem, encoding="unicode", with_tail=False))
+
+
+def read_articles(source: Source) -> list[Article]:
+    """All articles of a PubMed XML document (deletions are ignored).
+
+    >>> read_articles(b"<PubmedArticleSet/>")
+    []
+    """
+    return [r.article for r in parse_pubmed_xml(source) if isinstance(r, ParsedArticle)]

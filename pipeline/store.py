@@ -1,0 +1,695 @@
+"""The local SQL store: articles, deletions, ingest runs, high-water marks, extractions, locks.
+
+SQLAlchemy 2 Core over any URL (SQLite by default, PostgreSQL works: only portable column
+types; JSON is stored as text). Every statement uses bound parameters; nothing is built by
+formatting values into SQL. SQLite files run in WAL mode with a busy timeout, and write
+transactions start with ``BEGIN IMMEDIATE`` so concurrent writers queue instead of failing.
+
+Iterators (:meth:`Store.iter_articles`, :meth:`Store.articles_needing_extraction`,
+:meth:`Store.iter_extractions`) page through the table by primary key, each page on a short
+connection, so callers may write to the store while iterating. Order is by PMID as a string.
+
+Not supported: schema migrations (tables are created when missing, never altered) and
+concurrent upserts of the same PMIDs from several processes without :meth:`Store.lock`.
+
+Example
+-------
+>>> from pipeline.model import Article
+>>> with Store("sqlite://") as store:
+...     counts = store.upsert_articles([(Article("1", "MSCs lower ALT."), None)])
+...     (counts.inserted, store.count_articles(), store.get_article("1").title)
+(1, 1, 'MSCs lower ALT.')
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import socket
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, and_,
+                        bindparam, create_engine, delete, event, func, insert, or_, select,
+                        update)
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from .errors import StoreError
+from .model import Article, Extraction
+
+__all__ = [
+    "Store",
+    "UpsertCounts",
+    "ArticleInfo",
+    "RunRecord",
+    "RUN_STATUSES",
+    "metadata",
+    "content_hash",
+]
+
+log = logging.getLogger(__name__)
+
+#: Allowed ``ingest_runs.status`` values (``running`` is set by :meth:`Store.start_run`).
+RUN_STATUSES: tuple[str, ...] = ("running", "success", "failed", "interrupted")
+_COUNT_FIELDS = ("fetched", "inserted", "updated", "unchanged", "deleted")
+_SECRET_RE = re.compile(r"(api_key=)[^&\s'\"]+", re.IGNORECASE)
+
+metadata = MetaData()
+
+articles = Table(
+    "articles", metadata,
+    Column("pmid", String(32), primary_key=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("title", Text, nullable=False, default=""),
+    Column("abstract", Text, nullable=False, default=""),
+    Column("year", Integer, nullable=True),
+    Column("journal", Text, nullable=False, default=""),
+    Column("date_revised", String(10), nullable=False, default=""),
+    Column("article_json", Text, nullable=False),
+    Column("raw_xml", Text, nullable=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+deleted_articles = Table(
+    "deleted_articles", metadata,
+    Column("pmid", String(32), primary_key=True),
+    Column("deleted_at", DateTime, nullable=False),
+    Column("source", Text, nullable=False, default=""),
+)
+ingest_runs = Table(
+    "ingest_runs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("query_name", String(200), nullable=False, default=""),
+    Column("query_term", Text, nullable=False, default=""),
+    Column("window_start", String(32), nullable=True),
+    Column("window_end", String(32), nullable=True),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime, nullable=True),
+    Column("status", String(20), nullable=False),
+    *(Column(name, Integer, nullable=False, default=0) for name in _COUNT_FIELDS),
+    Column("error", Text, nullable=True),
+)
+watermarks = Table(
+    "watermarks", metadata,
+    Column("query_name", String(200), primary_key=True),
+    Column("high_water", String(32), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+extractions = Table(
+    "extractions", metadata,
+    Column("pmid", String(32), primary_key=True),
+    Column("article_version", Integer, nullable=False),
+    Column("extractor_version", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("extraction_json", Text, nullable=False),
+    Column("extracted_at", DateTime, nullable=False),
+)
+locks = Table(
+    "locks", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("owner", String(200), nullable=False),
+    Column("acquired_at", DateTime, nullable=False),
+    Column("heartbeat_at", DateTime, nullable=False),
+)
+
+
+# ----------------------------------------------------------------------------- records
+
+@dataclass(frozen=True, slots=True)
+class UpsertCounts:
+    """What :meth:`Store.upsert_articles` did."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: "UpsertCounts") -> "UpsertCounts":
+        return UpsertCounts(self.inserted + other.inserted, self.updated + other.updated,
+                            self.unchanged + other.unchanged)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """The article facts assembly needs next to an extraction."""
+
+    pmid: str
+    version: int = 1
+    year: int | None = None
+    title: str = ""
+    publication_types: tuple[str, ...] = ()
+    mesh_terms: tuple[str, ...] = ()
+
+    @classmethod
+    def from_article(cls, a: Article) -> "ArticleInfo":
+        return cls(a.pmid, a.version, a.year, a.title, a.publication_types,
+                   tuple(m.name for m in a.mesh_headings))
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One row of ``ingest_runs`` (timestamps are naive UTC)."""
+
+    id: int
+    query_name: str
+    query_term: str
+    window_start: str | None
+    window_end: str | None
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    error: str | None = None
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 of the article's canonical JSON: equal hashes mean equal content.
+
+    >>> content_hash(Article("1", "t")) == content_hash(Article("1", "t"))
+    True
+    """
+    raw = json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False,
+                     separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _dumps(d: dict[str, Any]) -> str:
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+
+def _scrub(text: str | None) -> str | None:
+    """Remove anything that looks like an API key from a message before storing it."""
+    return None if text is None else _SECRET_RE.sub(r"\1***", text)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# ----------------------------------------------------------------------------- engine
+
+def _make_engine(url: str, echo: bool) -> Engine:
+    try:
+        parsed = make_url(url)
+    except Exception as e:  # sqlalchemy raises ArgumentError with the URL in it
+        raise StoreError(f"invalid database URL; set MSCGRAPH_DATABASE_URL to an SQLAlchemy "
+                         f"URL such as sqlite:///corpora/mscgraph.sqlite ({e})") from e
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, echo=echo, pool_pre_ping=True)
+    database = parsed.database or ""
+    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+    if not in_memory:
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
+                           **({"poolclass": StaticPool} if in_memory else {}))
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _on_begin)
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("sqlite_immediate"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+# ----------------------------------------------------------------------------- store
+
+class Store:
+    """The SQL store every stage reads and writes.
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL; ``None`` reads ``Settings.from_env().database_url``
+        (``MSCGRAPH_DATABASE_URL``, default ``sqlite:///corpora/mscgraph.sqlite``).
+        ``"sqlite://"`` is an in-memory store (tests).
+    echo
+        Log every SQL statement (SQLAlchemy's ``echo``).
+
+    Raises
+    ------
+    StoreError
+        When the database cannot be opened or its tables created.
+    """
+
+    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+        if url is None:
+            from .config import Settings
+            url = Settings.from_env().database_url
+        self.url = url
+        self.engine = _make_engine(url, echo)
+        try:
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as e:
+            self.engine.dispose()
+            raise StoreError(f"cannot open the store at {make_url(url).render_as_string()}: "
+                             f"{e.__class__.__name__}: {e.orig if hasattr(e, 'orig') else e}; "
+                             "check MSCGRAPH_DATABASE_URL and that the server is running"
+                             ) from e
+
+    def __repr__(self) -> str:
+        return f"Store({make_url(self.url).render_as_string()!r})"
+
+    def close(self) -> None:
+        """Release all connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite); rolled back on error."""
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
+
+    # ------------------------------------------------------------------ articles
+
+    def upsert_articles(self, items: Iterable[tuple[Article, str | None]], *,
+                        batch_size: int = 500) -> UpsertCounts:
+        """Insert or update articles; idempotent, the newest version wins.
+
+        Parameters
+        ----------
+        items
+            ``(article, raw_xml or None)`` pairs, e.g. from :func:`pipeline.medline.parse_pubmed_xml`.
+        batch_size
+            Articles per transaction. A failure rolls back only the current batch; earlier
+            batches stay committed (re-running is safe: upserts are idempotent).
+
+        Returns
+        -------
+        UpsertCounts
+            A stored article is *unchanged* when the incoming one has a lower PMID version,
+            identical content, or the same version with an older ``date_revised``; otherwise it
+            is *updated*. A PMID deleted earlier is *inserted* again and its deletion record
+            cleared.
+        """
+        total = UpsertCounts()
+        for batch in _chunks(items, batch_size):
+            with self._write() as conn:
+                total = total + self._upsert_batch(conn, batch)
+        return total
+
+    def _upsert_batch(self, conn: Connection,
+                      batch: list[tuple[Article, str | None]]) -> UpsertCounts:
+        pmids = list({a.pmid for a, _ in batch})
+        rows = conn.execute(
+            select(articles.c.pmid, articles.c.version, articles.c.content_hash,
+                   articles.c.date_revised)
+            .where(articles.c.pmid.in_(pmids))).all()
+        existing: dict[str, tuple[int, str, str]] = {r.pmid: (r.version, r.content_hash,
+                                                              r.date_revised) for r in rows}
+        new_rows: dict[str, dict[str, Any]] = {}
+        changed_rows: dict[str, dict[str, Any]] = {}
+        inserted = updated = unchanged = 0
+        now = _now()
+        for article, raw_xml in batch:
+            digest = content_hash(article)
+            row = {"pmid": article.pmid, "version": article.version, "title": article.title,
+                   "abstract": article.abstract, "year": article.year,
+                   "journal": article.journal, "date_revised": article.date_revised,
+                   "article_json": _dumps(article.to_json()), "raw_xml": raw_xml,
+                   "content_hash": digest, "updated_at": now}
+            old = existing.get(article.pmid)
+            if old is None:
+                new_rows[article.pmid] = row | {"created_at": now}
+                inserted += 1
+            elif not _supersedes(article.version, digest, article.date_revised, old):
+                unchanged += 1
+                continue
+            elif article.pmid in new_rows:  # the same PMID twice in one batch
+                new_rows[article.pmid] = row | {"created_at": now}
+                updated += 1
+            else:
+                changed_rows[article.pmid] = row
+                updated += 1
+            existing[article.pmid] = (article.version, digest, article.date_revised)
+        if new_rows:
+            conn.execute(insert(articles), list(new_rows.values()))
+            conn.execute(delete(deleted_articles)
+                         .where(deleted_articles.c.pmid.in_(list(new_rows))))
+        if changed_rows:
+            stmt = (update(articles).where(articles.c.pmid == bindparam("b_pmid"))
+                    .values({c: bindparam(c) for c in _UPDATE_COLUMNS}))
+            conn.execute(stmt, [{"b_pmid": p} | {c: r[c] for c in _UPDATE_COLUMNS}
+                                for p, r in changed_rows.items()])
+        return UpsertCounts(inserted, updated, unchanged)
+
+    def delete_articles(self, pmids: Iterable[str], *, source: str = "") -> int:
+        """Delete articles (and their extractions) and record the deletions.
+
+        Returns the number of stored articles removed; PMIDs not in the store are still
+        recorded in ``deleted_articles`` so a later run knows they were withdrawn.
+        """
+        removed = 0
+        for batch in _chunks(dict.fromkeys(str(p) for p in pmids), 500):
+            with self._write() as conn:
+                removed += conn.execute(
+                    delete(articles).where(articles.c.pmid.in_(batch))).rowcount or 0
+                conn.execute(delete(extractions).where(extractions.c.pmid.in_(batch)))
+                conn.execute(delete(deleted_articles).where(deleted_articles.c.pmid.in_(batch)))
+                now = _now()
+                conn.execute(insert(deleted_articles),
+                             [{"pmid": p, "deleted_at": now, "source": source} for p in batch])
+        return removed
+
+    def is_deleted(self, pmid: str) -> bool:
+        """Whether ``pmid`` was deleted (and has not reappeared since)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(deleted_articles.c.pmid)
+                                .where(deleted_articles.c.pmid == pmid)).first() is not None
+
+    def get_article(self, pmid: str) -> Article | None:
+        """The stored article, or ``None``."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(articles.c.article_json)
+                                 .where(articles.c.pmid == str(pmid))).scalar_one_or_none()
+        return None if value is None else Article.from_json(json.loads(value))
+
+    def get_raw_xml(self, pmid: str) -> str | None:
+        """The stored ``<PubmedArticle>`` XML of ``pmid``, or ``None``."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(articles.c.raw_xml)
+                                .where(articles.c.pmid == str(pmid))).scalar_one_or_none()
+
+    def count_articles(self) -> int:
+        """Number of stored articles."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def iter_articles(self, pmids: Iterable[str] | None = None, *,
+                      batch_size: int = 500) -> Iterator[Article]:
+        """Stream stored articles ordered by PMID (all, or those in ``pmids`` that exist)."""
+        if pmids is not None:
+            wanted = sorted(dict.fromkeys(str(p) for p in pmids))
+            for batch in _chunks(wanted, batch_size):
+                with self.engine.connect() as conn:
+                    rows = conn.execute(select(articles.c.article_json)
+                                        .where(articles.c.pmid.in_(batch))
+                                        .order_by(articles.c.pmid)).scalars().all()
+                yield from (Article.from_json(json.loads(v)) for v in rows)
+            return
+        query = select(articles.c.pmid, articles.c.article_json)
+        for row in self._pages(query, articles.c.pmid, batch_size):
+            yield Article.from_json(json.loads(row.article_json))
+
+    def _pages(self, query: Any, key: Any, batch_size: int) -> Iterator[Any]:
+        """Keyset pagination over ``query`` ordered by ``key`` (which must be selected)."""
+        last: str | None = None
+        while True:
+            page_query = query.order_by(key).limit(batch_size)
+            if last is not None:
+                page_query = page_query.where(key > last)
+            with self.engine.connect() as conn:
+                rows = conn.execute(page_query).all()
+            if not rows:
+                return
+            yield from rows
+            last = getattr(rows[-1], key.name)
+            if len(rows) < batch_size:
+                return
+
+    # ------------------------------------------------------------------ runs
+
+    def start_run(self, query_name: str, query_term: str = "", window_start: str | None = None,
+                  window_end: str | None = None) -> int:
+        """Record the start of an ingest run; returns its id (status ``running``)."""
+        with self._write() as conn:
+            result = conn.execute(insert(ingest_runs).values(
+                query_name=query_name, query_term=_scrub(query_term) or "",
+                window_start=window_start, window_end=window_end, started_at=_now(),
+                status="running"))
+            return int(result.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, status: str, *, error: str | None = None,
+                   **counts: int) -> None:
+        """Close run ``run_id`` with ``status`` (``success``/``failed``/``interrupted``).
+
+        ``counts`` are any of ``fetched, inserted, updated, unchanged, deleted``. ``error`` is
+        stored with anything looking like an ``api_key=`` value masked.
+        """
+        if status not in RUN_STATUSES:
+            raise ValueError(f"unknown run status {status!r}; use one of {RUN_STATUSES}")
+        unknown = set(counts) - set(_COUNT_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {_COUNT_FIELDS}")
+        with self._write() as conn:
+            result = conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id).values(
+                status=status, finished_at=_now(), error=_scrub(error),
+                **{k: int(v) for k, v in counts.items()}))
+            if not result.rowcount:
+                raise StoreError(f"no ingest run with id {run_id}; start it with start_run()")
+
+    def iter_runs(self, query_name: str | None = None) -> Iterator[RunRecord]:
+        """All runs (optionally of one query), oldest first."""
+        query = select(ingest_runs).order_by(ingest_runs.c.id)
+        if query_name is not None:
+            query = query.where(ingest_runs.c.query_name == query_name)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        yield from (RunRecord(**row._mapping) for row in rows)
+
+    def get_run(self, run_id: int) -> RunRecord | None:
+        """Run ``run_id``, or ``None``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(ingest_runs).where(ingest_runs.c.id == run_id)).first()
+        return None if row is None else RunRecord(**row._mapping)
+
+    def last_successful_run(self, query_name: str) -> RunRecord | None:
+        """The most recent run of ``query_name`` with status ``success``, or ``None``."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(ingest_runs)
+                               .where(ingest_runs.c.query_name == query_name,
+                                      ingest_runs.c.status == "success")
+                               .order_by(ingest_runs.c.id.desc()).limit(1)).first()
+        return None if row is None else RunRecord(**row._mapping)
+
+    # ------------------------------------------------------------------ watermarks
+
+    def get_watermark(self, query_name: str) -> str | None:
+        """The high-water mark of ``query_name`` (an ISO date/time string), or ``None``."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(watermarks.c.high_water)
+                                .where(watermarks.c.query_name == query_name)
+                                ).scalar_one_or_none()
+
+    def set_watermark(self, query_name: str, value: str) -> None:
+        """Set (or replace) the high-water mark of ``query_name``."""
+        with self._write() as conn:
+            conn.execute(delete(watermarks).where(watermarks.c.query_name == query_name))
+            conn.execute(insert(watermarks).values(query_name=query_name, high_water=str(value),
+                                                   updated_at=_now()))
+
+    # ------------------------------------------------------------------ extractions
+
+    def articles_needing_extraction(self, extractor_version: str, *,
+                                    limit: int | None = None,
+                                    batch_size: int = 500) -> Iterator[Article]:
+        """Articles with no extraction, one by another extractor version, or one made before
+        the article's content or version changed; ordered by PMID."""
+        e = extractions
+        query = (select(articles.c.pmid, articles.c.article_json)
+                 .select_from(articles.outerjoin(e, e.c.pmid == articles.c.pmid))
+                 .where(or_(e.c.pmid.is_(None), e.c.extractor_version != extractor_version,
+                            e.c.content_hash != articles.c.content_hash,
+                            e.c.article_version != articles.c.version)))
+        if limit is not None:
+            batch_size = max(1, min(batch_size, limit))
+        for n, row in enumerate(self._pages(query, articles.c.pmid, batch_size)):
+            if limit is not None and n >= limit:
+                return
+            yield Article.from_json(json.loads(row.article_json))
+
+    def save_extractions(self, items: Iterable[tuple[Article, Extraction]],
+                         extractor_version: str) -> int:
+        """Store extractions, replacing any earlier one per PMID, all in one transaction.
+
+        Returns the number saved.
+        """
+        saved = 0
+        with self._write() as conn:
+            for batch in _chunks(items, 500):
+                rows = {a.pmid: {"pmid": a.pmid, "article_version": a.version,
+                                 "extractor_version": extractor_version,
+                                 "content_hash": content_hash(a),
+                                 "extraction_json": _dumps(x.to_json()),
+                                 "extracted_at": _now()} for a, x in batch}
+                conn.execute(delete(extractions).where(extractions.c.pmid.in_(list(rows))))
+                conn.execute(insert(extractions), list(rows.values()))
+                saved += len(rows)
+        return saved
+
+    def get_extraction(self, pmid: str) -> Extraction | None:
+        """The stored extraction of ``pmid``, or ``None``."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(extractions.c.extraction_json)
+                                 .where(extractions.c.pmid == str(pmid))).scalar_one_or_none()
+        return None if value is None else Extraction.from_json(json.loads(value))
+
+    def count_extractions(self) -> int:
+        """Number of stored extractions."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(extractions)).scalar_one())
+
+    def iter_extractions(self, *, batch_size: int = 500
+                         ) -> Iterator[tuple[ArticleInfo, Extraction]]:
+        """Stream ``(ArticleInfo, Extraction)`` of every extracted, still stored article,
+        ordered by PMID."""
+        query = (select(extractions.c.pmid, articles.c.article_json,
+                        extractions.c.extraction_json)
+                 .select_from(extractions.join(articles,
+                                               articles.c.pmid == extractions.c.pmid)))
+        for row in self._pages(query, extractions.c.pmid, batch_size):
+            info = ArticleInfo.from_article(Article.from_json(json.loads(row.article_json)))
+            yield info, Extraction.from_json(json.loads(row.extraction_json))
+
+    # ------------------------------------------------------------------ locks
+
+    @contextmanager
+    def lock(self, name: str, *, timeout: float = 0.0, ttl: float = 600.0,
+             poll: float = 0.2, force: bool = False) -> Iterator[str]:
+        """Hold the named lock exclusively across threads and processes sharing the store.
+
+        Parameters
+        ----------
+        name
+            Lock name (e.g. ``"ingest"``).
+        timeout
+            Seconds to wait for a lock held by someone else (0: fail at once).
+        ttl
+            A lock whose heartbeat is older than this many seconds is stale and is broken.
+            While held, the heartbeat is refreshed every ``ttl / 3`` seconds.
+        force
+            Break the lock even if it is held and fresh (after a crash, when you know no run
+            is going on).
+
+        Yields
+        ------
+        str
+            The owner id written into the lock row.
+
+        Raises
+        ------
+        StoreError
+            ``another run holds lock X since T; wait or pass --force`` on timeout.
+        """
+        owner = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:" \
+                f"{uuid.uuid4().hex[:8]}"
+        deadline = time.monotonic() + timeout
+        while not self._try_lock(name, owner, ttl, force):
+            if time.monotonic() >= deadline:
+                holder = self._lock_holder(name)
+                since = holder[1].isoformat(sep=" ", timespec="seconds") + " UTC" \
+                    if holder else "?"
+                who = holder[0] if holder else "?"
+                raise StoreError(f"another run holds lock {name!r} since {since} ({who}); "
+                                 "wait or pass --force")
+            time.sleep(poll)
+        stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(name, owner, ttl / 3, stop),
+                                name=f"mscgraph-lock-{name}", daemon=True)
+        beat.start()
+        log.debug("lock %r acquired by %s", name, owner)
+        try:
+            yield owner
+        finally:
+            stop.set()
+            beat.join()
+            with self._write() as conn:
+                conn.execute(delete(locks).where(locks.c.name == name, locks.c.owner == owner))
+            log.debug("lock %r released by %s", name, owner)
+
+    def _try_lock(self, name: str, owner: str, ttl: float, force: bool) -> bool:
+        now = _now()
+        try:
+            with self._write() as conn:
+                held = conn.execute(select(locks.c.owner, locks.c.heartbeat_at)
+                                    .where(locks.c.name == name)).first()
+                if held is not None:
+                    stale = held.heartbeat_at < now - timedelta(seconds=ttl)
+                    if not (stale or force):
+                        return False
+                    log.warning("breaking %s lock %r held by %s (last heartbeat %s UTC)",
+                                "stale" if stale else "forced", name, held.owner,
+                                held.heartbeat_at.isoformat(sep=" ", timespec="seconds"))
+                    conn.execute(delete(locks).where(locks.c.name == name,
+                                                     locks.c.owner == held.owner))
+                conn.execute(insert(locks).values(name=name, owner=owner, acquired_at=now,
+                                                  heartbeat_at=now))
+            return True
+        except IntegrityError:
+            return False  # someone else inserted first (PostgreSQL, READ COMMITTED)
+
+    def _lock_holder(self, name: str) -> tuple[str, datetime] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(locks.c.owner, locks.c.acquired_at)
+                               .where(locks.c.name == name)).first()
+        return None if row is None else (row.owner, row.acquired_at)
+
+    def _heartbeat(self, name: str, owner: str, every: float, stop: threading.Event) -> None:
+        while not stop.wait(every):
+            try:
+                with self._write() as conn:
+                    conn.execute(update(locks).where(and_(locks.c.name == name,
+                                                          locks.c.owner == owner))
+                                 .values(heartbeat_at=_now()))
+            except SQLAlchemyError as e:  # pragma: no cover - logged, retried next beat
+                log.warning("could not refresh lock %r: %s", name, e)
+
+
+_UPDATE_COLUMNS: Sequence[str] = ("version", "title", "abstract", "year", "journal",
+                                  "date_revised", "article_json", "raw_xml", "content_hash",
+                                  "updated_at")
+
+
+def _supersedes(version: int, digest: str, date_revised: str,
+                old: tuple[int, str, str]) -> bool:
+    """Whether an incoming record replaces the stored ``(version, hash, date_revised)``."""
+    old_version, old_digest, old_revised = old
+    if version != old_version:
+        return version > old_version
+    if digest == old_digest:
+        return False
+    return not (date_revised and old_revised and date_revised < old_revised)
