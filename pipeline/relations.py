@@ -1,0 +1,1040 @@
+"""Relation extraction: rules over tokens, entity positions and a trigger lexicon.
+
+For every sentence the entities of ``doc.ents`` and the remaining tokens become a flat list of
+units. Trigger words from ``data/triggers.tsv`` (verbs, participles, gerunds, nominalizations,
+multi-word connectives) are located, and for each trigger the rules find
+
+* the **subject**: the nearest entity group on the left in the same clause; the antecedent of a
+  relative pronoun (``X, which suppresses Y``); the subject of the governing verb for
+  ``by/through/via`` means and for coordinated verbs (``X reduces A and improves B``); the agent
+  after ``by`` for passives and nominalizations (``Y was suppressed by X``, ``inhibition of Y by
+  X``); the entity before ``-mediated/-induced/-derived``; the previous sentence's main cell
+  for ``they/these cells``;
+* the **objects**: the coordinated entities on the right up to a clause boundary, through
+  ``the proliferation of``-style chains (so a process and its cell are both objects);
+* **sign** (``improve`` depends on whether the object is bad or good, ``data/relation_polarity.tsv``;
+  loss of function flips it), **negation** and **hedging** scopes.
+
+``TREATS`` comes from ``X for Y`` / ``X in patients with Y`` patterns and from therapies that act
+in a stated disease context (``in models of Y``). Not supported: relations across sentences
+(other than the anaphora rule), nested clauses needing a parse, and comparisons
+(``X was higher than Y``).
+
+Example
+-------
+>>> import spacy
+>>> nlp = spacy.blank("en"); _ = nlp.add_pipe("sentencizer")
+>>> doc = nlp("MSCs secrete HGF.")
+>>> doc.ents = [doc.char_span(0, 4, label="CELL_TYPE", kb_id="CL:0000134"),
+...             doc.char_span(13, 16, label="CYTOKINE", kb_id="HGNC:4893")]
+>>> [r.triple for r in extract_relations(doc)]
+[('CL:0000134', 'SECRETES', 'HGNC:4893')]
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .model import Mention, Relation
+
+__all__ = [
+    "Trigger", "TriggerLexicon", "Polarity", "load_triggers", "load_polarity",
+    "extract_relations", "RelationExtractor", "make_relation_extractor",
+]
+
+log = logging.getLogger(__name__)
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+_SIGNED = {"INC": "INCREASES", "DEC": "DECREASES"}
+_FLIP = {"INCREASES": "DECREASES", "DECREASES": "INCREASES"}
+_AGENT_TYPES = {"CELL_TYPE", "CYTOKINE", "MOLECULE", "THERAPY"}
+
+# word classes (lowercased surface forms)
+_BE = {"is", "are", "was", "were", "be", "been", "being", "'s"}
+_AUX = _BE | {"has", "have", "had", "do", "does", "did", "can", "will", "would", "shall",
+              "should", "must", "to", "also", "then", "further", "furthermore", "thus"}
+_ADV = {"significantly", "markedly", "strongly", "dramatically", "directly", "indirectly",
+        "partly", "partially", "largely", "mainly", "primarily", "effectively", "potently",
+        "substantially", "further", "also", "both", "dose-dependently", "consistently",
+        "greatly", "remarkably", "notably", "specifically", "efficiently", "profoundly",
+        "considerably", "robustly", "only", "still", "even", "moreover", "in", "vitro", "vivo",
+        "differentially", "selectively", "respectively", "not", "no", "n't", "never", "may",
+        "might", "could", "potentially", "possibly", "likely", "probably", "can", "cannot",
+        "to", "be", "been", "being", "is", "are", "was", "were", "has", "have", "had", "did",
+        "do", "does", "will", "would", "should", "then", "thereby", "thus", "subsequently",
+        "simultaneously", "together", "additionally", "finally", "ultimately", "eventually",
+        "slightly", "somewhat", "clearly", "obviously", "apparently", "gradually", "rapidly",
+        "readily", "highly", "mostly", "predominantly", "preferentially", "failed", "fail",
+        "fails", "appear", "appears", "appeared", "seem", "seems", "seemed", "able", "unable",
+        "shown", "reported", "found", "known", "thought", "believed", "suggested", "expected",
+        "demonstrated", "proposed", "hypothesized", "considered", "likely", ",", "however"}
+_PRON = {"they", "these", "those", "such", "their", "it", "its"}
+_CELL_NOUNS = {"cells", "cell", "mscs", "msc"}
+_REL = {"which", "that", "who"}
+_MEANS = {"by", "through", "via", "thereby", "using"}
+_CLAUSE = {";", "while", "whereas", "but", "although", "though", "whilst", ":", "however"}
+_STOP = _CLAUSE | {".", "which", "that", "who", "by", "through", "via", "thereby", "than",
+                   "compared", "versus", "vs", "vs.", "when", "after", "following", "before",
+                   "during", "because", "since", "if", "whether", "until", "unless", "in",
+                   "with", "without", "from", "at", "on", "for", "to", "into", "towards",
+                   "toward", "under", "within", "among", "between", "against", "is", "are",
+                   "was", "were", "has", "have", "had", "be", "been", "did", "does", "do",
+                   "can", "may", "might", "could", "would", "should", "will", "suggesting",
+                   "indicating", "showing", "demonstrating", "highlighting", "whereby",
+                   "where", "using", "used", "upon", "showed", "shown", "found", "observed",
+                   "revealed", "demonstrated", "indicated", "suggested", "suggest", "suggests",
+                   "associated", "correlated", "related", "regulate", "regulates", "regulated",
+                   "regulating", "affect", "affects", "affected", "modulate", "modulates",
+                   "modulated", "modulating", "remained", "exhibited", "displayed", "via"}
+# fillers allowed between coordinated object entities
+_COORD = {",", "and", "or", "as", "well", "(", ")", "[", "]", "such", "like", "including",
+          "e.g.", "e.g", "i.e.", "especially", "particularly", "both", "either", "/", "the",
+          "of", "its", "their", "nor", "neither", "also", "plus", "-", "a", "an", "levels",
+          "level", "expression", "expressions", "production", "activity", "activities",
+          "function", "functions", "number", "numbers", "secretion", "release", "content",
+          "concentration", "concentrations", "serum", "plasma", "hepatic", "mrna", "protein",
+          "proteins", "gene", "genes", "signaling", "signalling", "pathway", "pathways",
+          "phenotype", "cell", "cells", "markers", "marker", "etc", "etc.", "other", "in"}
+_NEG = {"not", "no", "n't", "never", "neither", "nor", "without", "failed", "fail", "fails",
+        "unable", "cannot", "absence", "lack", "lacked", "lacks"}
+_HEDGE = {"may", "might", "could", "potentially", "potential", "possibly", "possible",
+          "suggest", "suggests", "suggested", "suggesting", "thought", "appear", "appears",
+          "appeared", "likely", "promising", "hypothesize", "hypothesized", "hypothesise",
+          "hypothesised", "hypothesis", "hypothesized", "expected", "hope", "presumably",
+          "putative", "perhaps", "would", "seem", "seems", "speculate", "postulate",
+          "proposed", "believed", "candidate", "candidates", "unclear", "might"}
+_BLOCK = {"whether", "investigate", "investigated", "evaluate", "evaluated", "assess",
+          "assessed", "determine", "examine", "examined", "explore", "explored", "compare",
+          "measure", "measured", "aim", "aims", "objective", "purpose", "test", "tested"}
+_LOCATIVE_HEADS = {"patients", "patient", "mice", "mouse", "rats", "rat", "models", "model",
+                   "subjects", "animals", "individuals", "cases", "livers"}
+_THERAPY_WORDS = {"therapy", "therapies", "transplantation", "transplant", "infusion",
+                  "infusions", "treatment", "administration", "injection", "transfusion",
+                  "-based", "based", "cell", "cells", "in", "for", "of", "with", "patients",
+                  "patient", "the", "a", "an", "cirrhotic", "against", "and", "or", "-",
+                  "intravenous", "intraportal", "intrasplenic", "hepatic", "artery",
+                  "treating", "treat", "trial", "study", "subjects", "adults", "children",
+                  "model", "models", "mice", "rats", "mouse", "rat", "(", ")", "derived",
+                  "allogeneic", "autologous", "allogenic", "human", "as", "strategy",
+                  "option", "approach", "candidate", "candidates", "promising", "potential",
+                  "novel", "new", "effective", "safe", "safety", "efficacy", "management",
+                  "are", "is", "be", "was", "were", "been", "represent", "represents",
+                  "attractive", "tool", "source", "severe", "advanced", "decompensated",
+                  "chronic", "acute", "end-stage", "stage", "related", "hbv-related",
+                  "associated", "infused", "transplanted", "injected", "administered",
+                  "single", "multiple", "dose", "doses", "repeated", "on", "effect",
+                  "effects", "application", "use", "clinical", "phase", "i", "ii", "1", "2",
+                  "randomized", "controlled", "open-label", "pilot", "evaluating"}
+_TREAT_LINK = {"for", "in", "with", "against", "of", "treating"}
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One trigger form: surface words, relation class and grammatical kind."""
+
+    words: tuple[str, ...]
+    cls: str
+    kind: str
+
+
+@dataclass
+class TriggerLexicon:
+    """Trigger forms indexed by their first word (longest match wins)."""
+
+    by_first: dict[str, list[Trigger]] = field(default_factory=dict)
+    lof: frozenset[str] = frozenset()
+
+    def add(self, trig: Trigger) -> None:
+        lst = self.by_first.setdefault(trig.words[0], [])
+        lst.append(trig)
+        lst.sort(key=lambda t: -len(t.words))
+
+    def match(self, words: list[str], i: int) -> Trigger | None:
+        """The longest trigger starting at ``words[i]`` (verb readings before nouns)."""
+        for t in self.by_first.get(words[i], ()):
+            n = len(t.words)
+            if tuple(words[i:i + n]) == t.words:
+                return t
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_triggers(path: str | None = None) -> TriggerLexicon:
+    """Read the trigger lexicon (``form<TAB>class<TAB>kind``; ``#`` starts a comment).
+
+    >>> lex = load_triggers()
+    >>> lex.match(["msc", "inhibited", "x"], 1).cls
+    'DEC'
+    """
+    lex = TriggerLexicon()
+    lof: set[str] = set()
+    p = Path(path) if path else _DATA / "triggers.tsv"
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, cls, kind = line.split("\t")[:3]
+        if cls == "LOF":
+            lof.add(form)
+            continue
+        lex.add(Trigger(tuple(form.lower().split()), cls, kind))
+    lex.lof = frozenset(lof)
+    return lex
+
+
+@dataclass
+class Polarity:
+    """Bad / good / therapy judgements of mentions (``data/relation_polarity.tsv``)."""
+
+    by_type: dict[str, str] = field(default_factory=dict)
+    by_concept: dict[str, str] = field(default_factory=dict)
+    terms: list[tuple[str, str]] = field(default_factory=list)
+
+    def classes(self, m: Mention) -> set[str]:
+        """All classes of a mention (``{"bad"}``, ``{"therapy"}``, ...)."""
+        out: set[str] = set()
+        if m.concept and m.concept in self.by_concept:
+            out.add(self.by_concept[m.concept])
+        text = f" {m.text.lower()} | {m.name.lower()} "
+        for term, cls in self.terms:
+            if term in text:
+                out.add(cls)
+        if m.type in self.by_type:
+            out.add(self.by_type[m.type])
+        return out
+
+    def sign(self, m: Mention) -> str:
+        """``"bad"``, ``"good"`` or ``""`` (concept beats term beats type)."""
+        if m.concept and self.by_concept.get(m.concept) in ("bad", "good"):
+            return self.by_concept[m.concept]
+        text = f" {m.text.lower()} | {m.name.lower()} "
+        for term, cls in self.terms:
+            if cls in ("bad", "good") and term in text:
+                return cls
+        cls = self.by_type.get(m.type, "")
+        return cls if cls in ("bad", "good") else ""
+
+    def is_therapy(self, m: Mention) -> bool:
+        return "therapy" in self.classes(m)
+
+
+@lru_cache(maxsize=4)
+def load_polarity(path: str | None = None) -> Polarity:
+    """Read ``relation_polarity.tsv`` (``match<TAB>value<TAB>class``).
+
+    >>> load_polarity().sign(Mention(0, 3, "ALT", "OUTCOME"))
+    'bad'
+    """
+    pol = Polarity()
+    p = Path(path) if path else _DATA / "relation_polarity.tsv"
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, value, cls = line.split("\t")[:3]
+        if kind == "type":
+            pol.by_type[value] = cls
+        elif kind == "concept":
+            pol.by_concept[value] = cls
+        else:
+            # word-boundary-ish match: pad short terms with spaces
+            term = value.lower()
+            pol.terms.append((f" {term} " if len(term) <= 4 else term, cls))
+    return pol
+
+
+# --------------------------------------------------------------------------------------------
+# units
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A token or an entity in a sentence."""
+
+    low: str
+    mention: Mention | None = None
+    trig: Trigger | None = None
+    trig_len: int = 1
+    anaphor: bool = False
+
+    @property
+    def is_ent(self) -> bool:
+        return self.mention is not None
+
+
+@dataclass(slots=True)
+class _Found:
+    """A relation candidate before sign/negation/hedge are finalised."""
+
+    subj: Mention
+    pred: str
+    obj: Mention
+    negated: bool
+    hedged: bool
+
+
+MentionOf = Callable[[Any], Mention]
+
+
+def _default_mention(span: Any) -> Mention:
+    name = ""
+    if span.has_extension("canonical_name"):
+        name = getattr(span._, "canonical_name", "") or ""
+    return Mention(span.start_char, span.end_char, span.text, span.label_,
+                   span.kb_id_ or None, name or span.text)
+
+
+def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
+                    lex: TriggerLexicon) -> list[_Unit]:
+    units: list[_Unit] = []
+    ei = 0
+    i = sent.start
+    words = [t.lower_ for t in sent]
+    while i < sent.end:
+        while ei < len(ents) and ents[ei].end <= i:
+            ei += 1
+        if ei < len(ents) and ents[ei].start == i:
+            e = ents[ei]
+            units.append(_Unit(e.text.lower(), mention_of(e)))
+            i = e.end
+            continue
+        units.append(_Unit(words[i - sent.start]))
+        i += 1
+    # triggers over non-entity units (multi-word triggers must not cross entities)
+    lows = [u.low if not u.is_ent else "\x00" for u in units]
+    j = 0
+    while j < len(units):
+        u = units[j]
+        if not u.is_ent:
+            t = lex.match(lows, j)
+            if t is not None:
+                u.trig, u.trig_len = t, len(t.words)
+                j += len(t.words)
+                continue
+        j += 1
+    return units
+
+
+# --------------------------------------------------------------------------------------------
+# helpers over units
+
+
+def _left_group(units: list[_Unit], k: int, lo: int = 0) -> list[int]:
+    """Entity ``k`` plus the entities coordinated with it on its left (``A, B and C``)."""
+    out = [k]
+    j = k - 1
+    gap = 0
+    while j >= lo:
+        u = units[j]
+        if u.is_ent:
+            out.append(j)
+            gap = 0
+        elif u.low in _COORD and u.low not in ("of", "the", "a", "an", "in") and gap < 4:
+            gap += 1
+        else:
+            break
+        j -= 1
+    # only keep the left entities if a conjunction/list marker actually joined them
+    seg = {units[x].low for x in range(min(out), k)}
+    if len(out) > 1 and not seg & {"and", "or", ",", "like", "such", "including", "(", "/",
+                                    "e.g.", "nor", "as"}:
+        return [k]
+    return sorted(out)
+
+
+def _skip_left(units: list[_Unit], k: int, lo: int, skip: set[str]) -> int:
+    """Index of the first unit left of ``k`` not in ``skip`` (``lo - 1`` when none)."""
+    j = k - 1
+    while j >= lo and not units[j].is_ent and units[j].trig is None and units[j].low in skip:
+        j -= 1
+    return j
+
+
+def _is_context(units: list[_Unit], k: int) -> bool:
+    """Mention ``k`` is a study-context phrase (``in patients with X``, ``X mice``)."""
+    before = [units[j].low for j in range(max(0, k - 3), k) if not units[j].is_ent]
+    after = units[k + 1].low if k + 1 < len(units) else ""
+    after2 = units[k + 2].low if k + 2 < len(units) else ""
+    if after in _LOCATIVE_HEADS or (after == "-" and after2 in _LOCATIVE_HEADS):
+        return True
+    if before and before[-1] == "with" and len(before) >= 2 and before[-2] in _LOCATIVE_HEADS:
+        return True
+    if before and before[-1] == "of" and len(before) >= 2 and before[-2] in _LOCATIVE_HEADS:
+        return True
+    if before and before[-1] == "in" and units[k].mention and units[k].mention.type == "DISEASE":
+        return True
+    return False
+
+
+def _clause_start(units: list[_Unit], t: int) -> int:
+    j = t - 1
+    while j >= 0:
+        u = units[j]
+        if not u.is_ent and (u.low in _CLAUSE or u.low == "."):
+            return j + 1
+        if not u.is_ent and u.low == "that" and j > 0 and not units[j - 1].is_ent:
+            return j + 1
+        j -= 1
+    return 0
+
+
+def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool]:
+    """(negated, hedged, blocked) cues among units ``lo..hi-1``."""
+    neg = hedge = block = False
+    for j in range(max(lo, 0), hi):
+        u = units[j]
+        if u.is_ent:
+            continue
+        w = u.low
+        if w in _NEG:
+            nxt = units[j + 1].low if j + 1 < len(units) else ""
+            if not (w == "not" and nxt == "only"):
+                neg = True
+        if w in _HEDGE:
+            hedge = True
+        if w in _BLOCK:
+            block = True
+    return neg, hedge, block
+
+
+# --------------------------------------------------------------------------------------------
+# the extractor
+
+
+class _SentenceRules:
+    """All rules for one sentence (state: units, subjects per trigger, discourse referent)."""
+
+    def __init__(self, units: list[_Unit], lex: TriggerLexicon, pol: Polarity,
+                 referent: Mention | None) -> None:
+        self.u = units
+        self.lex = lex
+        self.pol = pol
+        self.referent = referent
+        self.found: list[_Found] = []
+        self.subjects: dict[int, list[tuple[Mention, bool]]] = {}   # trigger -> (subj, flipped)
+        self.obj_end: dict[int, int] = {}
+        self.objects: dict[int, list[Mention]] = {}
+        self.preds: dict[int, str] = {}
+        self.consumed: set[int] = set()
+
+    # -- arguments -------------------------------------------------------------------------
+
+    def ent(self, k: int) -> Mention:
+        u = self.u[k]
+        assert u.mention is not None
+        return u.mention
+
+    def anaphor_at(self, j: int) -> bool:
+        if self.referent is None or j < 0:
+            return False
+        w = self.u[j].low
+        if w == "they":
+            return True
+        if w in _CELL_NOUNS and j > 0 and self.u[j - 1].low in ("these", "those", "such"):
+            return True
+        return False
+
+    def objects_right(self, start: int, *, first_gap: int = 6, gap: int = 4,
+                      stop_extra: frozenset[str] = frozenset(),
+                      allow_first: frozenset[str] = frozenset()) -> tuple[list[tuple[int, str]], int]:
+        """Coordinated object entities from ``start`` rightwards: [(unit, sign modifier)]."""
+        u = self.u
+        out: list[tuple[int, str]] = []
+        n = 0
+        mod = ""
+        j = start
+        first = True
+        depth = 0
+        while j < len(u):
+            x = u[j]
+            if x.is_ent:
+                out.append((j, mod))
+                n = 0
+                first = False
+                j += 1
+                continue
+            w = x.low
+            if w == "(":
+                depth += 1
+            elif w == ")":
+                depth = max(0, depth - 1)
+            if x.trig is not None:
+                t = x.trig
+                nxt = u[j + x.trig_len] if j + x.trig_len < len(u) else None
+                if t.kind in ("P", "A") and t.cls in ("INC", "DEC", "IMPROVE") and nxt is not None \
+                        and (nxt.is_ent or nxt.low not in _STOP) and not (
+                        nxt.low == "by"):
+                    # adjectival sign modifier: "reduced ALT", "improved survival"
+                    mod = t.cls
+                    self.consumed.add(j)
+                    j += x.trig_len
+                    continue
+                if t.kind == "N" and t.cls in ("SEC", "INC", "DEC") and nxt is not None \
+                        and nxt.low == "of" and not out:
+                    # "the production of X": transparent for the governing verb
+                    j += x.trig_len
+                    continue
+                break
+            if first and w in allow_first:
+                j += 1
+                continue
+            if depth == 0 and (w in _STOP or w in stop_extra):
+                break
+            if w == "," and j + 1 < len(u) and (u[j + 1].trig is not None
+                                                or u[j + 1].low in _STOP):
+                break
+            if w == "and" and j + 1 < len(u) and u[j + 1].trig is not None \
+                    and u[j + 1].trig.kind in ("V", "P"):
+                break
+            if w not in _COORD:
+                n += 1
+            if n > (first_gap if first else gap):
+                break
+            j += 1
+        return out, j
+
+    def agent_after(self, j: int, words: set[str]) -> tuple[list[int], int]:
+        """Entity group right after ``by``-like word at or after ``j`` (within 4 units)."""
+        u = self.u
+        k = j
+        while k < len(u) and k < j + 2 and not u[k].is_ent and u[k].low not in words:
+            k += 1
+        if k >= len(u) or u[k].is_ent or u[k].low not in words:
+            return [], j
+        grp, end = self.objects_right(k + 1, first_gap=3, gap=2)
+        return [g for g, _ in grp], end
+
+    def subject_left(self, t: int) -> list[tuple[Mention, bool]]:
+        """Subject entities of the verb trigger at ``t`` (mention, loss-of-function flip)."""
+        u = self.u
+        lo = _clause_start(u, t)
+        j = _skip_left(u, t, lo, _ADV)
+        # relative pronoun: antecedent group
+        if j >= lo and u[j].low in _REL:
+            a = _skip_left(u, j, 0, {",", "(", ")"})
+            k = self.nearest_ent_left(j, 0, max_gap=5)
+            if k is not None:
+                return [(self.ent(x), False) for x in _left_group(u, k)]
+            return []
+        # coordinated verb phrase: inherit the previous trigger's subject
+        prev = [p for p in self.subjects if p < t and self.subjects[p]]
+        if prev:
+            p = max(prev)
+            pend = self.obj_end.get(p, p + 1)
+            seg = [u[x].low for x in range(pend, t) if not u[x].is_ent]
+            ents = [x for x in range(pend, t) if u[x].is_ent]
+            if not ents and all(w in _ADV or w in {",", "and", "or", "but", "as", "well"}
+                                for w in seg):
+                return list(self.subjects[p])
+        # anaphora right before the verb
+        if self.anaphor_at(j):
+            return [(self.referent, False)] if self.referent else []
+        k = self.nearest_ent_left(t, lo, max_gap=8, skip_context=True)
+        if k is None:
+            # pronoun further left ("They also promote ...")
+            for x in range(t - 1, lo - 1, -1):
+                if self.anaphor_at(x):
+                    return [(self.referent, False)] if self.referent else []
+            return []
+        subs = [(self.ent(x), self.lof_flip(x)) for x in _left_group(u, k, lo)]
+        # "inhibition of X using/with Y": X flipped, Y as is
+        for x in range(lo, k):
+            if u[x].is_ent and self.lof_flip(x) and all(s[0] is not self.ent(x) for s in subs):
+                subs.append((self.ent(x), True))
+        return subs
+
+    def nearest_ent_left(self, t: int, lo: int, *, max_gap: int = 8,
+                         skip_context: bool = False) -> int | None:
+        u = self.u
+        gap = 0
+        depth = 0
+        for x in range(t - 1, lo - 1, -1):
+            w = u[x].low
+            if w == ")":
+                depth += 1
+            elif w == "(":
+                depth = max(0, depth - 1)
+            if u[x].is_ent:
+                if depth == 0 and not (skip_context and _is_context(u, x)):
+                    return x
+                continue
+            if u[x].trig is not None and u[x].trig.kind in ("V",):
+                return None
+            if w not in _COORD and w not in _ADV:
+                gap += 1
+            if gap > max_gap:
+                return None
+        return None
+
+    def lof_flip(self, k: int) -> bool:
+        """Entity ``k`` is the target of a loss of function (``knockdown of X``, ``X-deficient``)."""
+        u = self.u
+        lof = self.lex.lof
+        j = _skip_left(u, k, 0, {"the", "of", "a", "an"})
+        if j >= 0 and j < k - 1 and u[j].low in lof and u[j + 1].low in ("of", "the"):
+            return True
+        if k + 1 < len(u):
+            nx = u[k + 1].low
+            if nx in lof or (nx == "-" and k + 2 < len(u)
+                             and (u[k + 2].low in lof or u[k + 2].low.endswith("deficient"))):
+                return True
+            if nx.endswith("deficient") or nx in ("-/-", "knockout"):
+                return True
+        return False
+
+    # -- emission --------------------------------------------------------------------------
+
+    def emit(self, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:
+        neg, hedge, block = _scope_flags(self.u, lo, hi)
+        if block:
+            return
+        self.found.append(_Found(subj, pred, obj, neg, hedge))
+
+    def signed(self, cls: str, obj: Mention, mod: str = "") -> str:
+        if cls == "IMPROVE" or cls == "PROTECT":
+            s = self.pol.sign(obj)
+            base = "DECREASES" if s == "bad" else "INCREASES"
+            if cls == "PROTECT" and s != "good":
+                base = "DECREASES"
+        else:
+            base = _SIGNED.get(cls, "INCREASES")
+        if mod:
+            msign = self.signed(mod, obj)
+            if base == "DECREASES":
+                base = _FLIP[msign]
+            else:
+                base = msign
+        return base
+
+    def run(self) -> None:
+        u = self.u
+        for t, x in enumerate(u):
+            if x.trig is None or t in self.consumed:
+                continue
+            try:
+                self.trigger(t, x.trig)
+            except IndexError:  # pragma: no cover - defensive on odd token runs
+                log.debug("rule failed at unit %d", t, exc_info=True)
+        self.hyphen_patterns()
+        self.treats()
+
+    def trigger(self, t: int, tr: Trigger) -> None:
+        u = self.u
+        n = x_len = u[t].trig_len
+        after = t + x_len
+        cls = tr.cls
+        prevw = u[t - 1].low if t > 0 else ""
+        # hyphenated participles ("HGF-induced") are handled separately
+        if prevw == "-" and t >= 2 and u[t - 2].is_ent and tr.kind == "P":
+            return
+        if cls == "TREAT" and tr.kind != "V":
+            return
+        before = _skip_left(u, t, 0, _ADV)
+        bw = u[before].low if before >= 0 and not u[before].is_ent else ""
+        is_passive = tr.kind == "P" and (bw in _BE or (after < len(u) and u[after].low == "by"))
+        lo_scope = _clause_start(u, t)
+
+        if cls == "NOEFFECT":
+            subs = self.subject_left(t)
+            objs, end = self.objects_right(after)
+            for s, _f in subs:
+                for k, _m in objs:
+                    self.found.append(_Found(s, "INCREASES", self.ent(k), True,
+                                             _scope_flags(u, lo_scope, t)[1]))
+            return
+
+        if cls == "REV":
+            # "Y results from X", "Y due to X": effect on the left, cause on the right
+            k = self.nearest_ent_left(t, lo_scope, max_gap=6)
+            causes, end = self.objects_right(after, first_gap=4)
+            if k is None:
+                return
+            for c, m in causes:
+                for o in _left_group(u, k, lo_scope):
+                    self.emit(self.ent(c), self.signed("INC", self.ent(o), m), self.ent(o),
+                              lo_scope, t)
+            return
+
+        if cls in ("DIFF", "POLAR"):
+            self.differentiation(t, tr, after, lo_scope)
+            return
+
+        if tr.kind == "N":
+            self.nominal(t, tr, after, lo_scope)
+            return
+
+        # gerund after "by/through/via" or ", leading to": subject of the governing verb
+        subs: list[tuple[Mention, bool]] = []
+        chain_from: int | None = None
+        if tr.kind == "G":
+            gov = [p for p in self.subjects if p < t and self.subjects[p]]
+            if bw in _MEANS and gov:
+                subs = list(self.subjects[max(gov)])
+            elif bw in (",", "thereby", "thus") and gov:
+                chain_from = max(gov)
+                subs = list(self.subjects[chain_from])
+        if is_passive:
+            agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else {"by"})
+            k = self.nearest_ent_left(t, lo_scope, max_gap=6)
+            if k is None and not agents:
+                return
+            objs = _left_group(u, k, lo_scope) if k is not None else []
+            if not agents:
+                return
+            self.subjects[t] = [(self.ent(a), self.lof_flip(a)) for a in agents]
+            self.obj_end[t] = aend
+            for a in agents:
+                for o in objs:
+                    self.emit_pred(self.ent(a), cls, self.ent(o), "", self.lof_flip(a),
+                                   lo_scope, t)
+            return
+        if not subs:
+            subs = self.subject_left(t)
+        objs, end = self.objects_right(after)
+        self.subjects[t] = subs
+        self.obj_end[t] = end
+        self.objects[t] = [self.ent(k) for k, _ in objs]
+        for s, flip in subs:
+            for k, mod in objs:
+                self.emit_pred(s, cls, self.ent(k), mod, flip, lo_scope, t)
+        if chain_from is not None:
+            # "X reduced Y, leading to lower Z": also (Y, Z) steps; X->Z emitted above
+            p_objs = self.objects.get(chain_from, [])
+            for y in p_objs:
+                for k, mod in objs:
+                    self.emit(y, "INCREASES", self.ent(k), lo_scope, t)
+
+    def emit_pred(self, s: Mention, cls: str, o: Mention, mod: str, flip: bool,
+                  lo: int, t: int) -> None:
+        if cls == "SEC":
+            if o.type in ("CYTOKINE", "MOLECULE", "THERAPY") and s.type == "CELL_TYPE":
+                self.emit(s, "SECRETES", o, lo, t)
+            return
+        if cls == "TREAT":
+            if o.type == "DISEASE":
+                self.emit(s, "TREATS", o, lo, t)
+            return
+        pred = self.signed(cls, o, mod)
+        if flip:
+            pred = _FLIP[pred]
+        self.emit(s, pred, o, lo, t)
+
+    def nominal(self, t: int, tr: Trigger, after: int, lo: int) -> None:
+        """``inhibition of X by Y``, ``X secretion by Y``, ``through X secretion``."""
+        u = self.u
+        cls = tr.cls
+        objs: list[tuple[int, str]] = []
+        end = after
+        if after < len(u) and u[after].low in ("of", "in", "on"):
+            objs, end = self.objects_right(after + 1, first_gap=3)
+        elif t > 0 and u[t - 1].is_ent:
+            objs = [(x, "") for x in _left_group(u, t - 1, lo)]
+        if not objs:
+            return
+        agents, aend = self.agent_after(end, {"by"})
+        subs: list[tuple[Mention, bool]] = [(self.ent(a), False) for a in agents]
+        if not subs:
+            # "X-mediated suppression of Y"
+            if t >= 3 and u[t - 1].low in ("mediated", "induced", "dependent") \
+                    and u[t - 2].low == "-" and u[t - 3].is_ent:
+                subs = [(self.ent(t - 3), False)]
+        if not subs:
+            j = _skip_left(u, t, 0, _ADV | {"the", "a", "an", "of", "partly", "mainly"})
+            gov = [p for p in self.subjects if p < t and self.subjects[p]]
+            bw = u[j].low if j >= 0 and not u[j].is_ent else ""
+            if objs and objs[0][0] < t:   # "PGE2 secretion": object on the left
+                j = _skip_left(u, objs[0][0], 0, _ADV | {"the", "a", "an", "of"})
+                bw = u[j].low if j >= 0 and not u[j].is_ent else ""
+            if bw in _MEANS and gov:
+                subs = list(self.subjects[max(gov)])
+            elif cls in ("IMPROVE", "INC", "DEC") and bw not in _STOP | {"of"}:
+                # result statements: "significant improvements in X", subject = sentence agent
+                if gov:
+                    subs = list(self.subjects[max(gov)])
+                else:
+                    k = self.sentence_agent(t)
+                    if k is not None:
+                        subs = [(k, False)]
+        if not subs:
+            return
+        self.subjects[t] = subs
+        self.obj_end[t] = max(end, aend)
+        self.objects[t] = [self.ent(k) for k, _ in objs]
+        for s, flip in subs:
+            for k, mod in objs:
+                self.emit_pred(s, cls, self.ent(k), mod, flip, lo, t)
+
+    def sentence_agent(self, t: int) -> Mention | None:
+        """Leftmost therapy-like agent before ``t`` that is not a study-context mention."""
+        for x in range(0, t):
+            if self.u[x].is_ent and self.pol.is_therapy(self.ent(x)) and not _is_context(self.u, x):
+                return self.ent(x)
+        return None
+
+    def differentiation(self, t: int, tr: Trigger, after: int, lo: int) -> None:
+        u = self.u
+        into = {"into", "to", "towards", "toward", "in"}
+        # source cells between trigger and "into" (polarization / "differentiation of X into")
+        src: list[int] = []
+        j = after
+        if j < len(u) and u[j].low == "of":
+            j += 1
+        while j < len(u) and j < after + 8 and u[j].low not in into and u[j].trig is None:
+            if u[j].is_ent:
+                src.append(j)
+            j += 1
+        if j >= len(u) or u[j].low not in into:
+            # "M2 polarization": agent increases the state named before the trigger
+            if tr.cls == "POLAR" and t > 0 and u[t - 1].is_ent:
+                subs = self.agents_for(t, lo)
+                for s, flip in subs:
+                    self.emit_pred(s, "INC", self.ent(t - 1), "", flip, lo, t)
+            return
+        targets, end = self.objects_right(j + 1, first_gap=5, gap=3)
+        tgt = [k for k, _ in targets if self.ent(k).type == "CELL_TYPE"]
+        if not tgt:
+            return
+        if tr.cls == "POLAR":
+            subs = self.agents_for(t, lo)
+            self.subjects[t] = subs
+            self.obj_end[t] = end
+            for s, flip in subs:
+                for k in tgt:
+                    self.emit_pred(s, "INC", self.ent(k), "", flip, lo, t)
+            sources = src
+        else:
+            sources = src
+            if not sources:
+                if tr.kind == "P" and t > 0 and u[_skip_left(u, t, 0, _ADV)].low in _BE \
+                        and u[t + 1 if t + 1 < len(u) else t].low == "by":
+                    return
+                sources = []
+                for s, _ in self.subject_left(t):
+                    for k in tgt:
+                        self.emit(s, "DIFFERENTIATES_INTO", self.ent(k), lo, t)
+                return
+        for sidx in sources:
+            for k in tgt:
+                if self.ent(sidx).type == "CELL_TYPE":
+                    self.emit(self.ent(sidx), "DIFFERENTIATES_INTO", self.ent(k), lo, t)
+
+    def agents_for(self, t: int, lo: int) -> list[tuple[Mention, bool]]:
+        u = self.u
+        j = _skip_left(u, t, 0, _ADV | {"the", "a", "an"})
+        if t > 0 and u[t - 1].is_ent:
+            j = _skip_left(u, t - 1, 0, _ADV | {"the", "a", "an"})
+        gov = [p for p in self.subjects if p < t and self.subjects[p]]
+        if j >= 0 and u[j].low in _MEANS and gov:
+            return list(self.subjects[max(gov)])
+        agents, _ = self.agent_after(t + 1, {"by"})
+        if agents:
+            return [(self.ent(a), False) for a in agents]
+        if u[t].trig and u[t].trig.kind in ("V", "P", "G"):
+            return self.subject_left(t)
+        return []
+
+    def hyphen_patterns(self) -> None:
+        """``X-derived Y`` (SECRETES), ``X-induced Y`` / ``X-mediated Y`` (INCREASES)."""
+        u = self.u
+        for t in range(2, len(u) - 1):
+            x = u[t]
+            if x.trig is None or x.trig.kind != "P" or u[t - 1].low != "-" or not u[t - 2].is_ent:
+                continue
+            agent = self.ent(t - 2)
+            nxt = u[t + 1]
+            if nxt.trig is not None and nxt.trig.kind == "N":
+                continue    # "X-mediated suppression of Y": handled by the nominal
+            objs, _ = self.objects_right(t + 1, first_gap=2, gap=2)
+            lo = _clause_start(u, t)
+            for k, mod in objs:
+                o = self.ent(k)
+                if x.trig.cls == "SEC" or x.low == "derived":
+                    if o.type == "CELL_TYPE" and x.low == "derived":
+                        self.emit(agent, "DIFFERENTIATES_INTO", o, lo, t)
+                    else:
+                        self.emit_pred(agent, "SEC", o, "", False, lo, t)
+                else:
+                    self.emit_pred(agent, x.trig.cls, o, mod, self.lof_flip(t - 2), lo, t)
+                break
+        for t in range(2, len(u) - 1):
+            if u[t].low == "derived" and u[t].trig is None and u[t - 1].low == "-" \
+                    and u[t - 2].is_ent and u[t + 1].is_ent:
+                o = self.ent(t + 1)
+                pred = "DIFFERENTIATES_INTO" if o.type == "CELL_TYPE" else "SECRETES"
+                self.emit(self.ent(t - 2), pred, o, _clause_start(u, t), t)
+
+    def treats(self) -> None:
+        """``X for Y``, ``X in patients with Y``, therapies acting in a disease context."""
+        u = self.u
+        therapies = [k for k, x in enumerate(u) if x.is_ent and self.pol.is_therapy(x.mention)]
+        diseases = [k for k, x in enumerate(u) if x.is_ent and x.mention.type == "DISEASE"]
+        if not therapies or not diseases:
+            return
+        done: set[tuple[int, int]] = set()
+        for a in therapies:
+            for d in diseases:
+                if d <= a:
+                    continue
+                between = [u[x].low for x in range(a + 1, d) if not u[x].is_ent]
+                ents_between = [x for x in range(a + 1, d) if u[x].is_ent]
+                if len(between) > 12 or any(u[x].trig is not None and u[x].trig.cls != "TREAT"
+                                            for x in range(a + 1, d)):
+                    continue
+                if not set(between) & _TREAT_LINK:
+                    continue
+                if any(w not in _THERAPY_WORDS for w in between):
+                    continue
+                if any(self.ent(x).type not in ("DISEASE", "CELL_TYPE", "THERAPY")
+                       for x in ents_between):
+                    continue
+                done.add((a, d))
+                self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, a), d)
+        # therapy subjects of effect relations in a sentence with a context disease
+        agents = {id(f.subj): f.subj for f in self.found
+                  if f.pred in ("INCREASES", "DECREASES") and self.pol.is_therapy(f.subj)}
+        ctx = [d for d in diseases if _is_context(u, d)]
+        for m in agents.values():
+            for d in ctx:
+                self.found.append(_Found(m, "TREATS", self.ent(d), False, False))
+
+
+def _main_cell(found: list[_Found], units: list[_Unit]) -> Mention | None:
+    for f in found:
+        if f.subj.type == "CELL_TYPE":
+            return f.subj
+    for x in units:
+        if x.is_ent and x.mention.type == "CELL_TYPE":
+            return x.mention
+    return None
+
+
+def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
+                      sentence_of: Callable[[Any], tuple[str, int, int]] | None = None,
+                      triggers: TriggerLexicon | None = None,
+                      polarity: Polarity | None = None) -> list[Relation]:
+    """Relations of a spaCy ``Doc`` whose ``ents`` and sentences are set.
+
+    Parameters
+    ----------
+    doc : spacy.tokens.Doc
+        Doc with entities (``label_`` = type, ``kb_id_`` = concept) and sentence boundaries.
+    mention_of : callable, optional
+        Span -> :class:`~pipeline.model.Mention` (default: Doc offsets; pass a mapper when the
+        Doc text was normalized so mentions carry original-text offsets).
+    sentence_of : callable, optional
+        Sentence span -> ``(text, start, end)`` in the original text (default: Doc offsets).
+    triggers, polarity : optional
+        Lexicons; default: the committed data files.
+
+    Returns
+    -------
+    list of Relation
+        Deduplicated per sentence, self-loops dropped, in text order.
+    """
+    lex = triggers or load_triggers()
+    pol = polarity or load_polarity()
+    mention_of = mention_of or _default_mention
+    sentence_of = sentence_of or (lambda s: (s.text, s.start_char, s.end_char))
+    ents = sorted(doc.ents, key=lambda e: e.start)
+    out: list[Relation] = []
+    referent: Mention | None = None
+    ei = 0
+    for sent in doc.sents:
+        while ei < len(ents) and ents[ei].end <= sent.start:
+            ei += 1
+        sent_ents = []
+        k = ei
+        while k < len(ents) and ents[k].start < sent.end:
+            if ents[k].start >= sent.start and ents[k].end <= sent.end:
+                sent_ents.append(ents[k])
+            k += 1
+        units = _sentence_units(sent, sent_ents, mention_of, lex)
+        if not any(x.trig for x in units) and len(sent_ents) < 2:
+            main = _main_cell([], units)
+            referent = main or referent
+            continue
+        rules = _SentenceRules(units, lex, pol, referent)
+        rules.run()
+        text, s0, s1 = sentence_of(sent)
+        seen: set[tuple[str, str, str, bool, bool]] = set()
+        for f in rules.found:
+            if f.subj.concept_key == f.obj.concept_key or f.subj == f.obj:
+                continue
+            key = (f.subj.concept_key, f.pred, f.obj.concept_key, f.negated, f.hedged)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Relation(f.subj, f.pred, f.obj, f.negated, f.hedged, text, s0, s1))
+        referent = _main_cell(rules.found, units) or referent
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# spaCy component (thin shell)
+
+
+class RelationExtractor:
+    """Sets ``Doc._.relations`` (list of :class:`~pipeline.model.Relation`).
+
+    Parameters
+    ----------
+    nlp : Language
+        The pipeline (unused; spaCy passes it).
+    name : str
+        Component name.
+    triggers_path, polarity_path : str
+        Data files; empty = the committed ``pipeline/data`` files.
+    """
+
+    def __init__(self, nlp: Any, name: str = "mscgraph_relations", *, triggers_path: str = "",
+                 polarity_path: str = "") -> None:
+        from spacy.tokens import Doc
+        Doc.set_extension("relations", default=None, force=True)
+        self.name = name
+        self.triggers = load_triggers(triggers_path or None)
+        self.polarity = load_polarity(polarity_path or None)
+
+    def __call__(self, doc: Any) -> Any:
+        mention_of, sentence_of = _offset_mappers(doc)
+        doc._.relations = extract_relations(doc, mention_of=mention_of, sentence_of=sentence_of,
+                                            triggers=self.triggers, polarity=self.polarity)
+        return doc
+
+
+def _offset_mappers(doc: Any) -> tuple[MentionOf | None, Any]:
+    """Mappers to original-text offsets when the NER stage provides them, else ``None``."""
+    try:
+        from . import ner
+    except ImportError:
+        return None, None
+    span_mention = getattr(ner, "span_mention", None)
+    to_original = getattr(ner, "original_offsets", None)
+    mention_of = (lambda s: span_mention(doc, s)) if callable(span_mention) else None
+    if callable(to_original):
+        def sentence_of(s: Any) -> tuple[str, int, int]:
+            a, b, text = to_original(doc, s.start_char, s.end_char)
+            return text, a, b
+        return mention_of, sentence_of
+    return mention_of, None
+
+
+def make_relation_extractor(nlp: Any, name: str, triggers_path: str,
+                            polarity_path: str) -> RelationExtractor:
+    """Factory body of ``mscgraph_relations``."""
+    return RelationExtractor(nlp, name, triggers_path=triggers_path, polarity_path=polarity_path)
+
+
+def _register() -> None:
+    try:
+        from spacy.language import Language
+    except ImportError:  # pragma: no cover
+        return
+    if "mscgraph_relations" not in Language.factories:
+        Language.factory("mscgraph_relations",
+                         default_config={"triggers_path": "", "polarity_path": ""},
+                         assigns=["doc._.relations"])(make_relation_extractor)
+
+
+_register()

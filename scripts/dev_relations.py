@@ -1,0 +1,100 @@
+#!/usr/bin/env python
+"""Score relation extraction on GOLD entities (no NER needed).
+
+Builds one spaCy Doc per gold document (blank English + sentencizer, gold entities as
+``doc.ents``), runs :func:`pipeline.relations.extract_relations`, writes a system JSON Lines
+file and scores it with ``../shared/tools/goldtool.py``.
+
+    python scripts/dev_relations.py [--gold ../shared/corpora/gold/dev.jsonl] [--out sys.jsonl]
+                                    [--errors]   # list missed / spurious triples per sentence
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+def gold_doc(nlp, g: dict):
+    """Doc of a gold record with its entities (overlaps dropped, spans expanded to tokens)."""
+    doc = nlp(g["text"])
+    spans, taken = [], set()
+    for e in sorted(g["entities"], key=lambda e: (e["start"], -e["end"])):
+        sp = doc.char_span(e["start"], e["end"], label=e["type"],
+                           kb_id=e.get("concept") or "", alignment_mode="expand")
+        if sp is None or any(i in taken for i in range(sp.start, sp.end)):
+            continue
+        taken.update(range(sp.start, sp.end))
+        spans.append(sp)
+    doc.ents = spans
+    return doc
+
+
+def main(argv: list[str] | None = None) -> int:
+    import spacy
+    from pipeline.model import Mention
+    from pipeline.relations import extract_relations
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", default=str(SHARED / "corpora/gold/dev.jsonl"))
+    ap.add_argument("--out", default="/tmp/mscgraph_dev_relations.jsonl")
+    ap.add_argument("--errors", action="store_true")
+    a = ap.parse_args(argv)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    gold = [json.loads(line) for line in open(a.gold) if line.strip()]
+    t0 = time.perf_counter()
+    docs = [gold_doc(nlp, g) for g in gold]
+    t1 = time.perf_counter()
+    lines = []
+    for g, doc in zip(gold, docs):
+        names = {e.get("concept") or "TEXT:" + e["text"].lower(): e["text"] for e in g["entities"]}
+
+        def mention_of(span, names=names):
+            return Mention(span.start_char, span.end_char, span.text, span.label_,
+                           span.kb_id_ or None, names.get(span.kb_id_, span.text))
+        rels = extract_relations(doc, mention_of=mention_of)
+        lines.append({"id": g["id"], "entities": [
+            {"start": e["start"], "end": e["end"], "type": e["type"], "concept": e.get("concept"),
+             "text": e["text"]} for e in g["entities"]],
+            "relations": [r.to_json() for r in rels]})
+        if a.errors:
+            show_errors(g, rels)
+    t2 = time.perf_counter()
+    Path(a.out).write_text("".join(json.dumps(x) + "\n" for x in lines))
+    print(f"{len(gold)} docs; relations {t2 - t1:.3f}s ({len(gold) / max(t2 - t1, 1e-9):.0f} docs/s), "
+          f"docs built in {t1 - t0:.3f}s")
+    tool = SHARED / "tools/goldtool.py"
+    return subprocess.call([sys.executable, str(tool), "score", a.gold, a.out])
+
+
+def show_errors(g: dict, rels) -> None:
+    name = {}
+    for e in g["entities"]:
+        name.setdefault(e.get("concept") or "TEXT:" + e["text"].lower(), e["text"].replace("\n", " "))
+    gold = {(r["subject"], r["predicate"], r["object"]) for r in g["relations"] if not r.get("negated")}
+    sys_ = {r.triple for r in rels if not r.negated}
+    by_sent: dict[str, list[str]] = {}
+    for r in g["relations"]:
+        t = (r["subject"], r["predicate"], r["object"])
+        if t in gold and t not in sys_:
+            by_sent.setdefault(r.get("sentence", "").replace("\n", " "), []).append(
+                f"  - MISS {name.get(t[0], t[0])} {t[1]} {name.get(t[2], t[2])}")
+    for r in rels:
+        if not r.negated and r.triple not in gold:
+            by_sent.setdefault(r.sentence.replace("\n", " "), []).append(
+                f"  + FP   {r.subject.text} {r.predicate} {r.object.text}"
+                + (" [hedged]" if r.hedged else ""))
+    for s, items in by_sent.items():
+        print(f"# {g['id']}: {s}")
+        print("\n".join(items))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
