@@ -61,6 +61,9 @@ _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
 _SPACE_RE = re.compile(r"\s+")
+_ENCODING_HINT = (" (the bytes do not match the declared encoding, or the file is not UTF-8 and"
+                  " has no <?xml ... encoding=\"...\"?> declaration: add one, or re-encode the"
+                  " file as UTF-8)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +269,7 @@ def parse_article_element(elem: etree._Element) -> Article:
     abstract, sections = _abstract(article_el, citation)
 
     if book:
-        journal = ""
+        journal = element_text(citation.find("Book/BookTitle"))
         year, pub_date = _date_parts(citation.find("Book/PubDate"))
     else:
         journal = element_text(article_el.find("Journal/Title")) if article_el is not None else ""
@@ -289,7 +292,8 @@ def parse_article_element(elem: etree._Element) -> Article:
     if not authors and book:
         authors = _authors(citation.find("Book"))
     languages = _texts(source, "Language")
-    pub_types = _texts(source, "PublicationTypeList/PublicationType")
+    pub_types = _texts(source, "PublicationTypeList/PublicationType") + (
+        _texts(citation, "PublicationType") if book else ())
     _, date_revised = _date_parts(citation.find("DateRevised"))
     return Article(
         pmid=pmid, version=version, title=title, abstract=abstract, sections=sections,
@@ -394,8 +398,10 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
                 _check_no_entities(context.root, name)
         except etree.XMLSyntaxError as e:
             line = e.lineno if e.lineno is not None else "?"
-            raise ParseError(f"{name}: malformed XML at line {line}: {e.msg}; the records "
-                             "before this point were read, the rest of the file was not"
+            hint = _ENCODING_HINT if "encoding" in e.msg.lower() or "utf-8" in e.msg.lower() \
+                else ""
+            raise ParseError(f"{name}: malformed XML at line {line}: {e.msg}{hint}; the "
+                             "records before this point were read, the rest of the file was not"
                              ) from e
         except (OSError, EOFError, UnicodeDecodeError, LookupError) as e:
             # gzip corruption, truncated gzip stream, unknown encoding name
