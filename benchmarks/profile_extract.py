@@ -1,0 +1,78 @@
+"""Profile full extraction (NER + relations + context) with pyinstrument.
+
+    python benchmarks/profile_extract.py                 # 500 abstracts, one core
+    python benchmarks/profile_extract.py --n 2000 --html benchmarks/results/profile.html
+
+Prints the call tree (pipeline build excluded) and the pipeline components ranked by their
+own time, then writes ``benchmarks/results/profile.txt``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_speed import _texts_stream, base_texts  # noqa: E402
+
+
+def component_times(nlp, texts: list[str]) -> dict[str, float]:
+    """Seconds spent in the tokenizer and in each pipeline component over ``texts``."""
+    times: dict[str, float] = defaultdict(float)
+    for text in texts:
+        t0 = time.perf_counter()
+        doc = nlp.make_doc(text)
+        times["tokenizer"] += time.perf_counter() - t0
+        for name, proc in nlp.pipeline:
+            t0 = time.perf_counter()
+            doc = proc(doc)
+            times[name] += time.perf_counter() - t0
+    return dict(sorted(times.items(), key=lambda kv: -kv[1]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from pyinstrument import Profiler
+
+    from pipeline.extract import Extractor
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=500, help="abstracts to extract")
+    ap.add_argument("--texts", type=Path, help="JSONL {id, text} or PubMed XML to repeat")
+    ap.add_argument("--html", type=Path, help="also write pyinstrument's HTML report here")
+    ap.add_argument("--out", type=Path,
+                    default=Path(__file__).resolve().parent / "results" / "profile.txt")
+    a = ap.parse_args(argv)
+    texts = base_texts(a.texts)
+    ex = Extractor()
+    ex.extract_text("warm-up: mesenchymal stem cells reduce fibrosis.", "w")
+    prof = Profiler(interval=0.001)
+    prof.start()
+    t0 = time.perf_counter()
+    for _ in ex.extract_texts(_texts_stream(texts, a.n)):
+        pass
+    secs = time.perf_counter() - t0
+    prof.stop()
+    tree = prof.output_text(unicode=False, color=False, show_all=False)
+    comp = component_times(ex.nlp, [t for _id, t in _texts_stream(texts, min(a.n, 300))])
+    total = sum(comp.values()) or 1.0
+    lines = [f"{a.n} abstracts in {secs:.2f} s = {a.n / secs:.1f} abstracts/s (one core)", "",
+             "Per component (own time, first 300 abstracts):"]
+    lines += [f"  {name:28s} {sec:7.3f} s  {100 * sec / total:5.1f} %" for name, sec in comp.items()]
+    report = "\n".join(lines) + "\n\n" + tree
+    print(report)
+    a.out.parent.mkdir(parents=True, exist_ok=True)
+    a.out.write_text(report)
+    if a.html:
+        a.html.write_text(prof.output_html())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
