@@ -11,7 +11,7 @@ import pytest
 from eutils_server import EutilsReplayServer, article_set, make_records
 from pipeline.cli import main
 from pipeline.config import Settings
-from pipeline.errors import ConfigError, FetchError, ParseError
+from pipeline.errors import ConfigError, FetchError, ParseError, PipelineError, StoreError
 from pipeline.ingest import (IngestReport, NamedQuery, ingest_query, ingest_xml_files,
                              load_queries, save_query)
 from pipeline.pubmed_client import EutilsClient
@@ -275,3 +275,65 @@ def test_cli_help_and_conflicts(capsys):
 def test_report_summary():
     r = IngestReport("q", fetched=2, inserted=1, updated=1, window=("2020-01-01", "2020-01-02"))
     assert r.summary().endswith("[success] window 2020-01-01..2020-01-02")
+
+
+# -- demo, interrupts, locks, progress, real files -----------------------------------------------
+def test_ingest_demo(store, tmp_path, monkeypatch, capsys):
+    import pipeline.ingest as ingest_mod
+    monkeypatch.setattr(ingest_mod, "DEMO_DIR", tmp_path / "empty")
+    with pytest.raises(PipelineError, match="no demo corpus"):
+        ingest_mod.ingest_demo(store)
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    write_xml(demo / "one.xml", 4, 500)
+    write_xml(demo / "two.xml.gz", 3, 600)
+    monkeypatch.setattr(ingest_mod, "DEMO_DIR", demo)
+    r = ingest_mod.ingest_demo(store)
+    assert (r.name, r.inserted) == ("demo", 7)
+    db = f"sqlite:///{tmp_path / 'd.sqlite'}"
+    assert main(["ingest", "--demo", "--database-url", db]) == 0
+    assert "demo: fetched 7, inserted 7" in capsys.readouterr().out
+
+
+def test_keyboard_interrupt_is_recorded(store, server, monkeypatch):
+    client = client_for(server, batch_size=100)
+    calls = {"n": 0}
+    real = client.efetch
+
+    def efetch(**kw):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(**kw)
+
+    monkeypatch.setattr(client, "efetch", efetch)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_query(store, client, QUERY, until=dt.date(2020, 1, 10))
+    run = list(store.iter_runs())[-1]
+    assert (run.status, run.inserted) == ("interrupted", 200)
+    assert store.get_watermark(QUERY.name) is None
+
+
+def test_concurrent_run_is_refused(store, tmp_path):
+    a = write_xml(tmp_path / "a.xml", 2, 1)
+    with store.lock("ingest"):
+        with pytest.raises(StoreError, match="lock"):
+            ingest_xml_files(store, [a])
+    assert ingest_xml_files(store, [a]).inserted == 2
+
+
+def test_progress_bar_runs(store, server):
+    r = ingest_query(store, client_for(server), QUERY, until=dt.date(2020, 1, 10),
+                     progress=True)
+    assert r.fetched == 600
+    assert ingest_xml_files(store, [write_xml(Path(store.url[10:]).parent / "p.xml", 2, 7)],
+                            progress=True).inserted == 2
+
+
+@pytest.mark.shared
+def test_real_efetch_files(shared_dir, store):
+    files = sorted((shared_dir / "corpora/fixtures/efetch").glob("*.xml"))
+    r = ingest_xml_files(store, files)
+    assert r.fetched == r.inserted == store.count_articles() >= 8
+    assert store.get_article("22663011") is not None
+    assert ingest_xml_files(store, files).unchanged == r.fetched
