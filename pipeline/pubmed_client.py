@@ -31,7 +31,9 @@ Example
 from __future__ import annotations
 
 import email.utils
+import http.client
 import logging
+import re
 import socket
 import threading
 import time
@@ -73,6 +75,9 @@ POST_THRESHOLD = 200
 EARLIEST_DATE = date(1800, 1, 1)
 
 _RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+#: ``<ERROR>`` texts NCBI sends with HTTP 200 when its backend hiccups (worth a retry).
+_TRANSIENT_ERROR = re.compile(r"backend failed|temporar|try again|timed? ?out|unavailable",
+                              re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -304,6 +309,8 @@ class EutilsClient:
                 "query, the ids and MSCGRAPH_EUTILS_URL (not retried)") from None
         except (TimeoutError, socket.timeout) as exc:
             raise _Retryable(f"timeout after {self.settings.timeout}s ({exc})") from None
+        except http.client.HTTPException as exc:  # IncompleteRead, RemoteDisconnected, ...
+            raise _Retryable(f"broken HTTP response: {type(exc).__name__}") from None
         except (urllib.error.URLError, ConnectionError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise _Retryable(f"connection error: {reason}") from None
@@ -317,9 +324,11 @@ class EutilsClient:
             root = _parse_xml(body)
         except (XMLSyntaxError, DefusedXmlException) as exc:
             raise _Retryable(f"truncated or invalid XML ({len(body)} bytes: {exc})") from None
+        detail = (root.findtext("ERROR") or "").strip()
         if root.tag != expect_root:
-            detail = (root.findtext("ERROR") or "").strip()
             raise _Retryable(f"expected <{expect_root}>, got <{root.tag}> {detail}".strip())
+        if detail and _TRANSIENT_ERROR.search(detail):
+            raise _Retryable(f"NCBI error: {detail}")
 
     def _describe(self, endpoint: str, query: Mapping[str, str]) -> str:
         """``endpoint?params`` for messages: api_key masked, long id lists shortened."""

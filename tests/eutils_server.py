@@ -54,7 +54,11 @@ class Record:
 
 @dataclass
 class Fault:
-    """A fault to inject: ``kind`` in ``429 500 503 404 400 slow truncate error``.
+    """A fault to inject: ``kind`` in ``429 500 503 404 400 slow truncate cut error backend``.
+
+    ``truncate`` sends a complete HTTP response holding cut XML; ``cut`` announces the whole
+    body but closes the connection midway; ``error``/``backend`` answer HTTP 200 with an
+    ``<ERROR>`` document (wrong root / NCBI's transient backend message).
 
     ``endpoint`` is ``esearch``, ``efetch`` or ``any``; the first ``skip`` matching requests pass,
     then ``times`` requests fail (``None``: forever). ``retry_after`` is sent with 429/503.
@@ -328,12 +332,18 @@ class _Handler(BaseHTTPRequestHandler):
                 body = body[: max(len(body) * 2 // 3, 10)]
             elif fault.kind == "error":
                 status, body = 200, "<eFetchResult><ERROR>Temporary problem</ERROR></eFetchResult>"
+            elif fault.kind == "backend":
+                status, body = 200, ("<eSearchResult><ERROR>Search Backend failed: "
+                                     "connection reset</ERROR></eSearchResult>")
+            elif fault.kind == "cut":
+                return self._send(200, body, cut=True)
             else:
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 return self._send(int(fault.kind), f"injected {fault.kind}", headers)
         self._send(status, body)
 
-    def _send(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
+    def _send(self, status: int, body: str, headers: dict[str, str] | None = None, *,
+              cut: bool = False) -> None:
         data = body.encode("utf-8")
         try:
             self.send_response(status)
@@ -343,6 +353,8 @@ class _Handler(BaseHTTPRequestHandler):
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
             self.end_headers()
-            self.wfile.write(data)
+            self.wfile.write(data[: len(data) // 2] if cut else data)
+            if cut:
+                self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):  # client gave up (slow fault)
             pass

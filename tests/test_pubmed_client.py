@@ -117,13 +117,20 @@ def test_date_window_filters(server):
     assert r.count == 50
 
 
-@pytest.mark.parametrize("kind", ["500", "503", "truncate", "error"])
+@pytest.mark.parametrize("kind", ["500", "502", "503", "truncate", "cut", "error"])
 def test_transient_faults_are_retried(server, kind):
     c = make_client(server)
     fault = server.inject(kind, "efetch", times=2)
     body = c.efetch(ids=["30000001"])
     assert b"</PubmedArticleSet>" in body and fault.fired == 2
     assert len(server.hits_for("efetch")) == 3
+
+
+def test_transient_esearch_backend_error_is_retried(server):
+    c = make_client(server)
+    server.inject("backend", "esearch")
+    assert c.esearch("x", retmax=0).count == 250
+    assert len(server.hits_for("esearch")) == 2
 
 
 def test_429_honours_retry_after(server):
@@ -225,3 +232,15 @@ def test_argument_errors():
         c.esearch("x", mindate="2020/01/01")
     with pytest.raises(ValueError):
         RateLimiter(0)
+
+
+def test_backoff_is_exponential_and_retry_after_wins(server):
+    slept: list[float] = []
+    settings = Settings(email="dev@example.org", eutils_url=server.base_url, backoff=0.01,
+                        max_tries=5, database_url="sqlite://")
+    c = EutilsClient(settings, rate=1e6, sleep=slept.append)
+    server.inject("500", "esearch", times=3)
+    server.inject("429", "efetch", retry_after="7")
+    c.esearch("x", retmax=0)
+    c.efetch(ids=["30000001"])
+    assert [round(s, 3) for s in slept if s > 1e-4] == [0.01, 0.02, 0.04, 7.0]
