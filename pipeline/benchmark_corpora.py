@@ -32,15 +32,18 @@ count one separator character, so they hold unchanged).
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from .config import PROJECT_ROOT
 from .errors import EvaluationError
 from .evaluation import Counts, Equivalence, Scores, relation_arg, score, entity_key
 
 __all__ = [
+    "SHARED_DIR",
     "DEFAULT_CORPORA_DIR",
     "PubtatorDoc",
     "BenchmarkResult",
@@ -60,8 +63,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Where the shared data folder keeps the corpora on the development machines.
-DEFAULT_CORPORA_DIR = Path("/work/shared/resources/corpora")
+#: The shared data folder (``$MSCGRAPH_SHARED``, else ``shared/`` next to the checkout).
+SHARED_DIR = Path(os.environ.get("MSCGRAPH_SHARED") or PROJECT_ROOT.parent / "shared")
+#: Where the shared data folder keeps the annotated corpora.
+DEFAULT_CORPORA_DIR = SHARED_DIR / "resources" / "corpora"
 
 NCBI_FILES = {"test": "ncbi_disease/NCBItestset_corpus.txt",
               "dev": "ncbi_disease/NCBIdevelopset_corpus.txt",

@@ -386,7 +386,7 @@ def _xref_pairs(path: str | Path | None) -> Iterator[tuple[str, str]]:
         with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
             for line in fh:
                 f = line.rstrip("\n").split("\t")
-                if len(f) >= 2 and f[0] and f[1] and not line.startswith("#"):
+                if len(f) >= 2 and f[0] and f[1] and f[0] != "id1" and not line.startswith("#"):
                     yield f[0], f[1]
         return
     try:

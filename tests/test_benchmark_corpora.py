@@ -190,3 +190,23 @@ def test_real_corpora_offsets(shared_dir):
         assert len(docs) == 20
         assert all(d["text"][e["start"]:e["end"]] == e["text"]
                    for d in docs for e in d["entities"])
+
+
+def test_report_with_stub_extractor(corpora, tmp_path, monkeypatch):
+    """``eval report`` over a gold file and the three corpora, extractor stubbed out."""
+    import pipeline.evaluation as ev
+
+    def fake(docs, **kw):
+        return [{"id": d["id"], "entities": d["entities"][:1], "relations": []} for d in docs]
+    monkeypatch.setattr(ev, "run_extractor", fake)
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps({"id": "a", "text": "HGF helps.", "relations": [], "entities": [
+        {"start": 0, "end": 3, "text": "HGF", "type": "CYTOKINE", "concept": "HGNC:4893"}]}) + "\n")
+    out = tmp_path / "res"
+    assert main(["eval", "report", "--out", str(out), "--gold", str(gold),
+                 "--corpora-dir", str(corpora)]) == 0
+    data = json.loads((out / "quality.json").read_text())
+    assert set(data["benchmarks"]) == {"ncbi-disease", "jnlpba", "biored"}
+    assert data["gold"][str(gold)]["entity_lenient"]["f"] == 1.0
+    md = (out / "quality.md").read_text()
+    assert "GENE_OR_CHEMICAL" in md and "CELL_TYPE (cell lines ignored)" in md
