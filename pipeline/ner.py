@@ -1,0 +1,964 @@
+"""Entity recognition and normalization: spaCy factories over the lexicon and rules.
+
+Pipeline (:func:`build_nlp`), built on ``spacy.blank("en")`` (no pretrained model):
+
+==========================  =================================================================
+``mscgraph.tokenizer.v1``   :func:`pipeline.text.normalize_text`, then spaCy's rule tokenizer
+                            with biomedical infixes (``CD4+CD25+`` -> ``CD4+ CD25+``,
+                            ``(IFN)-γ`` -> ``( IFN ) -γ``); sets ``Doc._.mscgraph_norm``
+``mscgraph_sentences``      rule-based sentence starts (not after e.g., vs., i.e., Fig.,
+                            et al., initials or decimals; at hard newlines)
+``mscgraph_entities``       token-trie lexicon matcher, productive-name patterns (IL-\\d+,
+                            CXCL\\d+, MMP-\\d+, miR-\\d+, CD\\d+, TLR\\d, Smad\\d, ...), overlap
+                            resolution (longest, then priority, then type), guideline rules
+                            (state words, elliptical coordination, interleaved abbreviations,
+                            cell therapies as the cell, generic class nouns dropped)
+``mscgraph_abbreviations``  scispacy's ``AbbreviationDetector`` + in-document resolution: a
+                            short form takes its long form's concept everywhere in the document
+``mscgraph_linker``         context rules (HSC = haematopoietic only when the text says so)
+                            and ``Span._.canonical_name`` / ``ent.kb_id_``
+``mscgraph_relations``      (optional, :mod:`pipeline.relations`)
+==========================  =================================================================
+
+Matching works on *sub-token keys* (:func:`subtoken_keys`): a term and a text are split into
+letter runs, digit runs and single punctuation marks; hyphens and spaces are ignored, Greek
+letters become their names (``TGF-β1`` = ``TGF beta 1`` = ``TGFbeta1``), and plural ``-s``
+is stripped (``MSCs`` = ``MSC``). Case-sensitive entries (short symbols) must match the
+case, except that a text form with inner capitals or digits (``mTOR`` for ``MTOR``) passes.
+Matches start and end on spaCy token boundaries, never cross a hard newline.
+
+Not supported: nested entities (spans never overlap), discontinuous mentions other than the
+elliptical ``T and B lymphocytes`` rule, and statistical disambiguation.
+
+Example
+-------
+>>> nlp = build_nlp(relations=False)                        # doctest: +SKIP
+>>> [(m.text, m.concept) for m in doc_mentions(nlp("MSCs secrete HGF."))]   # doctest: +SKIP
+[('MSCs', 'CL:0000134'), ('HGF', 'HGNC:4893')]
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import logging
+import os
+import pickle
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex
+
+from .model import Mention
+from .text import NormalizedText, normalize_text
+
+__all__ = [
+    "build_nlp", "doc_mentions", "span_mention", "original_offsets", "subtoken_keys",
+    "TermTrie", "TrieEntry", "Candidate", "EntityMatcher", "load_term_trie",
+    "NormalizingTokenizer", "set_sentence_starts", "resolve_abbreviations", "TYPE_PRIORITY",
+]
+
+log = logging.getLogger(__name__)
+
+_DATA = Path(__file__).resolve().parent / "data"
+#: Bump when the trie layout or key function changes (invalidates the pickle cache).
+TRIE_FORMAT = "3"
+
+#: Tie-break between types when one span maps to several concepts of equal priority.
+TYPE_PRIORITY: dict[str, int] = {
+    "CELL_TYPE": 7, "CYTOKINE": 6, "DISEASE": 5, "OUTCOME": 4, "THERAPY": 3, "PROCESS": 2,
+    "MOLECULE": 1,
+}
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Α": "alpha", "Β": "beta", "Γ": "gamma",
+    "Δ": "delta", "Κ": "kappa", "Ω": "omega",
+}
+_GREEK_TABLE = str.maketrans({k: f" {v} " for k, v in _GREEK.items()})
+_GREEK_CAMEL = re.compile(r"(?<=[A-Z])(alpha|beta|gamma|delta|kappa)(?=[0-9A-Z]|\b)")
+_SUB_RE = re.compile(r"[^\W\d_]+|\d+|[^\w\s-]")
+
+#: Single-token class nouns that are never entities on their own (guidelines).
+GENERIC_NOUNS = frozenset({
+    "cell", "cytokine", "chemokine", "factor", "growth factor", "protein", "gene", "molecule",
+    "patient", "mice", "mouse", "rat", "tissue", "organ", "drug", "agent", "marker",
+    "receptor", "enzyme", "mediator", "compound", "population", "subject", "disease",
+    "disorder", "syndrome", "injury", "damage", "lesion", "condition", "treatment", "therapy",
+    "serum", "plasma", "blood", "liver", "expression", "level", "activity", "function",
+    "group", "model", "study", "stem cell therapy",
+})
+#: Words after a cell name that make "<cell> <word>" a cell therapy: annotated as the cell.
+PROCEDURE_WORDS = frozenset({
+    "transplantation", "transplant", "transplants", "transplanted", "infusion", "infusions",
+    "injection", "injections", "administration", "therapy", "therapies", "treatment",
+    "transfusion", "engraftment", "implantation", "delivery", "-", "based", "(", ")",
+})
+_STATE_WORDS = {"CELL_TYPE": {"activated", "quiescent", "senescent", "inactivated"},
+                "DISEASE": {"decompensated", "compensated"}}
+_VIRUS_RE = re.compile(r"^H[ABCDE]V$")
+_SENT_ABBREV = {"al", "fig", "figs", "vs", "e.g", "i.e", "approx", "ca", "cf", "no", "nos",
+                "dr", "st", "ref", "refs", "eq", "vol", "pp", "resp", "etc", "i.v", "i.p",
+                "s.c", "p.o", "wt", "sp", "spp"}
+
+
+# ---------------------------------------------------------------------------------------------
+# keys
+
+def _singular(w: str) -> str:
+    if len(w) >= 3 and w[-1] == "s" and w[-2].isupper():
+        return w[:-1]                                # MSCs, DCs, EVs, hMSCs
+    if len(w) >= 4 and w[-1] == "s" and not w.isupper():
+        lw = w.lower()
+        if lw.endswith("ies") and len(w) > 4:
+            return w[:-3] + "y"
+        if lw.endswith(("ss", "us", "is")):
+            return w
+        return w[:-1]
+    return w
+
+
+@lru_cache(maxsize=200_000)
+def subtoken_keys(text: str) -> tuple[tuple[str, str], ...]:
+    """Split ``text`` into ``(lowercase key, exact key)`` pairs used for matching.
+
+    >>> [k for k, _ in subtoken_keys("TGF-β1/Smad")]
+    ['tgf', 'beta', '1', '/', 'smad']
+    >>> [k for k, _ in subtoken_keys("TGFbeta1")], [e for _, e in subtoken_keys("hMSCs")]
+    (['tgf', 'beta', '1'], ['hMSC'])
+    """
+    if "\n" in text and not text.strip():
+        return (("\n", "\n"),)
+    t = _GREEK_CAMEL.sub(r" \1 ", text).translate(_GREEK_TABLE)
+    out = []
+    for m in _SUB_RE.finditer(t):
+        w = m.group()
+        if w.isalpha():
+            w = _singular(w)
+        out.append((w.lower(), w))
+    return tuple(out)
+
+
+def _relaxed_case_ok(text: str) -> bool:
+    """A text form with inner capitals or digits may match a case-sensitive entry."""
+    return any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:])
+
+
+# ---------------------------------------------------------------------------------------------
+# lexicon -> trie
+
+@dataclass(frozen=True, slots=True)
+class TrieEntry:
+    """What a matched term stands for."""
+
+    type: str
+    concept: str
+    name: str
+    priority: int
+    exact: tuple[str, ...] | None = None   # set for case-sensitive entries
+
+
+class TermTrie:
+    """A trie over sub-token keys; ``root[k1][k2]...[""]`` holds the entries of a term.
+
+    >>> t = TermTrie(); t.add("hepatic stellate cells", TrieEntry("CELL_TYPE", "CL:0000632",
+    ...                                                  "hepatic stellate cell", 100))
+    >>> t.lookup("Hepatic stellate cell")[0].concept
+    'CL:0000632'
+    """
+
+    def __init__(self) -> None:
+        self.root: dict[str, Any] = {}
+        self.size = 0
+
+    def add(self, term: str, entry: TrieEntry) -> None:
+        """Add one term (its keys come from :func:`subtoken_keys`)."""
+        keys = subtoken_keys(term)
+        if not keys:
+            return
+        node = self.root
+        for lo, _ in keys:
+            node = node.setdefault(lo, {})
+        bucket = node.setdefault("", [])
+        if entry not in bucket:
+            bucket.append(entry)
+            self.size += 1
+
+    def lookup(self, text: str) -> list[TrieEntry]:
+        """Entries whose term has exactly the keys of ``text`` (case rules applied)."""
+        keys = subtoken_keys(text)
+        node = self.root
+        for lo, _ in keys:
+            node = node.get(lo)
+            if node is None:
+                return []
+        exact = tuple(e for _, e in keys)
+        return [e for e in node.get("", ()) if _case_ok(e, exact, text)]
+
+
+def _case_ok(entry: TrieEntry, exact: tuple[str, ...], text: str) -> bool:
+    if entry.exact is None or entry.exact == exact:
+        return True
+    return _relaxed_case_ok(text)
+
+
+def _iter_lexicon_rows() -> Iterator[tuple[str, str, str, str, bool, int]]:
+    """``(term, type, concept, name, case_sensitive, priority)`` of the project lexicon.
+
+    Uses :mod:`pipeline.lexicon` when present (generated lexicon + overrides with variants);
+    otherwise reads ``data/overrides.tsv`` (and ``data/lexicon.tsv.gz`` if present) directly.
+    """
+    from .errors import LexiconError
+    try:
+        from .lexicon import Lexicon  # type: ignore[attr-defined]
+        lex = Lexicon.load()
+    except (ImportError, LexiconError) as exc:
+        log.warning("project lexicon unavailable (%s); matching overrides.tsv only", exc)
+    else:
+        for term, typ, concept, name, _source, cs, prio in lex.iter_rows():
+            yield term, typ, concept, name, bool(cs), int(prio)
+        return
+    for path in (_DATA / "lexicon.tsv.gz", _DATA / "overrides.tsv"):
+        if not path.is_file():
+            continue
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if not row.get("term") or row["term"].startswith("#"):
+                    continue
+                yield (row["term"], row["type"], row["concept"], row.get("name") or row["term"],
+                       row.get("case_sensitive", "0") in ("1", "true", "True"),
+                       int(row.get("priority") or (100 if "overrides" in path.name else 10)))
+
+
+def _lexicon_fingerprint() -> str:
+    h = hashlib.sha1(TRIE_FORMAT.encode())
+    for name in ("lexicon.tsv.gz", "overrides.tsv", "blocklist.tsv"):
+        p = _DATA / name
+        if p.is_file():
+            h.update(name.encode())
+            h.update(p.read_bytes())
+    lexmod = Path(__file__).with_name("lexicon.py")
+    if lexmod.is_file():
+        h.update(lexmod.read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mscgraph"
+
+
+def build_term_trie(rows: Iterable[tuple[str, str, str, str, bool, int]]) -> TermTrie:
+    """Build a :class:`TermTrie` from lexicon rows (see :func:`_iter_lexicon_rows`)."""
+    trie = TermTrie()
+    for term, typ, concept, name, cs, prio in rows:
+        if len(term) < 2 or typ not in TYPE_PRIORITY:
+            continue
+        exact = tuple(e for _, e in subtoken_keys(term)) if cs else None
+        trie.add(term, TrieEntry(typ, concept, name, prio, exact))
+    return trie
+
+
+@lru_cache(maxsize=2)
+def load_term_trie(use_cache: bool = True) -> TermTrie:
+    """The project lexicon as a trie, built once per process and cached on disk.
+
+    The pickle lives under ``~/.cache/mscgraph/`` (``$XDG_CACHE_HOME``), keyed by a hash of
+    the lexicon files and this module.
+    """
+    key = _lexicon_fingerprint()
+    path = _cache_dir() / f"trie-{key}.pkl"
+    if use_cache and path.is_file():
+        try:
+            with path.open("rb") as fh:
+                return pickle.load(fh)
+        except Exception:  # corrupt or incompatible cache: rebuild
+            log.warning("ignoring unreadable trie cache %s", path)
+    t0 = time.perf_counter()
+    trie = build_term_trie(_iter_lexicon_rows())
+    took = time.perf_counter() - t0
+    log.info("built term trie: %d entries in %.2f s", trie.size, took)
+    if use_cache and took > 0.3:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(trie, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)
+        except OSError as exc:
+            log.warning("could not write trie cache %s: %s", path, exc)
+    return trie
+
+
+# ---------------------------------------------------------------------------------------------
+# tokenizer
+
+def _base_tokenizer(nlp: Language) -> Tokenizer:
+    infixes = list(nlp.Defaults.infixes) + [
+        r"(?<=[0-9]\+)(?=[A-Za-z])",      # CD4+CD25+ -> CD4+ CD25+
+        r"[()\[\]]",                      # interleaved abbreviations: interferon (IFN)-γ
+    ]
+    base = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+    return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search,
+                     suffix_search=base.suffix_search,
+                     infix_finditer=compile_infix_regex(infixes).finditer,
+                     token_match=base.token_match, url_match=base.url_match)
+
+
+class NormalizingTokenizer:
+    """Normalize the text (:func:`pipeline.text.normalize_text`), then tokenize it.
+
+    Sets ``Doc._.mscgraph_norm``: ``None`` when the text did not change, else the plain-data
+    offset map (:meth:`NormalizedText.to_json`) back to the original text.
+    """
+
+    def __init__(self, vocab: Any, tokenizer: Tokenizer) -> None:
+        Doc.set_extension("mscgraph_norm", default=None, force=True)
+        self.vocab = vocab
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        norm = normalize_text(text)
+        doc = self.tokenizer(norm.text)
+        if norm.text != text:
+            doc._.mscgraph_norm = norm.to_json()
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    # serialization delegates to the wrapped rule tokenizer
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return self.tokenizer.to_bytes(exclude=exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "NormalizingTokenizer":
+        self.tokenizer.from_bytes(data, exclude=exclude)
+        return self
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        self.tokenizer.to_disk(path, exclude=exclude)
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "NormalizingTokenizer":
+        self.tokenizer.from_disk(path, exclude=exclude)
+        return self
+
+
+@spacy.registry.tokenizers("mscgraph.tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], NormalizingTokenizer]:
+    """Registry entry ``mscgraph.tokenizer.v1`` (use in ``[nlp.tokenizer]``)."""
+    def make(nlp: Language) -> NormalizingTokenizer:
+        return NormalizingTokenizer(nlp.vocab, _base_tokenizer(nlp))
+    return make
+
+
+def _norm_of(doc: Doc) -> NormalizedText:
+    d = doc._.mscgraph_norm if Doc.has_extension("mscgraph_norm") else None
+    if not d:
+        return NormalizedText(doc.text, doc.text)
+    return NormalizedText.from_json(doc.text, d)
+
+
+def original_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int, str]:
+    """Map a character span of ``doc.text`` to ``(start, end, text)`` in the original text."""
+    norm = _norm_of(doc)
+    a, b = norm.to_original(start_char, end_char)
+    return a, b, norm.original[a:b]
+
+
+# ---------------------------------------------------------------------------------------------
+# sentences
+
+def set_sentence_starts(doc: Doc) -> Doc:
+    """Rule-based sentence starts.
+
+    A sentence starts at the first token, after a hard newline, and after ``.``/``!``/``?``
+    followed by a capital, digit or bracket, unless the period closes an abbreviation
+    (e.g., i.e., vs., Fig., et al.) or an initial.
+    """
+    n = len(doc)
+    if not n:
+        return doc
+    starts = [False] * n
+    starts[0] = True
+    i = 0
+    while i < n:
+        tok = doc[i]
+        t = tok.text
+        if tok.is_space:
+            if "\n" in t and i + 1 < n:
+                starts[i + 1] = True
+        elif t in (".", "!", "?", "...") and i + 1 < n:
+            j = i + 1
+            while j < n and doc[j].text in ('"', "'", ")", "]") and not doc[j - 1].whitespace_:
+                j += 1
+            if j < n and doc[j].is_space:
+                j += 1
+            if j < n and (tok.whitespace_ or doc[j - 1].whitespace_ or doc[j - 1].is_space):
+                nxt = doc[j].text
+                prev = doc[i - 1].text.lower() if i > 0 else ""
+                abbrev = t == "." and (prev.rstrip(".") in _SENT_ABBREV
+                                       or (len(prev) == 1 and prev.isalpha()))
+                if not abbrev and (nxt[:1].isupper() or nxt[:1].isdigit()
+                                   or nxt[:1] in "([\"'"):
+                    starts[j] = True
+        i += 1
+    for k, tok in enumerate(doc):
+        tok.is_sent_start = starts[k]
+    return doc
+
+
+class SentenceSplitter:
+    """``mscgraph_sentences``: sets ``Token.is_sent_start`` (see :func:`set_sentence_starts`)."""
+
+    def __init__(self, nlp: Language, name: str = "mscgraph_sentences") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return set_sentence_starts(doc)
+
+
+@Language.factory("mscgraph_sentences", default_config={}, assigns=["token.is_sent_start"])
+def make_sentences(nlp: Language, name: str) -> SentenceSplitter:
+    """Factory of :class:`SentenceSplitter`."""
+    return SentenceSplitter(nlp, name)
+
+
+# ---------------------------------------------------------------------------------------------
+# entity matching
+
+@dataclass(slots=True)
+class Candidate:
+    """A token span ``[start, end)`` with the concept it stands for."""
+
+    start: int
+    end: int
+    type: str
+    concept: str | None
+    name: str
+    priority: int
+    rule: str = "lexicon"
+
+    def overlaps(self, other: "Candidate") -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def _flatten(doc: Doc) -> tuple[list[str], list[str], list[int], list[bool], list[bool]]:
+    keys: list[str] = []
+    exact: list[str] = []
+    tok: list[int] = []
+    first: list[bool] = []
+    last: list[bool] = []
+    for t in doc:
+        subs = subtoken_keys(t.text)
+        m = len(subs)
+        for k, (lo, ex) in enumerate(subs):
+            keys.append(lo)
+            exact.append(ex)
+            tok.append(t.i)
+            first.append(k == 0)
+            last.append(k == m - 1)
+    return keys, exact, tok, first, last
+
+
+def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
+    """Every lexicon match in ``doc`` (overlapping; one best entry per span)."""
+    keys, exact, tok, first, last = _flatten(doc)
+    n = len(keys)
+    root = trie.root
+    out: list[Candidate] = []
+    for s in range(n):
+        if not first[s]:
+            continue
+        node = root.get(keys[s])
+        j = s + 1
+        while node is not None:
+            if last[j - 1] and "" in node:
+                c = _choose(doc, node[""], tuple(exact[s:j]), tok[s], tok[j - 1] + 1)
+                if c is not None:
+                    out.append(c)
+            if j >= n:
+                break
+            node = node.get(keys[j])
+            j += 1
+    return out
+
+
+def _choose(doc: Doc, entries: list[TrieEntry], exact: tuple[str, ...], start: int,
+            end: int) -> Candidate | None:
+    text = doc[start:end].text
+    ok = [e for e in entries if _case_ok(e, exact, text)]
+    if not ok:
+        return None
+    # an exact-case entry beats a relaxed one
+    ok.sort(key=lambda e: (e.exact is not None and e.exact == exact, e.priority,
+                           TYPE_PRIORITY.get(e.type, 0)), reverse=True)
+    e = ok[0]
+    return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
+
+
+_PRODUCTIVE = [
+    (re.compile(r"^(IL|CXCL|CCL|CX3CL|XCL)-?(\d{1,2})([A-Za-z]?)-?([αβγ]|alpha|beta|gamma)?$"),
+     "CYTOKINE"),
+    (re.compile(r"^(MMP|TIMP|TLR|ADAM)-?(\d{1,2})()()$"), "MOLECULE"),
+    (re.compile(r"^(Smad|SMAD)-?(\d)()()(?:/\d)?$"), "MOLECULE"),
+    (re.compile(r"^(CD)(\d{1,3})([a-z]?)()$"), "MOLECULE"),
+    (re.compile(r"^(miR|microRNA|MiR)-(\d{1,4})([a-z]?)()$"), "MOLECULE"),
+]
+_GREEK_LETTER = {"α": "A", "β": "B", "γ": "G", "alpha": "A", "beta": "B", "gamma": "G"}
+
+
+def productive_candidates(doc: Doc, trie: TermTrie) -> list[Candidate]:
+    """Candidates for productive gene-family names not (or not fully) in the lexicon.
+
+    The concept is the HGNC symbol's entry when the lexicon has it (``IL-1β`` -> ``IL1B``).
+    """
+    out = []
+    for t in doc:
+        txt = t.text
+        if len(txt) < 3 or not txt[0].isalpha():
+            continue
+        for rx, typ in _PRODUCTIVE:
+            m = rx.match(txt)
+            if not m:
+                continue
+            prefix, num, letter, greek = m.groups()
+            symbol = (prefix.upper().replace("MICRORNA", "MIR") + num + (letter or "").upper()
+                      + _GREEK_LETTER.get(greek or "", ""))
+            end = t.i + 1
+            if prefix.lower() in ("mir", "microrna") and end + 1 < len(doc) \
+                    and doc[end].text == "-" and re.match(r"^[35]p$", doc[end + 1].text):
+                end += 2
+            hits = [e for e in trie.lookup(symbol) if e.type in ("CYTOKINE", "MOLECULE")]
+            if hits:
+                e = max(hits, key=lambda e: e.priority)
+                out.append(Candidate(t.i, end, e.type, e.concept, e.name, 1, "productive"))
+            else:
+                out.append(Candidate(t.i, end, typ, None, symbol, 0, "productive"))
+            break
+    return out
+
+
+def _keys_of(span: Span) -> tuple[str, ...]:
+    return tuple(k for t in span for k, _ in subtoken_keys(t.text))
+
+
+def _drop_cell_therapies(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+    """``MSC transplantation`` is annotated as the cell: drop the longer non-cell match."""
+    cells = {(c.start, c.end) for c in cands if c.type == "CELL_TYPE"}
+    out = []
+    for c in cands:
+        if c.type != "CELL_TYPE":
+            hit = any(s == c.start and e < c.end and
+                      all(t.lower_ in PROCEDURE_WORDS for t in doc[e:c.end])
+                      for s, e in cells)
+            if hit:
+                continue
+            if c.type == "THERAPY" and any(t.lower_ == "derived" for t in doc[c.start:c.end]):
+                continue  # "MSC-derived exosomes": split into cell + product
+        out.append(c)
+    return out
+
+
+def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+    """Non-overlapping selection: longest first, then priority, then type priority."""
+    ordered = sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority,
+                                           -TYPE_PRIORITY.get(c.type, 0), c.start))
+    taken: list[Candidate] = []
+    used: set[int] = set()
+    for c in ordered:
+        if any(i in used for i in range(c.start, c.end)):
+            continue
+        taken.append(c)
+        used.update(range(c.start, c.end))
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+def _is_generic(doc: Doc, c: Candidate) -> bool:
+    if c.priority >= 100 and c.rule == "lexicon":
+        return False
+    words = " ".join(k for k in _keys_of(doc[c.start:c.end]))
+    return words in GENERIC_NOUNS
+
+
+def _extend_states(doc: Doc, sel: list[Candidate]) -> None:
+    """Keep state words in the span: ``activated HSCs``, ``HBV-related decompensated cirrhosis``."""
+    for c in sel:
+        words = _STATE_WORDS.get(c.type)
+        if not words:
+            continue
+        while c.start > 0 and doc[c.start - 1].lower_ in words:
+            c.start -= 1
+        if (c.type == "DISEASE" and c.start >= 3 and doc[c.start - 1].lower_ in
+                ("related", "associated") and doc[c.start - 2].text == "-"
+                and _VIRUS_RE.match(doc[c.start - 3].text)):
+            c.start -= 3
+
+
+def _elliptical(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """``T and B lymphocytes`` -> ``T`` (T cell) + ``B lymphocytes`` (B cell)."""
+    covered = {i for c in sel for i in range(c.start, c.end)}
+    extra = []
+    for c in sel:
+        if c.type != "CELL_TYPE" or c.end - c.start < 2 or c.start < 2:
+            continue
+        conj = doc[c.start - 1].lower_
+        if conj not in ("and", "or", ",", "/"):
+            continue
+        x = doc[c.start - 2]
+        if x.i in covered or len(x.text) > 6 or not x.text[:1].isalnum():
+            continue
+        rest = doc[c.start + 1:c.end].text
+        hits = [e for e in trie.lookup(f"{x.text} {rest}") if e.type == c.type]
+        if hits:
+            e = max(hits, key=lambda e: e.priority)
+            extra.append(Candidate(x.i, x.i + 1, e.type, e.concept, e.name, e.priority,
+                                   "elliptical"))
+    return extra
+
+
+_SUFFIX_RE = re.compile(r"^-?(\d{1,2}[a-z]?|[α-ω]\d?|alpha|beta|gamma|kappa)$")
+
+
+def _interleaved(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """``interferon (IFN)-γ``, ``cyclooxygenase (COX)-2`` stay one span."""
+    out = list(sel)
+    by_end = {c.end: c for c in sel}
+    n = len(doc)
+    for i, t in enumerate(doc):
+        if t.text != "(" or i == 0:
+            continue
+        k = i + 1
+        while k < n and k - i <= 3 and doc[k].text != ")":
+            k += 1
+        if k >= n - 1 or doc[k].text != ")" or doc[k].whitespace_ or k == i + 1:
+            continue
+        suf = doc[k + 1]
+        if not _SUFFIX_RE.match(suf.text):
+            continue
+        short = doc[i + 1:k].text
+        sep = "" if suf.text.startswith("-") else "-"
+        hits = trie.lookup(short + sep + suf.text) or trie.lookup(short + suf.text)
+        long_c = by_end.get(i)
+        start = long_c.start if long_c else i - 1
+        if not hits:
+            hits = trie.lookup(doc[start:i].text + sep + suf.text)
+        if not hits:
+            continue
+        if not long_c and not doc[start].text[:1].lower() == short[:1].lower():
+            continue
+        e = max(hits, key=lambda e: (e.priority, TYPE_PRIORITY.get(e.type, 0)))
+        merged = Candidate(start, k + 2, e.type, e.concept, e.name, e.priority, "interleaved")
+        out = [c for c in out if not c.overlaps(merged)] + [merged]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+class EntityMatcher:
+    """``mscgraph_entities``: lexicon + patterns + rules -> ``doc.ents``.
+
+    Sets ``doc.ents`` (``label_`` = type, ``kb_id_`` = concept id) and
+    ``Span._.canonical_name`` on each entity.
+
+    Parameters
+    ----------
+    nlp : Language
+        The pipeline.
+    name : str
+        Component name.
+    use_cache : bool
+        Cache the compiled lexicon trie under ``~/.cache/mscgraph/``.
+    productive : bool
+        Add the productive-name patterns (IL-\\d+, CXCL\\d+, ...).
+    """
+
+    def __init__(self, nlp: Language, name: str = "mscgraph_entities", *,
+                 use_cache: bool = True, productive: bool = True,
+                 trie: TermTrie | None = None) -> None:
+        Span.set_extension("canonical_name", default=None, force=True)
+        self.name = name
+        self.productive = productive
+        self.trie = trie if trie is not None else load_term_trie(use_cache)
+
+    def candidates(self, doc: Doc) -> list[Candidate]:
+        """Resolved, rule-adjusted candidates of ``doc`` (no side effects)."""
+        cands = match_trie(doc, self.trie)
+        if self.productive:
+            cands += productive_candidates(doc, self.trie)
+        cands = _drop_cell_therapies(doc, cands)
+        cands = [c for c in cands if not _is_generic(doc, c)]
+        sel = resolve_overlaps(cands)
+        sel = _interleaved(doc, sel, self.trie)
+        _extend_states(doc, sel)
+        sel = resolve_overlaps(sel + _elliptical(doc, sel, self.trie))
+        return sel
+
+    def __call__(self, doc: Doc) -> Doc:
+        set_entities(doc, self.candidates(doc))
+        return doc
+
+
+def set_entities(doc: Doc, cands: list[Candidate]) -> None:
+    """Write candidates to ``doc.ents`` and ``Span._.canonical_name``."""
+    spans = []
+    for c in resolve_overlaps(cands):
+        sp = Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "")
+        spans.append(sp)
+    doc.ents = spans
+    names = {(c.start, c.end): c.name for c in cands}
+    for sp in doc.ents:
+        sp._.canonical_name = names.get((sp.start, sp.end)) or sp.text
+
+
+@Language.factory("mscgraph_entities",
+                  default_config={"use_cache": True, "productive": True},
+                  assigns=["doc.ents", "span._.canonical_name"])
+def make_entities(nlp: Language, name: str, use_cache: bool, productive: bool) -> EntityMatcher:
+    """Factory of :class:`EntityMatcher`."""
+    return EntityMatcher(nlp, name, use_cache=use_cache, productive=productive)
+
+
+# ---------------------------------------------------------------------------------------------
+# abbreviations
+
+def _ent_candidates(doc: Doc) -> list[Candidate]:
+    return [Candidate(e.start, e.end, e.label_, e.kb_id_ or None,
+                      e._.canonical_name or e.text, 50, "ent") for e in doc.ents]
+
+
+def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
+                          drop_undefined: bool = True, max_short_len: int = 8
+                          ) -> list[Candidate]:
+    """Give each defined short form its long form's concept throughout the document.
+
+    Parameters
+    ----------
+    doc : Doc
+        A document with ``doc.ents`` set.
+    pairs : list of (short, long) spans
+        The definitions (``hepatic stellate cells (HSCs)`` -> ``(HSCs, hepatic stellate
+        cells)``).
+    drop_undefined : bool
+        When a short form is defined by a long form that is not an entity, remove lexicon
+        entities on that short form (it means something else in this document).
+
+    Returns
+    -------
+    list of Candidate
+        The new entity candidates of the document.
+    """
+    cands = _ent_candidates(doc)
+    by_end: dict[int, Candidate] = {}
+    for c in cands:
+        by_end[c.end] = c
+    defs: dict[tuple[str, ...], Candidate | None] = {}
+    for short, long in pairs:
+        if len(short.text) > max_short_len or long is None:
+            continue
+        key = tuple(e for t in short for _, e in subtoken_keys(t.text))
+        if key in defs and defs[key] is not None:
+            continue
+        e = by_end.get(long.end)
+        if e is not None and e.start < long.end and e.end > long.start \
+                and not (e.start <= short.start and short.end <= e.end):
+            defs[key] = e
+        elif key not in defs:
+            defs[key] = None
+    if not defs:
+        return cands
+    n = len(doc)
+    new: list[Candidate] = []
+    drop: list[tuple[int, int]] = []
+    for i in range(n):
+        t = doc[i]
+        if not t.text[:1].isalnum():
+            continue
+        for key, e in defs.items():
+            ln = len(key)
+            if i + ln > n:
+                continue
+            got = tuple(x for tt in doc[i:i + ln] for _, x in subtoken_keys(tt.text))
+            if got != key:
+                continue
+            if e is None:
+                if drop_undefined:
+                    drop.append((i, i + ln))
+                continue
+            new.append(Candidate(i, i + ln, e.type, e.concept, e.name, e.priority, "abbrev"))
+    if drop:
+        cands = [c for c in cands
+                 if not any(c.start == s and c.end == t and c.priority < 100 for s, t in drop)]
+    keep = []
+    for c in cands:
+        inside = [x for x in new if x.overlaps(c)]
+        if inside and not any(c.start < x.start or x.end < c.end for x in inside):
+            continue  # replaced by the document's definition
+        if inside and all(c.start <= x.start and x.end <= c.end for x in inside) \
+                and (c.end - c.start) > max(x.end - x.start for x in inside):
+            keep.append(c)  # a longer entity containing the short form stays
+            continue
+        keep.append(c)
+    keep_spans = [(c.start, c.end) for c in keep]
+    for x in new:
+        if not any(s < x.end and x.start < e for s, e in keep_spans):
+            keep.append(x)
+    keep.sort(key=lambda c: c.start)
+    return keep
+
+
+class AbbreviationResolver:
+    """``mscgraph_abbreviations``: scispacy ``AbbreviationDetector`` + in-document resolution.
+
+    Sets ``Doc._.abbreviations`` (scispacy) and rewrites ``doc.ents`` so every occurrence of
+    a defined short form carries its long form's type and concept (see
+    :func:`resolve_abbreviations`).
+    """
+
+    def __init__(self, nlp: Language, name: str = "mscgraph_abbreviations", *,
+                 drop_undefined: bool = True, max_short_len: int = 8) -> None:
+        from scispacy.abbreviation import AbbreviationDetector
+        self.name = name
+        self.detector = AbbreviationDetector(nlp, name + "_detector")
+        self.drop_undefined = drop_undefined
+        self.max_short_len = max_short_len
+
+    def __call__(self, doc: Doc) -> Doc:
+        if "(" not in doc.text:
+            doc._.abbreviations = []
+            return doc
+        self.detector(doc)
+        pairs = []
+        seen = set()
+        for short in doc._.abbreviations:
+            long = short._.long_form
+            if long is None or (short.start, short.end) in seen:
+                continue
+            # the definition occurrence sits next to its long form
+            if abs(short.start - long.end) <= 2 or abs(long.start - short.end) <= 2:
+                seen.add((short.start, short.end))
+                pairs.append((short, long))
+        if pairs:
+            set_entities(doc, resolve_abbreviations(doc, pairs,
+                                                    drop_undefined=self.drop_undefined,
+                                                    max_short_len=self.max_short_len))
+        return doc
+
+
+@Language.factory("mscgraph_abbreviations",
+                  default_config={"drop_undefined": True, "max_short_len": 8},
+                  assigns=["doc._.abbreviations", "doc.ents"])
+def make_abbreviations(nlp: Language, name: str, drop_undefined: bool,
+                       max_short_len: int) -> AbbreviationResolver:
+    """Factory of :class:`AbbreviationResolver`."""
+    return AbbreviationResolver(nlp, name, drop_undefined=drop_undefined,
+                                max_short_len=max_short_len)
+
+
+# ---------------------------------------------------------------------------------------------
+# linker
+
+_HAEMATO_RE = re.compile(r"ha?ematopoietic|hematopoiesis|haematopoiesis|bone marrow transplant",
+                         re.I)
+
+
+def link_context(doc: Doc) -> None:
+    """Context rules: HSC means haematopoietic stem cell only when the text says so."""
+    if not doc.ents:
+        return
+    text = doc.text
+    haemato = bool(_HAEMATO_RE.search(text)) and "stellate" not in text.lower()
+    if not haemato:
+        return
+    spans = []
+    for e in doc.ents:
+        if e.kb_id_ == "CL:0000632" and e.text.rstrip("s").upper() == "HSC":
+            sp = Span(doc, e.start, e.end, label="CELL_TYPE", kb_id="CL:0000037")
+            spans.append((sp, "hematopoietic stem cell"))
+        else:
+            spans.append((e, e._.canonical_name))
+    doc.ents = [s for s, _ in spans]
+    for s, name in spans:
+        s._.canonical_name = name
+
+
+class Linker:
+    """``mscgraph_linker``: context disambiguation and canonical names.
+
+    Ensures every entity has ``ent.kb_id_`` (possibly empty) and ``Span._.canonical_name``.
+    """
+
+    def __init__(self, nlp: Language, name: str = "mscgraph_linker", *,
+                 context_rules: bool = True) -> None:
+        Span.set_extension("canonical_name", default=None, force=True)
+        self.name = name
+        self.context_rules = context_rules
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.context_rules:
+            link_context(doc)
+        for e in doc.ents:
+            if not e._.canonical_name:
+                e._.canonical_name = e.text
+        return doc
+
+
+@Language.factory("mscgraph_linker", default_config={"context_rules": True},
+                  assigns=["span._.canonical_name"])
+def make_linker(nlp: Language, name: str, context_rules: bool) -> Linker:
+    """Factory of :class:`Linker`."""
+    return Linker(nlp, name, context_rules=context_rules)
+
+
+# ---------------------------------------------------------------------------------------------
+# public API
+
+def build_nlp(*, relations: bool = True, use_cache: bool = True) -> Language:
+    """The full pipeline on ``spacy.blank("en")``.
+
+    Parameters
+    ----------
+    relations : bool
+        Add ``mscgraph_relations`` when :mod:`pipeline.relations` is importable.
+    use_cache : bool
+        Cache the compiled lexicon trie under ``~/.cache/mscgraph/``.
+    """
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers":
+                                                            "mscgraph.tokenizer.v1"}}})
+    nlp.add_pipe("mscgraph_sentences")
+    nlp.add_pipe("mscgraph_entities", config={"use_cache": use_cache})
+    nlp.add_pipe("mscgraph_abbreviations")
+    nlp.add_pipe("mscgraph_linker")
+    if relations:
+        try:
+            from . import relations as _rel  # noqa: F401  (registers the factory)
+        except ImportError:
+            log.warning("pipeline.relations not importable; building without relations")
+        else:
+            if "mscgraph_relations" in Language.factories:
+                nlp.add_pipe("mscgraph_relations")
+    return nlp
+
+
+def span_mention(doc: Doc, span: Span) -> Mention:
+    """The :class:`~pipeline.model.Mention` of an entity span, offsets into the original."""
+    a, b, text = original_offsets(doc, span.start_char, span.end_char)
+    name = (span._.canonical_name if Span.has_extension("canonical_name") else None) or text
+    return Mention(a, b, text, span.label_, span.kb_id_ or None, name)
+
+
+def doc_mentions(doc: Doc) -> list[Mention]:
+    """Every entity of ``doc`` as a :class:`~pipeline.model.Mention` (original offsets)."""
+    return [span_mention(doc, e) for e in doc.ents]
