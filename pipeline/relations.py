@@ -76,8 +76,9 @@ _PRON = {"they", "these", "those", "such", "their", "it", "its"}
 _CELL_NOUNS = {"cells", "cell", "mscs", "msc"}
 _REL = {"which", "that", "who"}
 _MEANS = {"by", "through", "via", "thereby", "using"}
-_CLAUSE = {";", "while", "whereas", "but", "although", "though", "whilst", ":", "however"}
-_STOP = _CLAUSE | {".", "which", "that", "who", "by", "through", "via", "thereby", "than",
+_CLAUSE = {";", "while", "whereas", "although", "though", "whilst", ":", "however", "which",
+           "who"}
+_STOP = _CLAUSE | {".", "but", "which", "that", "who", "by", "through", "via", "thereby", "than",
                    "compared", "versus", "vs", "vs.", "when", "after", "following", "before",
                    "during", "because", "since", "if", "whether", "until", "unless", "in",
                    "with", "without", "from", "at", "on", "for", "to", "into", "towards",
@@ -130,6 +131,13 @@ _THERAPY_WORDS = {"therapy", "therapies", "transplantation", "transplant", "infu
                   "effects", "application", "use", "clinical", "phase", "i", "ii", "1", "2",
                   "randomized", "controlled", "open-label", "pilot", "evaluating"}
 _TREAT_LINK = {"for", "in", "with", "against", "of", "treating"}
+_THERAPY_NOUNS = {"therapy", "therapies", "transplantation", "transplant", "infusion", "infusions",
+                  "injection", "administration", "transfusion", "treatment"}
+_RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwent",
+            "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
+_PREP_DET = {"by", "with", "of", "in", "the", "a", "an", "to", "for", "on", "from", "than",
+             "showed", "had", "have", "has", "exhibited", "displayed", "its", "their",
+             "whereas", "while", "but", "despite", "without", "no", "any", "show", "shows"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +315,10 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
     j = 0
     while j < len(units):
         u = units[j]
+        if u.is_ent and u.mention.type == "PROCESS" and " " not in u.low:
+            t = lex.match([u.low], 0)
+            if t is not None and t.cls in ("DIFF", "POLAR"):
+                u.trig = t
         if not u.is_ent:
             t = lex.match(lows, j)
             if t is not None:
@@ -322,13 +334,16 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
 
 
 def _left_group(units: list[_Unit], k: int, lo: int = 0) -> list[int]:
-    """Entity ``k`` plus the entities coordinated with it on its left (``A, B and C``)."""
+    """Entity ``k`` plus the same-type entities coordinated with it on its left (``A, B and C``)."""
     out = [k]
     j = k - 1
     gap = 0
+    typ = units[k].mention.type if units[k].mention else ""
     while j >= lo:
         u = units[j]
         if u.is_ent:
+            if u.mention.type != typ or _is_context(units, j):
+                break
             out.append(j)
             gap = 0
         elif u.low in _COORD and u.low not in ("of", "the", "a", "an", "in") and gap < 4:
@@ -418,6 +433,7 @@ class _SentenceRules:
         self.objects: dict[int, list[Mention]] = {}
         self.preds: dict[int, str] = {}
         self.consumed: set[int] = set()
+        self.compounds: list[tuple[int, int]] = []
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -438,7 +454,8 @@ class _SentenceRules:
 
     def objects_right(self, start: int, *, first_gap: int = 6, gap: int = 4,
                       stop_extra: frozenset[str] = frozenset(),
-                      allow_first: frozenset[str] = frozenset()) -> tuple[list[tuple[int, str]], int]:
+                      allow_first: frozenset[str] = frozenset(),
+                      modifiers: bool = True) -> tuple[list[tuple[int, str]], int]:
         """Coordinated object entities from ``start`` rightwards: [(unit, sign modifier)]."""
         u = self.u
         out: list[tuple[int, str]] = []
@@ -463,7 +480,15 @@ class _SentenceRules:
             if x.trig is not None:
                 t = x.trig
                 nxt = u[j + x.trig_len] if j + x.trig_len < len(u) else None
-                if t.kind in ("P", "A") and t.cls in ("INC", "DEC", "IMPROVE") and nxt is not None \
+                if t.kind == "P" and t.cls in ("INC", "DEC") and out and out[-1][0] == j - 1 \
+                        and nxt is not None and nxt.is_ent:
+                    # "hMSC induced proliferation": hMSC -> proliferation, keep collecting
+                    self.compounds.append((j - 1, j))
+                    self.consumed.add(j)
+                    j += 1
+                    continue
+                if t.kind in ("P", "A") and t.cls in ("INC", "DEC", "IMPROVE", "WORSEN") \
+                        and (modifiers or (first and j == start)) and nxt is not None \
                         and (nxt.is_ent or nxt.low not in _STOP) and not (
                         nxt.low == "by"):
                     # adjectival sign modifier: "reduced ALT", "improved survival"
@@ -488,8 +513,14 @@ class _SentenceRules:
             if w == "and" and j + 1 < len(u) and u[j + 1].trig is not None \
                     and u[j + 1].trig.kind in ("V", "P"):
                 break
+            if w in (",", "and") and j + 1 < len(u) and not u[j + 1].is_ent \
+                    and u[j + 1].trig is None and u[j + 1].low.endswith("ed") \
+                    and u[j + 1].low not in _COORD and len(u[j + 1].low) > 5:
+                break       # ", and translocated ...": a new verb phrase
             if w not in _COORD:
                 n += 1
+            elif w == ",":
+                n = max(n, gap - 1)
             if n > (first_gap if first else gap):
                 break
             j += 1
@@ -510,14 +541,12 @@ class _SentenceRules:
         """Subject entities of the verb trigger at ``t`` (mention, loss-of-function flip)."""
         u = self.u
         lo = _clause_start(u, t)
-        j = _skip_left(u, t, lo, _ADV)
+        j = _skip_left(u, t, 0, _ADV)
         # relative pronoun: antecedent group
-        if j >= lo and u[j].low in _REL:
-            a = _skip_left(u, j, 0, {",", "(", ")"})
+        if j >= 0 and u[j].low in _REL and not (j > 0 and u[j - 1].trig is not None):
             k = self.nearest_ent_left(j, 0, max_gap=5)
             if k is not None:
                 return [(self.ent(x), False) for x in _left_group(u, k)]
-            return []
         # coordinated verb phrase: inherit the previous trigger's subject
         prev = [p for p in self.subjects if p < t and self.subjects[p]]
         if prev:
@@ -538,7 +567,22 @@ class _SentenceRules:
                 if self.anaphor_at(x):
                     return [(self.referent, False)] if self.referent else []
             return []
-        subs = [(self.ent(x), self.lof_flip(x)) for x in _left_group(u, k, lo)]
+        # "X activated by Y facilitate Z": the subject is X, not the agent Y
+        b = _skip_left(u, min(_left_group(u, k, lo)), lo, {"the", "a", "an"})
+        if b >= 1 and u[b].low == "by" and u[b - 1].trig is not None \
+                and u[b - 1].trig.kind == "P":
+            k2 = self.nearest_ent_left(b - 1, lo, max_gap=3, skip_context=True)
+            if k2 is not None:
+                k = k2
+        # "X activation in MSCs increased ...": prefer X over a locative "in Y"
+        b = _skip_left(u, k, lo, {"the", "a", "an"})
+        if b >= lo and u[b].low in ("in", "from", "on", "at"):
+            k2 = self.nearest_ent_left(b, lo, max_gap=3, skip_context=True)
+            if k2 is not None:
+                k = k2
+        grp = _left_group(u, k, lo)
+        flips = [self.lof_flip(x) for x in grp]
+        subs = [(self.ent(x), any(flips)) for x in grp]
         # "inhibition of X using/with Y": X flipped, Y as is
         for x in range(lo, k):
             if u[x].is_ent and self.lof_flip(x) and all(s[0] is not self.ent(x) for s in subs):
@@ -575,6 +619,9 @@ class _SentenceRules:
         j = _skip_left(u, k, 0, {"the", "of", "a", "an"})
         if j >= 0 and j < k - 1 and u[j].low in lof and u[j + 1].low in ("of", "the"):
             return True
+        if j >= 0 and u[j].trig is not None and u[j].trig.cls == "DEC" \
+                and u[j].trig.kind in ("G", "N") and _clause_start(u, j) >= j - 1:
+            return True     # "blocking X ...", "Inhibition of X ..." as the clause subject
         if k + 1 < len(u):
             nx = u[k + 1].low
             if nx in lof or (nx == "-" and k + 2 < len(u)
@@ -593,7 +640,9 @@ class _SentenceRules:
         self.found.append(_Found(subj, pred, obj, neg, hedge))
 
     def signed(self, cls: str, obj: Mention, mod: str = "") -> str:
-        if cls == "IMPROVE" or cls == "PROTECT":
+        if cls == "WORSEN":
+            base = "DECREASES" if self.pol.sign(obj) == "good" else "INCREASES"
+        elif cls == "IMPROVE" or cls == "PROTECT":
             s = self.pol.sign(obj)
             base = "DECREASES" if s == "bad" else "INCREASES"
             if cls == "PROTECT" and s != "good":
@@ -618,6 +667,11 @@ class _SentenceRules:
             except IndexError:  # pragma: no cover - defensive on odd token runs
                 log.debug("rule failed at unit %d", t, exc_info=True)
         self.hyphen_patterns()
+        for a, t in self.compounds:
+            objs, _ = self.objects_right(t + 1, first_gap=2, gap=3)
+            lo = _clause_start(u, t)
+            for k, mod in objs:
+                self.emit_pred(self.ent(a), u[t].trig.cls, self.ent(k), mod, False, lo, t)
         self.treats()
 
     def trigger(self, t: int, tr: Trigger) -> None:
@@ -633,7 +687,10 @@ class _SentenceRules:
             return
         before = _skip_left(u, t, 0, _ADV)
         bw = u[before].low if before >= 0 and not u[before].is_ent else ""
-        is_passive = tr.kind == "P" and (bw in _BE or (after < len(u) and u[after].low == "by"))
+        is_passive = tr.kind in ("P", "A") and (bw in _BE or (after < len(u)
+                                                              and u[after].low == "by"))
+        if tr.kind in ("P", "A") and not is_passive and (bw in _PREP_DET or tr.kind == "A"):
+            return      # adjectival ("with impaired regeneration"): no clause of its own
         lo_scope = _clause_start(u, t)
 
         if cls == "NOEFFECT":
@@ -676,7 +733,8 @@ class _SentenceRules:
                 chain_from = max(gov)
                 subs = list(self.subjects[chain_from])
         if is_passive:
-            agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else {"by"})
+            agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else
+                                            {"by", "from"} if cls == "SEC" else {"by"})
             k = self.nearest_ent_left(t, lo_scope, max_gap=6)
             if k is None and not agents:
                 return
@@ -690,9 +748,15 @@ class _SentenceRules:
                     self.emit_pred(self.ent(a), cls, self.ent(o), "", self.lof_flip(a),
                                    lo_scope, t)
             return
-        if not subs:
+        if not subs and cls == "TREAT":
+            k = self.nearest_therapy_left(t)
+            subs = [(self.ent(k), False)] if k is not None else []
+        elif not subs:
             subs = self.subject_left(t)
-        objs, end = self.objects_right(after)
+        if not subs and tr.kind == "G":
+            self.nominal(t, tr, after, lo_scope)    # "blocking X using Y decreased Z"
+            return
+        objs, end = self.objects_right(after, modifiers=len(tr.words) > 1)
         self.subjects[t] = subs
         self.obj_end[t] = end
         self.objects[t] = [self.ent(k) for k, _ in objs]
@@ -727,13 +791,15 @@ class _SentenceRules:
         cls = tr.cls
         objs: list[tuple[int, str]] = []
         end = after
-        if after < len(u) and u[after].low in ("of", "in", "on"):
+        if tr.kind == "G":
+            objs, end = self.objects_right(after, first_gap=3)
+        elif after < len(u) and u[after].low in ("of", "in", "on"):
             objs, end = self.objects_right(after + 1, first_gap=3)
         elif t > 0 and u[t - 1].is_ent:
             objs = [(x, "") for x in _left_group(u, t - 1, lo)]
         if not objs:
             return
-        agents, aend = self.agent_after(end, {"by"})
+        agents, aend = self.agent_after(end, {"by", "using"} if cls == "DEC" else {"by"})
         subs: list[tuple[Mention, bool]] = [(self.ent(a), False) for a in agents]
         if not subs:
             # "X-mediated suppression of Y"
@@ -749,14 +815,13 @@ class _SentenceRules:
                 bw = u[j].low if j >= 0 and not u[j].is_ent else ""
             if bw in _MEANS and gov:
                 subs = list(self.subjects[max(gov)])
-            elif cls in ("IMPROVE", "INC", "DEC") and bw not in _STOP | {"of"}:
+            elif bw in _MEANS or (cls in ("IMPROVE", "INC", "DEC", "WORSEN")
+                                  and bw not in _STOP | {"of"}):
                 # result statements: "significant improvements in X", subject = sentence agent
                 if gov:
                     subs = list(self.subjects[max(gov)])
                 else:
-                    k = self.sentence_agent(t)
-                    if k is not None:
-                        subs = [(k, False)]
+                    subs = [(m, False) for m in self.sentence_agent(t)]
         if not subs:
             return
         self.subjects[t] = subs
@@ -766,16 +831,93 @@ class _SentenceRules:
             for k, mod in objs:
                 self.emit_pred(s, cls, self.ent(k), mod, flip, lo, t)
 
-    def sentence_agent(self, t: int) -> Mention | None:
-        """Leftmost therapy-like agent before ``t`` that is not a study-context mention."""
+    def sentence_agent(self, t: int) -> list[Mention]:
+        """Leftmost therapy-like agent group before ``t`` (not a study-context mention),
+        else the discourse referent when the sentence has an anaphor."""
+        u = self.u
         for x in range(0, t):
-            if self.u[x].is_ent and self.pol.is_therapy(self.ent(x)) and not _is_context(self.u, x):
-                return self.ent(x)
+            if u[x].is_ent and self.is_therapy(x) and not _is_context(u, x):
+                grp = [x]
+                y = x + 1
+                while y < t and (u[y].is_ent or u[y].low in ("or", "and", ",", "/")):
+                    if u[y].is_ent:
+                        if not self.is_therapy(y):
+                            break
+                        grp.append(y)
+                    y += 1
+                return [self.ent(g) for g in grp]
+        if self.referent is not None and any(self.anaphor_at(x) for x in range(t)):
+            return [self.referent]
+        return []
+
+    def is_therapy(self, k: int) -> bool:
+        """Therapy-like entity: a therapy/MSC concept, or a cell named with ``transplantation``."""
+        m = self.ent(k)
+        if self.pol.is_therapy(m):
+            return True
+        nxt = self.u[k + 1].low if k + 1 < len(self.u) else ""
+        return m.type in ("CELL_TYPE", "MOLECULE") and nxt in _THERAPY_NOUNS
+
+    def treat_path(self, a: int, d: int) -> bool:
+        """``A ... for/in/with D`` with no verb trigger, clause break or other therapy between."""
+        u = self.u
+        if d - a > 14:
+            return False
+        link = False
+        for x in range(a + 1, d):
+            y = u[x]
+            if y.is_ent:
+                if self.is_therapy(x) or y.mention.type not in ("DISEASE", "CELL_TYPE"):
+                    return False
+                continue
+            if y.trig is not None and y.trig.cls != "TREAT":
+                return False
+            if y.low in (";", ":", ".", "while", "whereas", "which", "that", "but", "by",
+                         "through", "via", "than", "compared", "versus") or y.low in _BLOCK:
+                return False
+            if y.low == "," and not (x + 1 < d and u[x + 1].low in ("e.g.", "such", "including")):
+                return False
+            if y.low in _TREAT_LINK:
+                link = True
+        j = _skip_left(u, d, a + 1, {"the", "a", "an", "of", "various", "different", "severe",
+                                      "advanced", "spectrum", "kinds", "types", "patients",
+                                      "chronic", "acute", "decompensated", "cirrhotic"})
+        return link and (u[j].low in _TREAT_LINK or u[j].low in _THERAPY_NOUNS
+                         or (u[j].is_ent and u[j].mention.type == "DISEASE"))
+
+    def treat_path_reverse(self, d: int, a: int) -> bool:
+        """``the only treatment for D is A``."""
+        u = self.u
+        if a - d > 6:
+            return False
+        j = _skip_left(u, d, 0, {"the", "a", "an", "patients", "with"})
+        if j < 1 or u[j].low != "for":
+            return False
+        k = _skip_left(u, j, 0, {"effective", "definitive", "only", "curative", "radical",
+                                 "available", "established", "standard"})
+        if k < 0 or u[k].low not in _THERAPY_NOUNS | {"cure", "option", "intervention",
+                                                      "therapies", "treatments", "options"}:
+            return False
+        between = {u[x].low for x in range(d + 1, a) if not u[x].is_ent}
+        return bool(between & {"is", "are", "remains", "remain", "was"}) and \
+            not any(u[x].is_ent for x in range(d + 1, a))
+
+    def nearest_therapy_left(self, t: int) -> int | None:
+        for x in range(t - 1, -1, -1):
+            if self.u[x].is_ent and self.is_therapy(x):
+                return x
         return None
 
     def differentiation(self, t: int, tr: Trigger, after: int, lo: int) -> None:
         u = self.u
         into = {"into", "to", "towards", "toward", "in"}
+        if tr.words[0] in ("source", "sources"):   # "X is the source of Y"
+            targets, _ = self.objects_right(after, first_gap=3, gap=3)
+            for s, _f in self.subject_left(t):
+                for k, _m in targets:
+                    if s.type == "CELL_TYPE" and self.ent(k).type == "CELL_TYPE":
+                        self.emit(s, "DIFFERENTIATES_INTO", self.ent(k), lo, t)
+            return
         # source cells between trigger and "into" (polarization / "differentiation of X into")
         src: list[int] = []
         j = after
@@ -868,29 +1010,23 @@ class _SentenceRules:
     def treats(self) -> None:
         """``X for Y``, ``X in patients with Y``, therapies acting in a disease context."""
         u = self.u
-        therapies = [k for k, x in enumerate(u) if x.is_ent and self.pol.is_therapy(x.mention)]
-        diseases = [k for k, x in enumerate(u) if x.is_ent and x.mention.type == "DISEASE"]
+        therapies = [k for k, x in enumerate(u) if x.is_ent and self.is_therapy(k)]
+        diseases = [k for k, x in enumerate(u) if x.is_ent and x.mention.type == "DISEASE"
+                    and not (" " not in x.low and x.low.endswith("ic"))]
         if not therapies or not diseases:
             return
-        done: set[tuple[int, int]] = set()
         for a in therapies:
             for d in diseases:
-                if d <= a:
-                    continue
-                between = [u[x].low for x in range(a + 1, d) if not u[x].is_ent]
-                ents_between = [x for x in range(a + 1, d) if u[x].is_ent]
-                if len(between) > 12 or any(u[x].trig is not None and u[x].trig.cls != "TREAT"
-                                            for x in range(a + 1, d)):
-                    continue
-                if not set(between) & _TREAT_LINK:
-                    continue
-                if any(w not in _THERAPY_WORDS for w in between):
-                    continue
-                if any(self.ent(x).type not in ("DISEASE", "CELL_TYPE", "THERAPY")
-                       for x in ents_between):
-                    continue
-                done.add((a, d))
-                self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, a), d)
+                if d > a and self.treat_path(a, d):
+                    self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, a), d)
+                elif d < a and self.treat_path_reverse(d, a):
+                    self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, d), a)
+                elif d < a and a - d <= 16 and _is_context(u, d) and any(
+                        u[x].low in _RECEIVE for x in range(d + 1, a)) and not any(
+                        u[x].low in _CLAUSE or (u[x].trig and u[x].trig.cls != "TREAT")
+                        for x in range(d + 1, a)):
+                    # "patients with D will receive / underwent / were treated with A"
+                    self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, d), a)
         # therapy subjects of effect relations in a sentence with a context disease
         agents = {id(f.subj): f.subj for f in self.found
                   if f.pred in ("INCREASES", "DECREASES") and self.pol.is_therapy(f.subj)}

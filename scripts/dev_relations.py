@@ -23,7 +23,12 @@ SHARED = REPO.parent / "shared"
 
 def gold_doc(nlp, g: dict):
     """Doc of a gold record with its entities (overlaps dropped, spans expanded to tokens)."""
-    doc = nlp(g["text"])
+    doc = nlp.make_doc(g["text"])
+    nl = g["text"].find("\n")          # title / abstract boundary is a sentence boundary
+    for tok in doc:
+        tok.is_sent_start = True if tok.i == 0 else (
+            True if nl >= 0 and tok.idx > nl and doc[tok.i - 1].idx <= nl else None)
+    doc = nlp.get_pipe("sentencizer")(doc)
     spans, taken = [], set()
     for e in sorted(g["entities"], key=lambda e: (e["start"], -e["end"])):
         sp = doc.char_span(e["start"], e["end"], label=e["type"],
