@@ -337,3 +337,12 @@ def test_real_efetch_files(shared_dir, store):
     assert r.fetched == r.inserted == store.count_articles() >= 8
     assert store.get_article("22663011") is not None
     assert ingest_xml_files(store, files).unchanged == r.fetched
+
+
+def test_bundled_demo_corpus_loads_idempotently(store):
+    from pipeline.ingest import DEMO_DIR, ingest_demo
+    if not any(DEMO_DIR.glob("*.xml*")):
+        pytest.skip("corpora/demo has no XML yet")
+    first = ingest_demo(store)
+    assert first.inserted == first.fetched > 0 and first.status == "success"
+    assert ingest_demo(store).unchanged == first.fetched
