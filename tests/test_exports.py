@@ -1,0 +1,203 @@
+"""Exports: GraphML (schema, round trip, scalars only), Cytoscape.js JSON, CSV, styles, CLI."""
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from lxml import etree
+
+from pipeline.cli import main
+from pipeline.errors import ParseError
+from pipeline.exports import (ExportError, STYLE_PATH, cyjs_data, cyjs_graph,
+                              cytoscape_style, cytoscape_vizmap_xml, graphml_string,
+                              read_cyjs, read_graphml, write_cyjs, write_exports, write_graphml)
+from pipeline.graph import KnowledgeGraph
+from pipeline.model import Concept, Evidence, Statement
+
+from test_assembly import corpus, doc
+from test_graph import graph_state
+
+XSD = Path(__file__).parent / "fixtures" / "graphml" / "graphml_minimal.xsd"
+
+
+def graphml_state(kg: KnowledgeGraph) -> tuple[list, list]:
+    """What a GraphML round trip must preserve: all, except '|' inside list items becomes '/'."""
+    nodes, edges = graph_state(kg)
+    return [(n, {**d, "synonyms": [s.replace("|", "/") for s in d["synonyms"]]})
+            for n, d in nodes], edges
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
+@pytest.fixture(scope="module")
+def kg() -> KnowledgeGraph:
+    odd = doc("108", None, "unknown", (), [
+        ("msc", "MSCs", "INCREASES", "alt", "ALT (U/L) | serum", "Odd text, no year.")])
+    return KnowledgeGraph.from_extractions(corpus() + [odd])
+
+
+def test_graphml_valid_against_schema_and_scalar_only(kg, tmp_path):
+    path = write_graphml(kg, tmp_path / "g.graphml", date="2024-01-31")
+    schema = etree.XMLSchema(etree.parse(str(XSD), _safe_parser()))
+    doc_ = etree.parse(str(path), _safe_parser())
+    schema.assertValid(doc_)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    types = {k.get("attr.name"): k.get("attr.type") for k in doc_.findall("g:key", ns)
+             if k.get("for") == "edge"}
+    assert types["belief"] == "double" and types["evidence_count"] == "int"
+    assert types["contradicted"] == "boolean" and types["pmids"] == "string"
+    assert set(types.values()) <= {"string", "int", "double", "boolean"}
+    text = path.read_text(encoding="utf-8")
+    assert ">None<" not in text and "['" not in text and "{'" not in text
+    node_keys = {k.get("attr.name") for k in doc_.findall("g:key", ns) if k.get("for") == "node"}
+    assert {"name", "type", "concept_id"} <= node_keys
+    assert "interaction" in types and "type" not in types  # entity type is a node attribute
+
+
+def test_graphml_readable_by_networkx_and_round_trips(kg, tmp_path):
+    path = write_graphml(kg, tmp_path / "g.graphml")
+    g = nx.read_graphml(path, force_multigraph=True)
+    assert g.number_of_nodes() == kg.to_networkx().number_of_nodes()
+    assert g.nodes["CL:0000134"]["name"] == "mesenchymal stem cell"
+    e = g.edges["CL:0000134", "HGNC:11766", "CL:0000134.DECREASES.HGNC:11766"]
+    assert e["interaction"] == "DECREASES" and e["pmids"] == "101|102|106"
+    assert isinstance(e["belief"], float) and isinstance(e["evidence_count"], int)
+    back = read_graphml(path)
+    assert graph_state(back) != graph_state(kg)  # the '|' in one synonym
+    assert graph_state(back) == graphml_state(kg)
+    assert not back.has_evidence and back.statements()[0].evidence == []
+    assert graph_state(KnowledgeGraph.from_graphml(path)) == graphml_state(kg)
+
+
+def test_graphml_node_ids_are_xml_tokens(kg):
+    text = graphml_string(kg)
+    assert 'id="TEXT:' not in text  # every concept here is normalized
+    weird = KnowledgeGraph.from_statements([Statement(
+        Concept("TEXT:bone width", "bone width", "OUTCOME"), "INCREASES",
+        Concept("TEXT:bone/width", "bone/width", "OUTCOME"), [Evidence("1", "s")])])
+    ids = re.findall(r'<node id="([^"]+)"', graphml_string(weird))
+    assert ids == ["TEXT:bone_width", "TEXT:bone_width_2"]
+    assert graph_state(read_graphml_str(graphml_string(weird))) == graph_state(weird)
+
+
+def read_graphml_str(text: str) -> KnowledgeGraph:
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "x.graphml"
+        p.write_text(text, encoding="utf-8")
+        return read_graphml(p)
+
+
+def test_non_scalar_attribute_rejected_by_name():
+    bad = KnowledgeGraph({}, [{"source": "A", "target": "B", "predicate": "INCREASES",
+                               "belief": 0.5, "evidence_count": 1, "negated_count": 0,
+                               "notes": {"x": {1, 2}}}])
+    with pytest.raises(ExportError, match="attribute 'notes' of edge A INCREASES B"):
+        graphml_string(bad)
+    with pytest.raises(ExportError, match="'notes'"):
+        cyjs_data(bad)
+
+
+def test_graphml_reader_refuses_entities(tmp_path):
+    p = tmp_path / "bomb.graphml"
+    p.write_text('<?xml version="1.0"?><!DOCTYPE g [<!ENTITY a "aaaa">]>'
+                 '<graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph '
+                 'edgedefault="directed"><node id="&a;"/></graph></graphml>')
+    with pytest.raises(ParseError, match="cannot read GraphML"):
+        read_graphml(p)
+
+
+def test_cyjs_round_trip_with_and_without_evidence(kg, tmp_path):
+    data = cyjs_data(kg)
+    snapshot = copy.deepcopy(data)
+    assert set(data["elements"]) == {"nodes", "edges"}
+    node = next(n["data"] for n in data["elements"]["nodes"] if n["data"]["id"] == "MESH:D008103")
+    assert node["synonyms"] == ["fibrosis", "liver fibrosis"] and node["name"] == "liver fibrosis"
+    edge = data["elements"]["edges"][0]["data"]
+    assert {"id", "source", "target", "interaction", "belief", "evidence_count"} <= set(edge)
+    assert all(v is not None for e in data["elements"]["edges"] for v in e["data"].values())
+    back = cyjs_graph(json.loads(json.dumps(data)))
+    assert data == snapshot  # reader does not mutate its input
+    assert graph_state(back) == graph_state(kg) and not back.has_evidence
+    path = write_cyjs(kg, tmp_path / "g.cyjs", include_evidence=True)
+    full = read_cyjs(path)
+    assert full.has_evidence and graph_state(full) == graph_state(kg)
+    assert [s.to_json() for s in full.statements()] == [s.to_json() for s in kg.statements()]
+    assert list(full.evidence("MSCs", "TGF-β1")["pmid"]) == ["101", "102", "106"]
+    with pytest.raises(ParseError):
+        cyjs_graph({"nodes": []})
+
+
+def test_write_exports_dated_latest_csv_and_styles(kg, tmp_path):
+    paths = write_exports(kg, tmp_path / "out", date="2024-02-29")
+    names = sorted(p.name for p in paths.values())
+    assert names == sorted([
+        "mscgraph_2024-02-29.graphml", "mscgraph_latest.graphml",
+        "mscgraph_2024-02-29.cyjs", "mscgraph_latest.cyjs",
+        "mscgraph_2024-02-29_nodes.csv", "mscgraph_latest_nodes.csv",
+        "mscgraph_2024-02-29_edges.csv", "mscgraph_latest_edges.csv",
+        "mscgraph_2024-02-29_evidence.csv", "mscgraph_latest_evidence.csv",
+        "mscgraph_style.json", "mscgraph_style.xml"])
+    assert paths["graphml"].read_bytes() == paths["graphml_latest"].read_bytes()
+    with open(paths["edges_csv"], newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == kg.summary()["statements"]
+    first = rows[0]
+    assert first["interaction"] and first["source_name"] and "[" not in first["pmids"]
+    assert any(r["first_year"] == "" for r in rows)  # missing year: empty cell, not "None"
+    with open(paths["evidence_csv"], newline="", encoding="utf-8") as fh:
+        assert sum(1 for _ in csv.DictReader(fh)) == kg.summary()["evidence"]
+    with open(paths["nodes_csv"], newline="", encoding="utf-8") as fh:
+        assert next(csv.DictReader(fh))["id"] == "CL:0000134"
+    only = write_exports(kg, tmp_path / "g", date="2024-03-01", formats=["graphml"])
+    assert set(only) == {"graphml", "graphml_latest", "style_json", "style_xml"}
+    with pytest.raises(Exception, match="unknown export format"):
+        write_exports(kg, tmp_path, formats=["pdf"])
+
+
+def test_style_file_is_committed_and_parses():
+    assert json.loads(STYLE_PATH.read_text(encoding="utf-8")) == cytoscape_style()
+    selectors = [s["selector"] for s in cytoscape_style()[0]["style"]]
+    assert "node[type = 'CELL_TYPE']" in selectors and "edge[sign < 0]" in selectors
+    root = etree.fromstring(cytoscape_vizmap_xml().encode(), _safe_parser())
+    props = {vp.get("name") for vp in root.iter("visualProperty")}
+    assert {"NODE_FILL_COLOR", "EDGE_STROKE_UNSELECTED_PAINT", "EDGE_WIDTH"} <= props
+
+
+def test_export_cli(tmp_path, monkeypatch, capsys):
+    import pipeline.cli.export_cmd as cmd
+
+    class FakeStore:
+        closed = False
+
+        def iter_extractions(self):
+            return iter(corpus())
+
+        def close(self):
+            FakeStore.closed = True
+
+    monkeypatch.setattr(cmd, "_open_store", lambda url: FakeStore())
+    rc = main(["export", "--format", "graphml,csv", "--out", str(tmp_path), "--date",
+               "2024-05-01", "--years", "2010-2016", "--species", "mouse,rat",
+               "--database-url", "sqlite:///unused.sqlite"])
+    out = capsys.readouterr().out
+    assert rc == 0 and FakeStore.closed
+    assert "mscgraph_2024-05-01.graphml" in out and "KnowledgeGraph(" in out
+    back = read_graphml(tmp_path / "mscgraph_latest.graphml")
+    assert {p for *_x, d in back.edges() for p in d["pmids"]} == {"101", "104", "107"}
+
+
+def test_export_cli_rejects_bad_years(capsys):
+    with pytest.raises(SystemExit):
+        main(["export", "--years", "20x0"])
+    assert "--years takes YYYY-YYYY" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["export", "--years", "2020-2010"])
+    assert "2020 is after 2010" in capsys.readouterr().err
