@@ -41,7 +41,7 @@ from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text
                         bindparam, create_engine, delete, event, func, insert, or_, select,
                         update)
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
@@ -59,6 +59,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+_UPSERT_TRIES = 3
 #: Allowed ``ingest_runs.status`` values (``running`` is set by :meth:`Store.start_run`).
 RUN_STATUSES: tuple[str, ...] = ("running", "success", "failed", "interrupted")
 _COUNT_FIELDS = ("fetched", "inserted", "updated", "unchanged", "deleted")
@@ -299,10 +300,14 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction (``BEGIN IMMEDIATE`` on SQLite); rolled back on error."""
-        with self.engine.connect() as conn:
-            conn.execution_options(sqlite_immediate=True)
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(sqlite_immediate=True)
+                with conn.begin():
+                    yield conn
+        except OperationalError as e:
+            raise StoreError(f"cannot write to the store {self!r}: {e.orig}; if another "
+                             "mscgraph process is writing, wait for it and retry") from e
 
     # ------------------------------------------------------------------ articles
 
@@ -328,8 +333,20 @@ class Store:
         """
         total = UpsertCounts()
         for batch in _chunks(items, batch_size):
-            with self._write() as conn:
-                total = total + self._upsert_batch(conn, batch)
+            for attempt in range(1, _UPSERT_TRIES + 1):
+                try:
+                    with self._write() as conn:
+                        counts = self._upsert_batch(conn, batch)
+                    break
+                except IntegrityError as e:
+                    # a concurrent writer inserted one of these PMIDs first (PostgreSQL);
+                    # the batch was rolled back, so read the new state and decide again
+                    if attempt == _UPSERT_TRIES:
+                        raise StoreError(f"could not upsert a batch of {len(batch)} articles "
+                                         f"after {attempt} tries (concurrent writers?): "
+                                         f"{e.orig}; run ingestion under Store.lock()") from e
+                    log.info("upsert batch conflicted with a concurrent writer; retrying")
+            total = total + counts
         return total
 
     def _upsert_batch(self, conn: Connection,

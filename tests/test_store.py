@@ -115,6 +115,30 @@ def test_iterating_while_writing(store):
     assert all(a.title.endswith("(revised)") for a in store.iter_articles())
 
 
+def test_concurrent_upserts_of_the_same_pmids(store):
+    """Two writers racing on the same PMIDs: every article is inserted exactly once."""
+    items = [(art(str(p)), None) for p in range(1, 201)]
+    results: list[UpsertCounts] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def writer() -> None:
+        try:
+            start.wait()
+            results.append(store.upsert_articles(items, batch_size=20))
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(r.inserted for r in results) == 200 and sum(r.unchanged for r in results) == 200
+    assert store.count_articles() == 200
+
+
 def test_values_are_bound_not_formatted(store):
     evil = "1'); DROP TABLE articles; --"
     a = art(evil, title="Robert'); DROP TABLE students;--")
