@@ -505,7 +505,7 @@ class KnowledgeGraph:
                 return
             left = max_length - len(preds)
             for _u, v, d in g.out_edges(node, data=True):
-                if v in nodes[1:] or (v == src) or dist.get(v, math.inf) > left - 1 or not usable(d):
+                if v in nodes or dist.get(v, math.inf) > left - 1 or not usable(d):
                     continue
                 walk(v, nodes + [v], preds + [d["predicate"]], beliefs + [d["belief"]])
 

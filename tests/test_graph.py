@@ -164,3 +164,19 @@ def test_from_store_and_repr():
 def test_views_refuse_updates(kg):
     with pytest.raises(PipelineError, match="incremental updates"):
         kg.subgraph(min_belief=0.1).update(corpus()[:1])
+
+
+def test_from_real_store_matches_from_extractions(tmp_path):
+    from pipeline.model import Article
+    from pipeline.store import Store
+
+    items = corpus()
+    articles = [Article(a.pmid, f"Title {a.pmid}", "Abstract.", year=a.year) for a, _x in items]
+    store = Store(f"sqlite:///{tmp_path / 's.sqlite'}")
+    try:
+        store.upsert_articles((a, None) for a in articles)
+        store.save_extractions(zip(articles, (x for _a, x in items)), "test-1")
+        kg = KnowledgeGraph.from_store(store)
+    finally:
+        store.close()
+    assert graph_state(kg) == graph_state(KnowledgeGraph.from_extractions(items))
