@@ -325,6 +325,9 @@ def _open(source: Source) -> tuple[IO[bytes], str, bool]:
             return gzip.GzipFile(fileobj=raw, mode="rb"), str(path), True
         raw.seek(0)
         return raw, str(path), True
+    if isinstance(source, io.TextIOBase):
+        raise TypeError("PubMed XML must be read as bytes (the XML declaration names the "
+                        "encoding): open the file with mode 'rb'")
     if hasattr(source, "read"):
         name = str(getattr(source, "name", "<stream>"))
         return source, name, False

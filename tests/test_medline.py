@@ -174,6 +174,8 @@ def test_unreadable_sources(tmp_path):
         read_articles(tmp_path / "missing.xml")
     with pytest.raises(TypeError):
         read_articles(12)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="'rb'"):
+        read_articles(io.StringIO("<PubmedArticleSet/>"))  # type: ignore[arg-type]
     bad_gz = tmp_path / "bad.xml.gz"
     bad_gz.write_bytes(gzip.compress(_doc(_record("1")))[:-12])
     with pytest.raises(ParseError, match="bad.xml.gz"):
