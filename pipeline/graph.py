@@ -235,6 +235,8 @@ class KnowledgeGraph:
         for article, extraction in items:
             asm.add(article, extraction)
             n += 1
+            if n % 10000 == 0:
+                log.info("read %d extractions", n)
         log.info("assembling graph from %d extractions", n)
         return cls._from_assembler(asm, scorer)
 
