@@ -95,6 +95,9 @@ def normalize_space(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+_EXPONENT_RE = re.compile(r"[-−–]?\d+(?:\.\d+)?")
+
+
 def element_text(elem: etree._Element | None) -> str:
     """Text of ``elem`` with inline markup (``<i>``, ``<sup>``, MathML ...) flattened.
 
@@ -103,10 +106,37 @@ def element_text(elem: etree._Element | None) -> str:
 
     >>> element_text(etree.fromstring("<T>TGF-<i>β</i>1 <sup>+</sup> cells</T>"))
     'TGF-β1 + cells'
+    >>> element_text(etree.fromstring("<T>1 x 10<sup>6</sup> CD4<sup>+</sup> cells</T>"))
+    '1 x 10^6 CD4+ cells'
     """
     if elem is None:
         return ""
-    return normalize_space("".join(elem.itertext()))
+    parts: list[str] = []
+    _flatten(elem, parts)
+    return normalize_space("".join(parts))
+
+
+def _flatten(elem: etree._Element, parts: list[str]) -> None:
+    """Append the text of ``elem`` (not its tail) to ``parts``.
+
+    A numeric superscript after a digit is written as an exponent (``10<sup>6</sup>`` ->
+    ``10^6``) so numbers keep their meaning; ``CD4<sup>+</sup>`` stays ``CD4+``.
+    """
+    if elem.text:
+        parts.append(elem.text)
+    for child in elem:
+        if not isinstance(child.tag, str):  # comment or processing instruction
+            if child.tail:
+                parts.append(child.tail)
+            continue
+        if etree.QName(child).localname == "sup":
+            inner = "".join(child.itertext()).strip()
+            before = "".join(parts)[-1:]
+            if before.isdigit() and _EXPONENT_RE.fullmatch(inner):
+                parts.append("^")
+        _flatten(child, parts)
+        if child.tail:
+            parts.append(child.tail)
 
 
 def _texts(parent: etree._Element | None, path: str) -> tuple[str, ...]:

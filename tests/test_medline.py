@@ -64,7 +64,7 @@ def test_structured_abstract_keeps_labels(first):
 def test_inline_markup_flattened_with_tails_and_unicode(first):
     assert first.title == "Umbilical cord MSCs reduce TGF-β1 signalling in CCl4-injured mice"
     methods = first.sections[1].text
-    assert "CCl4 and then 106 MSCs" in methods  # <sub>, <sup> flattened, tail text kept
+    assert "CCl4 and then 10^6 MSCs" in methods  # <sub> flattened, numeric <sup> as exponent
     assert "NF-κB and IFN-γ" in methods        # <b> inside a word, Greek letters kept
     assert "lower ALT (p<0.05) and less collagen" in first.sections[2].text  # MathML
     assert first.keywords == ("fibrosis", "stromal cells")
