@@ -133,6 +133,7 @@ _THERAPY_WORDS = {"therapy", "therapies", "transplantation", "transplant", "infu
 _TREAT_LINK = {"for", "in", "with", "against", "of", "treating"}
 _THERAPY_NOUNS = {"therapy", "therapies", "transplantation", "transplant", "infusion", "infusions",
                   "injection", "administration", "transfusion", "treatment"}
+_NOMINAL_BLOCK = {"of", "by", "through", "via", "for", "to", "whether", "than", "on", "from"}
 _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwent",
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
 _PREP_DET = {"by", "with", "of", "in", "the", "a", "an", "to", "for", "on", "from", "than",
@@ -395,6 +396,15 @@ def _clause_start(units: list[_Unit], t: int) -> int:
     return 0
 
 
+def _scope_start(units: list[_Unit], t: int) -> int:
+    """Start of the hedge scope of ``t``: the sentence, cut at strong clause breaks only."""
+    for j in range(t - 1, -1, -1):
+        if not units[j].is_ent and units[j].low in (";", "while", "whereas", "although",
+                                                      "whilst", "however"):
+            return j + 1
+    return 0
+
+
 def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool]:
     """(negated, hedged, blocked) cues among units ``lo..hi-1``."""
     neg = hedge = block = False
@@ -409,7 +419,7 @@ def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool
                 neg = True
         if w in _HEDGE:
             hedge = True
-        if w in _BLOCK:
+        if w == "whether" or (w in _BLOCK and j > 0 and units[j - 1].low == "to"):
             block = True
     return neg, hedge, block
 
@@ -567,6 +577,17 @@ class _SentenceRules:
                 if self.anaphor_at(x):
                     return [(self.referent, False)] if self.referent else []
             return []
+        # apposition "X, a protein made by Y, blocks Z": the subject is X
+        if t > 0 and u[t - 1].low == ",":
+            for c in range(k - 1, lo, -1):
+                if u[c].trig is not None and u[c].trig.kind == "V":
+                    break
+                if u[c].low == ",":
+                    if u[c - 1].is_ent and (u[c + 1].low in ("a", "an", "the", "one") or any(
+                            u[y].trig is not None and u[y].trig.kind == "P"
+                            for y in range(c + 1, k))):
+                        k = c - 1
+                    break
         # "X activated by Y facilitate Z": the subject is X, not the agent Y
         b = _skip_left(u, min(_left_group(u, k, lo)), lo, {"the", "a", "an"})
         if b >= 1 and u[b].low == "by" and u[b - 1].trig is not None \
@@ -634,7 +655,8 @@ class _SentenceRules:
     # -- emission --------------------------------------------------------------------------
 
     def emit(self, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:
-        neg, hedge, block = _scope_flags(self.u, lo, hi)
+        neg = _scope_flags(self.u, lo, hi)[0]
+        _n, hedge, block = _scope_flags(self.u, _scope_start(self.u, hi), hi)
         if block:
             return
         self.found.append(_Found(subj, pred, obj, neg, hedge))
@@ -729,7 +751,7 @@ class _SentenceRules:
             gov = [p for p in self.subjects if p < t and self.subjects[p]]
             if bw in _MEANS and gov:
                 subs = list(self.subjects[max(gov)])
-            elif bw in (",", "thereby", "thus") and gov:
+            elif (bw in ("thereby", "thus") or prevw == ",") and gov:
                 chain_from = max(gov)
                 subs = list(self.subjects[chain_from])
         if is_passive:
@@ -816,7 +838,7 @@ class _SentenceRules:
             if bw in _MEANS and gov:
                 subs = list(self.subjects[max(gov)])
             elif bw in _MEANS or (cls in ("IMPROVE", "INC", "DEC", "WORSEN")
-                                  and bw not in _STOP | {"of"}):
+                                  and bw not in _NOMINAL_BLOCK):
                 # result statements: "significant improvements in X", subject = sentence agent
                 if gov:
                     subs = list(self.subjects[max(gov)])

@@ -7,6 +7,7 @@ file and scores it with ``../shared/tools/goldtool.py``.
 
     python scripts/dev_relations.py [--gold ../shared/corpora/gold/dev.jsonl] [--out sys.jsonl]
                                     [--errors]   # list missed / spurious triples per sentence
+                                    [--ner]      # end-to-end: entities from pipeline.ner.build_nlp
 """
 from __future__ import annotations
 
@@ -50,7 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", default=str(SHARED / "corpora/gold/dev.jsonl"))
     ap.add_argument("--out", default="/tmp/mscgraph_dev_relations.jsonl")
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--ner", action="store_true", help="score end to end with build_nlp()")
     a = ap.parse_args(argv)
+    if a.ner:
+        return end_to_end(a)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     gold = [json.loads(line) for line in open(a.gold) if line.strip()]
@@ -75,6 +79,30 @@ def main(argv: list[str] | None = None) -> int:
     Path(a.out).write_text("".join(json.dumps(x) + "\n" for x in lines))
     print(f"{len(gold)} docs; relations {t2 - t1:.3f}s ({len(gold) / max(t2 - t1, 1e-9):.0f} docs/s), "
           f"docs built in {t1 - t0:.3f}s")
+    tool = SHARED / "tools/goldtool.py"
+    return subprocess.call([sys.executable, str(tool), "score", a.gold, a.out])
+
+
+def end_to_end(a: argparse.Namespace) -> int:
+    """Run the full pipeline (NER + relations) on the gold texts and score it."""
+    from pipeline.ner import build_nlp, doc_mentions
+
+    gold = [json.loads(line) for line in open(a.gold) if line.strip()]
+    nlp = build_nlp(relations=True)
+    texts = [g["text"] for g in gold]
+    list(nlp.pipe(texts[:2]))                       # warm up caches
+    t0 = time.perf_counter()
+    docs = list(nlp.pipe(texts))
+    dt = time.perf_counter() - t0
+    lines = []
+    for g, doc in zip(gold, docs):
+        rels = doc._.relations or []
+        lines.append({"id": g["id"], "entities": [m.to_json() for m in doc_mentions(doc)],
+                      "relations": [r.to_json() for r in rels]})
+        if a.errors:
+            show_errors(g, rels)
+    Path(a.out).write_text("".join(json.dumps(x) + "\n" for x in lines))
+    print(f"{len(gold)} docs end to end in {dt:.3f}s ({len(gold) / dt:.0f} docs/s)")
     tool = SHARED / "tools/goldtool.py"
     return subprocess.call([sys.executable, str(tool), "score", a.gold, a.out])
 

@@ -1,0 +1,149 @@
+"""Document context: which species a paper studies and what kind of study it is.
+
+The context is carried onto every statement from the document (``Evidence.species``,
+``Evidence.study_type``). Sources, strongest first: the article's MeSH headings and
+publication types (when an :class:`~pipeline.model.Article` is given), then cue words in the
+text (``patients``, ``mice``, ``randomized controlled trial``, ``in vitro``, ``this review``).
+
+Not supported: per-sentence context (a review citing a mouse study is one document context),
+and species of cell sources (``human umbilical cord MSCs`` in a mouse model counts as human
+too, since the text names humans).
+
+Example
+-------
+>>> ctx = document_context("MSCs reduced fibrosis in CCl4-treated mice.")
+>>> ctx.species, ctx.study_type
+(('mouse',), 'animal_model')
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from .model import Article, DocumentContext
+
+__all__ = ["document_context", "species_of", "study_type_of", "MESH_SPECIES"]
+
+#: MeSH descriptor names -> species labels.
+MESH_SPECIES: dict[str, str] = {
+    "humans": "human", "mice": "mouse", "mice, inbred c57bl": "mouse", "mice, nude": "mouse",
+    "mice, knockout": "mouse", "mice, inbred balb c": "mouse", "mice, scid": "mouse",
+    "rats": "rat", "rats, sprague-dawley": "rat", "rats, wistar": "rat", "swine": "pig",
+    "dogs": "dog", "rabbits": "rabbit", "macaca mulatta": "monkey", "macaca fascicularis": "monkey",
+    "haplorhini": "monkey", "sheep": "sheep", "zebrafish": "zebrafish", "cattle": "cow",
+    "horses": "horse",
+}
+
+_SPECIES_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(p, re.IGNORECASE)) for label, p in (
+        ("human", r"\b(?:patients?|humans?|volunteers?|participants|women|men|children|adults|"
+                  r"h(?:BM-|UC-|AD-)?MSCs?|subjects with|donors?|outpatients|inpatients)\b"),
+        ("mouse", r"\b(?:mice|mouse|murine)\b"),
+        ("rat", r"\b(?:rats?|murine rat)\b"),
+        ("pig", r"\b(?:pigs?|porcine|swine|minipigs?)\b"),
+        ("dog", r"\b(?:dogs?|canine)\b"),
+        ("rabbit", r"\brabbits?\b"),
+        ("monkey", r"\b(?:monkeys?|macaques?|non-human primates?|nonhuman primates?)\b"),
+        ("sheep", r"\b(?:sheep|ovine)\b"),
+        ("zebrafish", r"\bzebrafish\b"),
+    ))
+
+_PT_RCT = ("randomized controlled trial", "pragmatic clinical trial")
+_PT_TRIAL = ("clinical trial", "controlled clinical trial", "clinical trial, phase",
+             "multicenter study", "clinical trial protocol")
+_PT_STUDY = ("observational study", "case reports", "comparative study", "evaluation study",
+             "clinical study", "validation study")
+_PT_REVIEW = ("review", "systematic review", "meta-analysis", "scoping review")
+
+_RE_REVIEW = re.compile(r"\b(?:this|the present|our|narrative|systematic|comprehensive) review\b|"
+                        r"\bwe (?:review|summari[sz]e|discuss)\b|\bhere,? we (?:review|summari[sz]e)\b|"
+                        r"\bmeta-analysis\b|\breview (?:article|of the literature)\b", re.I)
+_RE_RCT = re.compile(r"\brandomi[sz]ed,?(?: [a-z-]+,?){0,4} (?:controlled )?(?:clinical )?trials?\b|"
+                     r"\brandomi[sz]ed controlled\b|\bplacebo-controlled\b|\bdouble-blind\b", re.I)
+_RE_TRIAL = re.compile(r"\b(?:clinical trials?|phase (?:i{1,3}|[1-3])(?:/(?:i{1,3}|[1-3]))?|"
+                       r"open-label|single-arm|this trial|the trial|NCT\d{8}|enrolled|"
+                       r"will be (?:randomi[sz]ed|enrolled|included)|primary (?:outcome|endpoint)|"
+                       r"safety and efficacy|efficacy and safety|will (?:receive|undergo))\b",
+                       re.I)
+_RE_CLIN = re.compile(r"\b(?:retrospective(?:ly)?|prospective(?:ly)?|cohort|case series|"
+                      r"case report|patients (?:were|who)|we (?:analy[sz]ed|enrolled|recruited)|"
+                      r"cross-sectional)\b", re.I)
+_RE_ANIMAL = re.compile(r"\b(?:mice|mouse|rats?|murine|pigs?|porcine|swine|dogs?|rabbits?|"
+                        r"monkeys?|macaques?|zebrafish|sheep|animal models?|in vivo)\b", re.I)
+_RE_VITRO = re.compile(r"\b(?:in vitro|in-vitro|cell lines?|cultured|co-?culture[sd]?|"
+                       r"conditioned medi(?:um|a)|transwell)\b", re.I)
+
+
+def _mesh_names(article: Article | None) -> list[str]:
+    if article is None:
+        return []
+    return [m.name.lower() for m in article.mesh_headings]
+
+
+def species_of(text: str, mesh_names: Iterable[str] = ()) -> tuple[str, ...]:
+    """Sorted species labels from MeSH heading names and text cues.
+
+    >>> species_of("Rats and patients were studied.")
+    ('human', 'rat')
+    """
+    found = {MESH_SPECIES[n] for n in mesh_names if n in MESH_SPECIES}
+    for label, rx in _SPECIES_TEXT:
+        if label not in found and rx.search(text):
+            found.add(label)
+    return tuple(sorted(found))
+
+
+def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
+    """One of :data:`~pipeline.model.STUDY_TYPES` from publication types, then text cues.
+
+    >>> study_type_of("A randomized controlled trial of MSC infusion in cirrhosis.")
+    'rct'
+    >>> study_type_of("", ["Journal Article", "Review"])
+    'review'
+    """
+    pts = [p.lower() for p in publication_types]
+    if any(p in _PT_RCT for p in pts):
+        return "rct"
+    if any(p.startswith(_PT_TRIAL) for p in pts):
+        return "clinical_trial"
+    if any(p in _PT_REVIEW for p in pts):
+        return "review"
+    if any(p in _PT_STUDY for p in pts) and re.search(r"\bpatients?\b", text, re.I):
+        return "clinical_study"
+    if _RE_REVIEW.search(text):
+        return "review"
+    if _RE_RCT.search(text):
+        return "rct"
+    if _RE_TRIAL.search(text):
+        return "clinical_trial"
+    animal = len(_RE_ANIMAL.findall(text))
+    vitro = len(_RE_VITRO.findall(text))
+    if _RE_CLIN.search(text) and re.search(r"\bpatients?\b", text, re.I) and not animal:
+        return "clinical_study"
+    if animal and animal >= vitro:
+        return "animal_model"
+    if vitro:
+        return "in_vitro"
+    if re.search(r"\bpatients?\b", text, re.I) and not animal:
+        return "clinical_study"
+    return "unknown"
+
+
+def document_context(text: str, article: Article | None = None) -> DocumentContext:
+    """Species and study type of a document (``text``: title + abstract).
+
+    Parameters
+    ----------
+    text : str
+        The text extraction ran on.
+    article : Article, optional
+        Supplies MeSH headings and publication types, which beat text cues.
+
+    Returns
+    -------
+    DocumentContext
+    """
+    text = text or ""
+    pts = article.publication_types if article is not None else ()
+    return DocumentContext(species=species_of(text, _mesh_names(article)),
+                           study_type=study_type_of(text, pts))

@@ -1,0 +1,277 @@
+"""Tests of pipeline.relations: one self-written sentence per construction of the guidelines."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from pipeline.model import Mention, Relation
+from pipeline.relations import extract_relations, load_polarity, load_triggers
+
+TYPES = {
+    "MSCs": ("CELL_TYPE", "CL:0000134"), "MSC": ("CELL_TYPE", "CL:0000134"), "stromal cells": ("CELL_TYPE", "CL:0000134"),
+    "UC-MSCs": ("CELL_TYPE", "CL:0002569"), "HSC activation": ("PROCESS", "LOCAL:hsc_activation"),
+    "HGF": ("CYTOKINE", "HGNC:4893"), "IL-10": ("CYTOKINE", "HGNC:5962"),
+    "PGE2": ("CYTOKINE", "CHEBI:15551"), "TGF-β1/Smad signalling": ("PROCESS", "LOCAL:tgfb_smad"),
+    "T cells": ("CELL_TYPE", "CL:0000084"), "exosomes": ("THERAPY", "LOCAL:exosome"),
+    "proliferation": ("PROCESS", "GO:0008283"), "maturation": ("PROCESS", "LOCAL:maturation"),
+    "dendritic cells": ("CELL_TYPE", "CL:0000451"), "T": ("CELL_TYPE", "CL:0000084"),
+    "B lymphocytes": ("CELL_TYPE", "CL:0000236"), "collagen": ("MOLECULE", "LOCAL:collagen"),
+    "macrophages": ("CELL_TYPE", "CL:0000235"), "M1 macrophages": ("CELL_TYPE", "CL:0000863"),
+    "M2": ("CELL_TYPE", "CL:0000890"), "ALT": ("OUTCOME", "MESH:D000410"),
+    "survival": ("OUTCOME", "MESH:D015996"), "fibrosis": ("DISEASE", "MESH:D005355"),
+    "albumin": ("OUTCOME", "LOCAL:albumin"), "bilirubin": ("OUTCOME", "LOCAL:bilirubin"),
+    "hepatocyte-like cells": ("CELL_TYPE", "LOCAL:hepatocyte_like_cell"),
+    "cirrhosis": ("DISEASE", "MESH:D008103"), "liver injury": ("DISEASE", "MESH:D008107"),
+    "regulatory T cells": ("CELL_TYPE", "CL:0000815"), "mTOR": ("MOLECULE", "HGNC:3942"),
+    "apoptosis": ("PROCESS", "GO:0006915"), "rapamycin": ("MOLECULE", "CHEBI:9168"),
+    "Kupffer cells": ("CELL_TYPE", "CL:0000091"), "TNF-α": ("CYTOKINE", "HGNC:11892"),
+    "acute liver failure": ("DISEASE", "MESH:D017114"), "NF-kB": ("MOLECULE", "FPLX:NFkappaB"),
+    "TSG-6": ("CYTOKINE", "HGNC:11785"), "inflammation": ("PROCESS", "MESH:D007249"),
+    "MMP-9": ("MOLECULE", "HGNC:7176"), "hepatocytes": ("CELL_TYPE", "CL:0000182"),
+    "quality of life": ("OUTCOME", "MESH:D011788"), "liver transplantation": ("THERAPY", "MESH:D016031"),
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    n = spacy.blank("en")
+    n.add_pipe("sentencizer")
+    return n
+
+
+def make_doc(nlp, text: str, names: list[str]):
+    """Doc with the listed mention texts as entities, found left to right."""
+    doc = nlp(text)
+    spans, pos = [], 0
+    for name in names:
+        i = text.index(name, pos)
+        typ, concept = TYPES[name]
+        span = doc.char_span(i, i + len(name), label=typ, kb_id=concept)
+        assert span is not None, name
+        spans.append(span)
+        pos = i + len(name)
+    doc.ents = spans
+    return doc
+
+
+def triples(nlp, text: str, *names: str, flags: bool = False) -> set[tuple]:
+    rels = extract_relations(make_doc(nlp, text, list(names)))
+    if flags:
+        return {(r.subject.text, r.predicate, r.object.text, r.negated, r.hedged) for r in rels}
+    return {(r.subject.text, r.predicate, r.object.text) for r in rels}
+
+
+def test_active_voice(nlp) -> None:
+    assert triples(nlp, "MSCs suppress HSC activation.", "MSCs", "HSC activation") == {
+        ("MSCs", "DECREASES", "HSC activation")}
+
+
+def test_passive_voice(nlp) -> None:
+    assert triples(nlp, "HSC activation was suppressed by MSCs in culture.",
+                   "HSC activation", "MSCs") == {("MSCs", "DECREASES", "HSC activation")}
+
+
+def test_nominalization_with_by_agent(nlp) -> None:
+    got = triples(nlp, "We observed inhibition of TGF-β1/Smad signalling by MSCs.",
+                  "TGF-β1/Smad signalling", "MSCs")
+    assert got == {("MSCs", "DECREASES", "TGF-β1/Smad signalling")}
+
+
+def test_mediated_nominalization(nlp) -> None:
+    got = triples(nlp, "MSC-mediated suppression of T cells was strong.", "MSC", "T cells")
+    assert got == {("MSC", "DECREASES", "T cells")}
+
+
+def test_secretion_forms(nlp) -> None:
+    assert triples(nlp, "PGE2 secretion by MSCs rose.", "PGE2", "MSCs") == {
+        ("MSCs", "SECRETES", "PGE2")}
+    assert triples(nlp, "MSCs secrete HGF.", "MSCs", "HGF") == {("MSCs", "SECRETES", "HGF")}
+    assert triples(nlp, "HGF was released by MSCs.", "HGF", "MSCs") == {
+        ("MSCs", "SECRETES", "HGF")}
+
+
+def test_derived_products(nlp) -> None:
+    got = triples(nlp, "We isolated MSCs-derived exosomes.", "MSCs", "exosomes")
+    assert got == {("MSCs", "SECRETES", "exosomes")}
+
+
+def test_induced_modifier(nlp) -> None:
+    got = triples(nlp, "We measured HGF-induced proliferation of hepatocytes.",
+                  "HGF", "proliferation", "hepatocytes")
+    assert ("HGF", "INCREASES", "proliferation") in got
+
+
+def test_coordination_on_object_side(nlp) -> None:
+    got = triples(nlp, "MSCs inhibit the maturation of dendritic cells and the proliferation "
+                  "of T and B lymphocytes.", "MSCs", "maturation", "dendritic cells",
+                  "proliferation", "T", "B lymphocytes")
+    assert got == {("MSCs", "DECREASES", x) for x in
+                   ("maturation", "dendritic cells", "proliferation", "T", "B lymphocytes")}
+
+
+def test_coordination_on_subject_side(nlp) -> None:
+    got = triples(nlp, "HGF and IL-10 reduce collagen.", "HGF", "IL-10", "collagen")
+    assert got == {("HGF", "DECREASES", "collagen"), ("IL-10", "DECREASES", "collagen")}
+
+
+def test_relative_clause(nlp) -> None:
+    got = triples(nlp, "MSCs secrete HGF, which suppresses HSC activation.",
+                  "MSCs", "HGF", "HSC activation")
+    assert got == {("MSCs", "SECRETES", "HGF"), ("HGF", "DECREASES", "HSC activation")}
+
+
+def test_apposition(nlp) -> None:
+    got = triples(nlp, "TSG-6, a protein made by stromal cells, blocks TNF-α release.",
+                  "TSG-6", "stromal cells", "TNF-α")
+    assert ("TSG-6", "DECREASES", "TNF-α") in got
+    assert ("stromal cells", "DECREASES", "TNF-α") not in got
+
+
+def test_through_via_means(nlp) -> None:
+    got = triples(nlp, "MSCs polarize macrophages to M2 partly through PGE2 secretion.",
+                  "MSCs", "macrophages", "M2", "PGE2")
+    assert got == {("MSCs", "INCREASES", "M2"), ("macrophages", "DIFFERENTIATES_INTO", "M2"),
+                   ("MSCs", "SECRETES", "PGE2")}
+    got = triples(nlp, "MSCs reduce fibrosis by inhibiting HSC activation.",
+                  "MSCs", "fibrosis", "HSC activation")
+    assert got == {("MSCs", "DECREASES", "fibrosis"), ("MSCs", "DECREASES", "HSC activation")}
+    assert ("HSC activation", "DECREASES", "fibrosis") not in got
+
+
+def test_polarization(nlp) -> None:
+    got = triples(nlp, "UC-MSCs polarized M1 macrophages towards M2 in vitro.",
+                  "UC-MSCs", "M1 macrophages", "M2")
+    assert got == {("UC-MSCs", "INCREASES", "M2"), ("M1 macrophages", "DIFFERENTIATES_INTO", "M2")}
+
+
+@pytest.mark.parametrize("text, names, expected", [
+    ("UC-MSCs reduced ALT.", ("UC-MSCs", "ALT"), ("UC-MSCs", "DECREASES", "ALT")),
+    ("UC-MSCs improved survival.", ("UC-MSCs", "survival"), ("UC-MSCs", "INCREASES", "survival")),
+    ("UC-MSCs improved fibrosis.", ("UC-MSCs", "fibrosis"), ("UC-MSCs", "DECREASES", "fibrosis")),
+    ("Infusion of UC-MSCs resulted in lower bilirubin.", ("UC-MSCs", "bilirubin"),
+     ("UC-MSCs", "DECREASES", "bilirubin")),
+])
+def test_outcome_sign(nlp, text, names, expected) -> None:
+    assert expected in triples(nlp, text, *names)
+
+
+def test_improvements_in_a_list_follow_each_outcome(nlp) -> None:
+    got = triples(nlp, "Patients given UC-MSCs showed improvements in albumin, ALT and "
+                  "quality of life.", "UC-MSCs", "albumin", "ALT", "quality of life")
+    assert {("UC-MSCs", "INCREASES", "albumin"), ("UC-MSCs", "DECREASES", "ALT"),
+            ("UC-MSCs", "INCREASES", "quality of life")} <= got
+
+
+@pytest.mark.parametrize("text", [
+    "MSCs did not reduce ALT.",
+    "MSCs failed to reduce ALT.",
+    "MSCs had no significant effect on ALT.",
+    "Neither MSCs nor placebo reduced ALT.",
+])
+def test_negation(nlp, text) -> None:
+    rels = extract_relations(make_doc(nlp, text, ["MSCs", "ALT"]))
+    assert rels and all(r.negated for r in rels)
+    assert all(not r.hedged for r in rels)
+
+
+@pytest.mark.parametrize("text", [
+    "MSCs may reduce ALT.", "MSCs might reduce ALT.", "MSCs could potentially reduce ALT.",
+    "These data suggest that MSCs reduce ALT.", "MSCs appear to reduce ALT.",
+    "MSCs are thought to reduce ALT.", "MSCs possibly reduce ALT.",
+])
+def test_hedging(nlp, text) -> None:
+    rels = extract_relations(make_doc(nlp, text, ["MSCs", "ALT"]))
+    assert [(r.predicate, r.negated, r.hedged) for r in rels] == [("DECREASES", False, True)]
+
+
+def test_can_alone_is_not_a_hedge(nlp) -> None:
+    rels = extract_relations(make_doc(nlp, "MSCs can reduce ALT.", ["MSCs", "ALT"]))
+    assert [(r.predicate, r.hedged) for r in rels] == [("DECREASES", False)]
+
+
+def test_not_only_is_not_negation(nlp) -> None:
+    rels = extract_relations(make_doc(nlp, "MSCs not only reduced ALT but also bilirubin.",
+                                      ["MSCs", "ALT", "bilirubin"]))
+    assert rels and not any(r.negated for r in rels)
+
+
+def test_anaphora_they_and_these_cells(nlp) -> None:
+    text = "MSCs were infused. They inhibit dendritic cells. These cells also secrete HGF."
+    got = triples(nlp, text, "MSCs", "dendritic cells", "HGF")
+    assert got == {("MSCs", "DECREASES", "dendritic cells"), ("MSCs", "SECRETES", "HGF")}
+
+
+def test_treats_patterns(nlp) -> None:
+    assert triples(nlp, "UC-MSCs for cirrhosis: a phase 2 trial.", "UC-MSCs", "cirrhosis") == {
+        ("UC-MSCs", "TREATS", "cirrhosis")}
+    assert ("UC-MSCs", "TREATS", "acute liver failure") in triples(
+        nlp, "Safety of UC-MSCs in patients with acute liver failure.",
+        "UC-MSCs", "acute liver failure")
+    assert ("liver transplantation", "TREATS", "cirrhosis") in triples(
+        nlp, "The only curative treatment for cirrhosis is liver transplantation.",
+        "cirrhosis", "liver transplantation")
+
+
+def test_loss_of_function_flips_sign(nlp) -> None:
+    got = triples(nlp, "Knockdown of HGF reduced proliferation of hepatocytes.",
+                  "HGF", "proliferation", "hepatocytes")
+    assert ("HGF", "INCREASES", "proliferation") in got
+    got = triples(nlp, "Inhibition of mTOR with rapamycin increased apoptosis.",
+                  "mTOR", "rapamycin", "apoptosis")
+    assert ("mTOR", "DECREASES", "apoptosis") in got
+    assert ("rapamycin", "INCREASES", "apoptosis") in got
+
+
+def test_cause_connectives(nlp) -> None:
+    got = triples(nlp, "The liver injury caused by TNF-α was severe.", "liver injury", "TNF-α")
+    assert got == {("TNF-α", "INCREASES", "liver injury")}
+    got = triples(nlp, "In rats, fibrosis results from chronic inflammation.", "fibrosis", "inflammation")
+    assert got == set() or ("inflammation", "INCREASES", "fibrosis") in got
+
+
+def test_chain_gives_steps_and_end_to_end(nlp) -> None:
+    got = triples(nlp, "TNF-α activates Kupffer cells, leading to liver injury.",
+                  "TNF-α", "Kupffer cells", "liver injury")
+    assert {("TNF-α", "INCREASES", "Kupffer cells"), ("TNF-α", "INCREASES", "liver injury"),
+            ("Kupffer cells", "INCREASES", "liver injury")} <= got
+
+
+@pytest.mark.parametrize("text", [
+    "MSCs are associated with ALT.", "MSCs regulate T cells.", "MSCs affect T cells.",
+    "We examined whether MSCs reduce ALT.",
+])
+def test_no_direction_no_relation(nlp, text) -> None:
+    names = ["MSCs", "T cells"] if "T cells" in text else ["MSCs", "ALT"]
+    assert extract_relations(make_doc(nlp, text, names)) == []
+
+
+def test_self_loops_dropped_and_offsets(nlp) -> None:
+    doc = make_doc(nlp, "Intro. MSCs, stromal cells, reduce ALT.", ["MSCs", "stromal cells", "ALT"])
+    rels = extract_relations(doc)
+    assert rels
+    assert all(r.subject.concept_key != r.object.concept_key for r in rels)
+    r = rels[0]
+    assert r.sentence == "MSCs, stromal cells, reduce ALT."
+    assert doc.text[r.sentence_start:r.sentence_end] == r.sentence
+    assert doc.text[r.object.start:r.object.end] == "ALT"
+    assert Relation.from_json(r.to_json()).triple == r.triple
+
+
+def test_component_sets_doc_relations(nlp) -> None:
+    n = spacy.blank("en")
+    n.add_pipe("sentencizer")
+    n.add_pipe("mscgraph_relations")
+    doc = make_doc(n, "MSCs secrete HGF.", ["MSCs", "HGF"])
+    doc = n.get_pipe("mscgraph_relations")(doc)
+    assert [r.predicate for r in doc._.relations] == ["SECRETES"]
+
+
+def test_lexicons_load() -> None:
+    lex = load_triggers()
+    assert lex.match(["reduced"], 0).cls == "DEC"
+    assert lex.match(["leading", "to", "x"], 0).words == ("leading", "to")
+    pol = load_polarity()
+    assert pol.sign(Mention(0, 8, "survival", "OUTCOME")) == "good"
+    assert pol.sign(Mention(0, 9, "cirrhosis", "DISEASE")) == "bad"
