@@ -133,6 +133,12 @@ _THERAPY_WORDS = {"therapy", "therapies", "transplantation", "transplant", "infu
 _TREAT_LINK = {"for", "in", "with", "against", "of", "treating"}
 _THERAPY_NOUNS = {"therapy", "therapies", "transplantation", "transplant", "infusion", "infusions",
                   "injection", "administration", "transfusion", "treatment"}
+_REAL_ADV = {"significantly", "markedly", "strongly", "dramatically", "directly", "partly",
+             "partially", "largely", "mainly", "primarily", "effectively", "substantially",
+             "further", "also", "not", "greatly", "remarkably", "notably", "considerably",
+             "slightly", "clearly", "obviously", "gradually", "rapidly", "only", "still",
+             "dose-dependently", "consistently", "robustly", "profoundly", "then", "been",
+             "being", "highly", "efficiently", "potently", "specifically", "never", "n't"}
 _NOMINAL_BLOCK = {"of", "by", "through", "via", "for", "to", "whether", "than", "on", "from"}
 _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwent",
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
@@ -506,10 +512,14 @@ class _SentenceRules:
                     self.consumed.add(j)
                     j += x.trig_len
                     continue
-                if t.kind == "N" and t.cls in ("SEC", "INC", "DEC") and nxt is not None \
-                        and nxt.low == "of" and not out:
-                    # "the production of X": transparent for the governing verb
-                    j += x.trig_len
+                if t.kind == "N" and t.cls in ("SEC", "INC", "DEC", "IMPROVE") \
+                        and nxt is not None and nxt.low in ("of", "to", "in") and not out:
+                    # "the production of X" is transparent for the governing verb;
+                    # "caused damage to X", "led to a reduction in X" compose the sign
+                    if t.cls != "SEC":
+                        mod = t.cls
+                    self.consumed.add(j)
+                    j += x.trig_len + 1
                     continue
                 break
             if first and w in allow_first:
@@ -558,15 +568,9 @@ class _SentenceRules:
             if k is not None:
                 return [(self.ent(x), False) for x in _left_group(u, k)]
         # coordinated verb phrase: inherit the previous trigger's subject
-        prev = [p for p in self.subjects if p < t and self.subjects[p]]
-        if prev:
-            p = max(prev)
-            pend = self.obj_end.get(p, p + 1)
-            seg = [u[x].low for x in range(pend, t) if not u[x].is_ent]
-            ents = [x for x in range(pend, t) if u[x].is_ent]
-            if not ents and all(w in _ADV or w in {",", "and", "or", "but", "as", "well"}
-                                for w in seg):
-                return list(self.subjects[p])
+        p = self.vp_coordinated(t)
+        if p is not None:
+            return list(self.subjects[p])
         # anaphora right before the verb
         if self.anaphor_at(j):
             return [(self.referent, False)] if self.referent else []
@@ -597,7 +601,8 @@ class _SentenceRules:
                 k = k2
         # "X activation in MSCs increased ...": prefer X over a locative "in Y"
         b = _skip_left(u, k, lo, {"the", "a", "an"})
-        if b >= lo and u[b].low in ("in", "from", "on", "at"):
+        if b >= lo and u[b].low in ("in", "from", "on", "at") \
+                and self.ent(k).type in ("CELL_TYPE", "DISEASE"):
             k2 = self.nearest_ent_left(b, lo, max_gap=3, skip_context=True)
             if k2 is not None:
                 k = k2
@@ -609,6 +614,28 @@ class _SentenceRules:
             if u[x].is_ent and self.lof_flip(x) and all(s[0] is not self.ent(x) for s in subs):
                 subs.append((self.ent(x), True))
         return subs
+
+    def vp_coordinated(self, t: int) -> int | None:
+        """The earlier trigger whose subject the verb at ``t`` shares (``X reduces A and
+        improves B``; also across a locative ``in ...`` phrase before ``but``/``and``)."""
+        u = self.u
+        prev = [p for p in self.subjects if p < t and self.subjects[p]]
+        if not prev:
+            return None
+        p = max(prev)
+        pend = self.obj_end.get(p, p + 1)
+        seg = [u[x].low for x in range(pend, t) if not u[x].is_ent]
+        ents = [x for x in range(pend, t) if u[x].is_ent]
+        coord = {",", "and", "or", "but", "as", "well"}
+        if not ents and all(w in _ADV or w in coord for w in seg):
+            return p
+        core = [w for w in seg if w not in _REAL_ADV]
+        if core and core[0] in ("in", "at", "from", "during", "after", "within") and \
+                core[-1] in coord and len(seg) <= 10 and not any(
+                u[x].trig is not None for x in range(pend, t)) and not any(
+                w in _CLAUSE or w in _REL for w in seg):
+            return p
+        return None
 
     def nearest_ent_left(self, t: int, lo: int, *, max_gap: int = 8,
                          skip_context: bool = False) -> int | None:
@@ -709,10 +736,16 @@ class _SentenceRules:
             return
         before = _skip_left(u, t, 0, _ADV)
         bw = u[before].low if before >= 0 and not u[before].is_ent else ""
-        is_passive = tr.kind in ("P", "A") and (bw in _BE or (after < len(u)
-                                                              and u[after].low == "by"))
-        if tr.kind in ("P", "A") and not is_passive and (bw in _PREP_DET or tr.kind == "A"):
+        pb = _skip_left(u, t, 0, _REAL_ADV)
+        pbw = u[pb].low if pb >= 0 and not u[pb].is_ent else ""
+        agent_words = ("by", "from") if cls == "SEC" else ("by",)
+        is_passive = tr.kind in ("P", "A") and (pbw in _BE or (after < len(u)
+                                                               and u[after].low in agent_words))
+        if tr.kind in ("P", "A") and not is_passive and (pbw in _PREP_DET or tr.kind == "A"):
             return      # adjectival ("with impaired regeneration"): no clause of its own
+        if tr.kind == "P" and not is_passive and prevw in ("and", "or", ",") \
+                and not self.vp_coordinated(t):
+            return      # "dysregulated autophagy and activated inflammation": adjectival
         lo_scope = _clause_start(u, t)
 
         if cls == "NOEFFECT":
