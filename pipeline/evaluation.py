@@ -499,8 +499,10 @@ def run_extractor(docs: Sequence[Doc], *, progress: bool = False, relations: boo
     results = (e.to_json() for e in extractor.extract_texts(items))
     if not progress:
         return list(results)
+    from rich.console import Console
     from rich.progress import track
-    return list(track(results, total=len(docs), description="extracting", transient=True))
+    return list(track(results, total=len(docs), description="extracting", transient=True,
+                      console=Console(stderr=True)))
 
 
 # ----------------------------------------------------------------------------------- markdown

@@ -44,8 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         q.set_defaults(func=_run)
 
     for mode in GOLD_MODES:
-        q = modes.add_parser(mode, help=f"score {'entities and normalization' if mode == 'ner' else mode} "
-                             "against a gold JSONL file")
+        what = "entities and normalization" if mode == "ner" else mode
+        q = modes.add_parser(mode, help=f"score {what} against a gold JSONL file")
         q.add_argument("--gold", type=Path, required=True, help="gold JSONL file")
         q.add_argument("--texts", type=Path, help="JSONL {id, text} for gold lines without text")
         q.add_argument("--types", help="comma-separated entity types to score (default: all)")
