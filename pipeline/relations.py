@@ -480,6 +480,8 @@ class _SentenceRules:
         j = start
         first = True
         depth = 0
+        last_comma = -1        # (index in out, unit) of the latest top-level comma
+        comma_at = -1
         while j < len(u):
             x = u[j]
             if x.is_ent:
@@ -521,6 +523,11 @@ class _SentenceRules:
                     self.consumed.add(j)
                     j += x.trig_len + 1
                     continue
+                if t.kind in ("V", "P") and last_comma >= 0 and last_comma < len(out) and not {
+                        u[y].low for y in range(comma_at, j)} & {"and", "or", "nor"}:
+                    # "..., intravenous infusion of X reduces": X is the next verb's subject
+                    del out[last_comma:]
+                    return out, comma_at
                 break
             if first and w in allow_first:
                 j += 1
@@ -541,6 +548,8 @@ class _SentenceRules:
                 n += 1
             elif w == ",":
                 n = max(n, gap - 1)
+                if depth == 0:
+                    last_comma, comma_at = len(out), j
             if n > (first_gap if first else gap):
                 break
             j += 1
@@ -759,9 +768,10 @@ class _SentenceRules:
 
         if cls == "REV":
             # "Y results from X", "Y due to X": effect on the left, cause on the right
-            k = self.nearest_ent_left(t, lo_scope, max_gap=6)
+            k = self.nearest_ent_left(t, lo_scope, max_gap=3)
             causes, end = self.objects_right(after, first_gap=4)
-            if k is None:
+            if k is None or self.ent(k).type not in ("DISEASE", "OUTCOME", "PROCESS") \
+                    or self.is_therapy(k):
                 return
             for c, m in causes:
                 for o in _left_group(u, k, lo_scope):
@@ -922,6 +932,8 @@ class _SentenceRules:
         for x in range(a + 1, d):
             y = u[x]
             if y.is_ent:
+                if y.mention.concept_key == u[a].mention.concept_key:
+                    continue        # "mesenchymal stem cell (MSC) therapy for D"
                 if self.is_therapy(x) or y.mention.type not in ("DISEASE", "CELL_TYPE"):
                     return False
                 continue
@@ -1091,14 +1103,23 @@ class _SentenceRules:
                 self.found.append(_Found(m, "TREATS", self.ent(d), False, False))
 
 
-def _main_cell(found: list[_Found], units: list[_Unit]) -> Mention | None:
+def _main_cell(found: list[_Found], units: list[_Unit], referent: Mention | None
+               ) -> Mention | None:
+    """The cell a following ``they``/``these cells`` refers to: kept when this sentence itself
+    starts with an anaphor, else the first cell subject, else the first cell before a verb."""
+    words = [x.low for x in units[:3] if not x.is_ent]
+    if words and (words[0] in ("they", "their") or (
+            len(words) > 1 and words[0] in ("these", "such") and words[1] in _CELL_NOUNS)):
+        return referent
     for f in found:
         if f.subj.type == "CELL_TYPE":
             return f.subj
     for x in units:
+        if x.trig is not None and x.trig.kind in ("V", "P"):
+            break
         if x.is_ent and x.mention.type == "CELL_TYPE":
             return x.mention
-    return None
+    return referent
 
 
 def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
@@ -1143,8 +1164,7 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             k += 1
         units = _sentence_units(sent, sent_ents, mention_of, lex)
         if not any(x.trig for x in units) and len(sent_ents) < 2:
-            main = _main_cell([], units)
-            referent = main or referent
+            referent = _main_cell([], units, referent)
             continue
         rules = _SentenceRules(units, lex, pol, referent)
         rules.run()
@@ -1158,7 +1178,7 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
                 continue
             seen.add(key)
             out.append(Relation(f.subj, f.pred, f.obj, f.negated, f.hedged, text, s0, s1))
-        referent = _main_cell(rules.found, units) or referent
+        referent = _main_cell(rules.found, units, referent)
     return out
 
 
