@@ -125,7 +125,8 @@ def normalize_surface(text: str) -> str:
     >>> normalize_surface("NF‑κB  p65 ")
     'NF-kappaB p65'
     """
-    text = text.translate(_TRANSLATE)
+    if not text.isascii():
+        text = text.translate(_TRANSLATE)
     if "  " in text or "\t" in text or "\n" in text or text[:1].isspace() or text[-1:].isspace():
         text = _WS.sub(" ", text).strip()
     return text
@@ -190,6 +191,9 @@ _COUNT_SUFFIXES = ("cell", "cyte", "blast", "phage", "ase", "or", "oma", "tumor"
                    "cadherin", "chemokine", "cytokine", "interleukin", "infection",
                    "metalloproteinase", "metalloprotease", "peptide", "transplant", "organoid",
                    "spheroid", "sarcoma", "polyp", "cyst", "nodule", "ulcer", "stone", "medium")
+_SHORT_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{0,3}")
+_NO_JOIN = ("positive", "negative", "derived", "like", "related", "associated", "induced",
+            "mediated", "dependent", "specific", "type", "based", "treated", "loaded")
 _MSC_FORM = re.compile(r"^(h)?([A-Z][A-Za-z]{0,2})[- ]?(MSC|MSCs)$")
 #: tissue code -> (tissue words, contracted forms allowed, e.g. BMSC)
 _MSC_TISSUES = {
@@ -238,8 +242,9 @@ def _number_variants(term: str, *, entity_type: str | None) -> set[str]:
     out: set[str] = set()
     lw = last.lower()
     countable = entity_type == "CELL_TYPE" or lw.endswith(_COUNT_SUFFIXES) or \
-        lw.rstrip("s").endswith(_COUNT_SUFFIXES) or (last.isupper() and entity_type != "MOLECULE"
-                                                     and entity_type != "CYTOKINE")
+        lw.rstrip("s").endswith(_COUNT_SUFFIXES)
+    if last.isupper() or last.rstrip("s").isupper():      # acronyms: cells and products only
+        countable = entity_type in ("CELL_TYPE", "THERAPY") and not head
     if not countable or len(last) < 2 or not last[-1].isalpha():
         return out
     if lw.endswith("s") and (s := _singular(last)):
@@ -261,11 +266,12 @@ def _greek_variants(term: str) -> set[str]:
         before = spelled[:m.start()]
         after = spelled[m.end():]
         out.add(before + greek + after)
-        # one-letter Latin form only in symbol context: after '-' or an uppercase letter
-        if before[-1:] in ("-",) or before[-1:].isupper():
-            out.add(before + latin + after)
-            if name == "kappa":
-                out.add(before + "K" + after)   # NF-kB / NF-KB
+        # one-letter Latin form only in symbol context: after an uppercase letter or digit,
+        # directly or across a hyphen (TGF-beta1 -> TGF-b1, TGFbeta -> TGFb; not alpha-beta)
+        prev = before[:-1] if before.endswith("-") else before
+        if prev[-1:].isupper() or prev[-1:].isdigit():
+            out.add(before + latin + after)          # TGF-b1, NF-kB
+            out.add(before + latin.upper() + after)  # TGF-B1, NF-KB
     return out
 
 
@@ -277,18 +283,22 @@ def _hyphen_variants(term: str) -> set[str]:
         joinable = all(len(parts[i]) <= 4 or parts[i + 1][:1].isdigit() or
                        parts[i + 1] in _GREEK_NAMES or len(parts[i + 1]) <= 2
                        for i in range(len(parts) - 1))
+        if any(p.lower().startswith(_NO_JOIN) for p in parts[1:]):
+            joinable = False
         if joinable and " " not in term:
             out.add(term.replace("-", ""))
         elif term.count("-") == 1:
             left, right = term.split("-")
             lw = left.rsplit(" ", 1)[-1]
-            if len(lw) <= 4 or right[:1].isdigit() or right.split(" ")[0] in _GREEK_NAMES:
+            if not right.lower().startswith(_NO_JOIN) and (
+                    len(lw) <= 4 or right[:1].isdigit() or right.split(" ")[0] in _GREEK_NAMES):
                 out.add(left + right)
     if " " in term and term.count(" ") <= 4:
         # "TGF beta1" -> "TGF-beta1"; "T cell" -> "T-cell"
         words = term.split(" ")
         for i in range(len(words) - 1):
-            if len(words[i]) <= 4 or words[i + 1] in _GREEK_NAMES or words[i + 1][:1].isdigit():
+            if (_SHORT_WORD.fullmatch(words[i]) and words[i + 1][:1].isalnum()) or \
+                    words[i + 1] in _GREEK_NAMES or words[i + 1][:1].isdigit():
                 out.add(" ".join(words[:i]) + (" " if i else "") + words[i] + "-" +
                         " ".join(words[i + 1:]))
     # symbol letter/digit boundary: IL10 -> IL-10, CXCL12 -> CXCL-12, IL1B -> IL-1B
@@ -367,7 +377,9 @@ def term_variants(term: str, *, entity_type: str | None = None) -> set[str]:
         return msc_tissue_forms(m.group(2)) | {term}
     out = {term}
     frontier = {term}
-    for step in (_greek_variants, _marker_variants, _hyphen_variants):
+    steps = (_greek_variants, _marker_variants) if ", " in term else \
+        (_greek_variants, _marker_variants, _hyphen_variants)
+    for step in steps:
         new: set[str] = set()
         for t in frontier:
             new |= step(t)
@@ -379,7 +391,7 @@ def term_variants(term: str, *, entity_type: str | None = None) -> set[str]:
         for t in list(out):
             last = t.rsplit(" ", 1)[-1]
             if not _CELL_HEAD.search(t) and (t.isupper() or is_case_sensitive(last)) \
-                    and len(t) <= 8:
+                    and len(t) <= 8 and not (t.endswith("s") and t[:-1].isupper()):
                 out |= {t + " cell", t + " cells"}
     return {o for o in out if len(o) >= 2}
 
