@@ -166,7 +166,7 @@ class TriggerLexicon:
     def add(self, trig: Trigger) -> None:
         lst = self.by_first.setdefault(trig.words[0], [])
         lst.append(trig)
-        lst.sort(key=lambda t: -len(t.words))
+        lst.sort(key=lambda t: (-len(t.words), t.kind != "A"))
 
     def match(self, words: list[str], i: int) -> Trigger | None:
         """The longest trigger starting at ``words[i]`` (verb readings before nouns)."""
@@ -307,6 +307,7 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
     ei = 0
     i = sent.start
     words = [t.lower_ for t in sent]
+    doc_tokens = sent.doc
     while i < sent.end:
         while ei < len(ents) and ents[ei].end <= i:
             ei += 1
@@ -315,7 +316,8 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
             units.append(_Unit(e.text.lower(), mention_of(e)))
             i = e.end
             continue
-        units.append(_Unit(words[i - sent.start]))
+        if not doc_tokens[i].is_space:      # line breaks inside sentences are not words
+            units.append(_Unit(words[i - sent.start]))
         i += 1
     # triggers over non-entity units (multi-word triggers must not cross entities)
     lows = [u.low if not u.is_ent else "\x00" for u in units]
