@@ -516,14 +516,16 @@ class _SentenceRules:
                     self.consumed.add(j)
                     j += x.trig_len
                     continue
+                prep_next = t.words[-1] in ("of", "to", "in") or (
+                    nxt is not None and nxt.low in ("of", "to", "in"))
                 if t.kind == "N" and t.cls in ("SEC", "INC", "DEC", "IMPROVE") \
-                        and nxt is not None and nxt.low in ("of", "to", "in") and not out:
+                        and prep_next and not out:
                     # "the production of X" is transparent for the governing verb;
                     # "caused damage to X", "led to a reduction in X" compose the sign
                     if t.cls != "SEC":
                         mod = t.cls
                     self.consumed.add(j)
-                    j += x.trig_len + 1
+                    j += x.trig_len + (0 if t.words[-1] in ("of", "to", "in") else 1)
                     continue
                 if t.kind in ("V", "P") and last_comma >= 0 and last_comma < len(out) and not {
                         u[y].low for y in range(comma_at, j)} & {"and", "or", "nor"}:
@@ -561,7 +563,7 @@ class _SentenceRules:
         """Entity group right after ``by``-like word at or after ``j`` (within 4 units)."""
         u = self.u
         k = j
-        while k < len(u) and k < j + 2 and not u[k].is_ent and u[k].low not in words:
+        while k < len(u) and k < j + 2 and not u[k].is_ent and u[k].low in _REAL_ADV:
             k += 1
         if k >= len(u) or u[k].is_ent or u[k].low not in words:
             return [], j
@@ -611,12 +613,15 @@ class _SentenceRules:
             if k2 is not None:
                 k = k2
         # "X activation in MSCs increased ...": prefer X over a locative "in Y"
-        b = _skip_left(u, k, lo, {"the", "a", "an"})
-        if b >= lo and u[b].low in ("in", "from", "on", "at") \
-                and self.ent(k).type in ("CELL_TYPE", "DISEASE"):
+        for _ in range(3):
+            b = _skip_left(u, k, lo, {"the", "a", "an", ",", "but", "much", "less", "more"})
+            if not (b >= lo and u[b].low in ("in", "from", "on", "at")
+                    and self.ent(k).type in ("CELL_TYPE", "DISEASE")):
+                break
             k2 = self.nearest_ent_left(b, lo, max_gap=3, skip_context=True)
-            if k2 is not None:
-                k = k2
+            if k2 is None:
+                break
+            k = k2
         grp = _left_group(u, k, lo)
         flips = [self.lof_flip(x) for x in grp]
         subs = [(self.ent(x), any(flips)) for x in grp]
@@ -772,9 +777,10 @@ class _SentenceRules:
             # "Y results from X", "Y due to X": effect on the left, cause on the right
             k = self.nearest_ent_left(t, lo_scope, max_gap=3)
             causes, end = self.objects_right(after, first_gap=4)
-            if k is None or self.ent(k).type not in ("DISEASE", "OUTCOME", "PROCESS") \
-                    or self.is_therapy(k):
+            if k is None or self.ent(k).type not in ("DISEASE", "OUTCOME") or self.is_therapy(k):
                 return
+            causes = [(c, m) for c, m in causes if not any(
+                w in self.ent(c).text.lower() for w in ("propert", "capacit", "abilit"))]
             for c, m in causes:
                 for o in _left_group(u, k, lo_scope):
                     self.emit(self.ent(c), self.signed("INC", self.ent(o), m), self.ent(o),
@@ -796,6 +802,13 @@ class _SentenceRules:
             gov = [p for p in self.subjects if p < t and self.subjects[p]]
             if bw in _MEANS and gov:
                 subs = list(self.subjects[max(gov)])
+            elif bw in _MEANS and bw != "using":
+                # "X regulates Y by suppressing Z": the clause subject, not the nearest entity
+                lo0 = _clause_start(u, t)
+                first = next((x for x in range(lo0, t) if u[x].is_ent
+                              and not _is_context(u, x)), None)
+                if first is not None:
+                    subs = [(self.ent(x), self.lof_flip(x)) for x in [first]]
             elif (bw in ("thereby", "thus") or prevw == ",") and gov:
                 chain_from = max(gov)
                 subs = list(self.subjects[chain_from])
@@ -858,7 +871,7 @@ class _SentenceRules:
         cls = tr.cls
         objs: list[tuple[int, str]] = []
         end = after
-        if tr.kind == "G":
+        if tr.kind == "G" or tr.words[-1] in ("of", "to", "in", "on"):
             objs, end = self.objects_right(after, first_gap=3)
         elif after < len(u) and u[after].low in ("of", "in", "on"):
             objs, end = self.objects_right(after + 1, first_gap=3)
@@ -868,6 +881,9 @@ class _SentenceRules:
             return
         agents, aend = self.agent_after(end, {"by", "using"} if cls == "DEC" else {"by"})
         subs: list[tuple[Mention, bool]] = [(self.ent(a), False) for a in agents]
+        if not subs and t >= 3 and u[t - 1].low in ("a", "an", "the") and u[t - 2].low == "," \
+                and u[t - 3].is_ent:
+            subs = [(self.ent(t - 3), False)]      # "X, a suppressor of Y"
         if not subs:
             # "X-mediated suppression of Y"
             if t >= 3 and u[t - 1].low in ("mediated", "induced", "dependent") \
