@@ -192,6 +192,21 @@ _COUNT_SUFFIXES = ("cell", "cyte", "blast", "phage", "ase", "or", "oma", "tumor"
                    "metalloproteinase", "metalloprotease", "peptide", "transplant", "organoid",
                    "spheroid", "sarcoma", "polyp", "cyst", "nodule", "ulcer", "stone", "medium")
 _SHORT_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{0,3}")
+_LETTER_NUMBER = re.compile(r"[A-Z]\d{1,2}[a-z]?")        # prostaglandin E2, vitamin B12
+#: organ noun <-> adjective in multi-word names (liver fibrosis / hepatic fibrosis)
+_ORGAN_WORDS = {"liver": "hepatic", "hepatic": "liver", "kidney": "renal", "renal": "kidney",
+                "heart": "cardiac", "cardiac": "heart", "lung": "pulmonary",
+                "pulmonary": "lung"}
+#: American -> British spelling fragments (applied to case-insensitive terms)
+_US_UK = (("estrogen", "oestrogen"), ("hemat", "haemat"), ("hemorrh", "haemorrh"),
+          ("hemoglobin", "haemoglobin"), ("anemi", "anaemi"), ("leukemi", "leukaemi"),
+          ("edema", "oedema"), ("esophag", "oesophag"), ("tumor", "tumour"),
+          ("signaling", "signalling"), ("fetal", "foetal"), ("ischemi", "ischaemi"),
+          ("cholangitis", "cholangitis"), ("diarrhea", "diarrhoea"), ("pediatric", "paediatric"),
+          ("hemolys", "haemolys"), ("glycemi", "glycaemi"), ("lipidemi", "lipidaemi"),
+          ("cholesterolemi", "cholesterolaemi"), ("uremi", "uraemi"), ("septicemi", "septicaemi"))
+_IL_SYMBOL = re.compile(r"^IL-?(\d{1,2}[A-Z]?)$")
+_IL_NAME = re.compile(r"^interleukin[- ](\d{1,2}[A-Za-z]?)$", re.IGNORECASE)
 _NO_JOIN = ("positive", "negative", "derived", "like", "related", "associated", "induced",
             "mediated", "dependent", "specific", "type", "based", "treated", "loaded")
 _MSC_FORM = re.compile(r"^(h)?([A-Z][A-Za-z]{0,2})[- ]?(MSC|MSCs)$")
@@ -244,7 +259,7 @@ def _number_variants(term: str, *, entity_type: str | None) -> set[str]:
     countable = entity_type == "CELL_TYPE" or lw.endswith(_COUNT_SUFFIXES) or \
         lw.rstrip("s").endswith(_COUNT_SUFFIXES)
     if last.isupper() or last.rstrip("s").isupper():      # acronyms: cells and products only
-        countable = entity_type in ("CELL_TYPE", "THERAPY") and not head
+        countable = entity_type == "CELL_TYPE" or (entity_type == "THERAPY" and not head)
     if not countable or len(last) < 2 or not last[-1].isalpha():
         return out
     if lw.endswith("s") and (s := _singular(last)):
@@ -298,7 +313,8 @@ def _hyphen_variants(term: str) -> set[str]:
         words = term.split(" ")
         for i in range(len(words) - 1):
             if (_SHORT_WORD.fullmatch(words[i]) and words[i + 1][:1].isalnum()) or \
-                    words[i + 1] in _GREEK_NAMES or words[i + 1][:1].isdigit():
+                    words[i + 1] in _GREEK_NAMES or words[i + 1][:1].isdigit() or \
+                    _LETTER_NUMBER.fullmatch(words[i + 1]):
                 out.add(" ".join(words[:i]) + (" " if i else "") + words[i] + "-" +
                         " ".join(words[i + 1:]))
     # symbol letter/digit boundary: IL10 -> IL-10, CXCL12 -> CXCL-12, IL1B -> IL-1B
@@ -310,6 +326,33 @@ def _hyphen_variants(term: str) -> set[str]:
         out.add(term[:m.end(1)] + " " + term[m.end(1):])
         out.add(term[:m.end(1)] + "-" + term[m.end(1):])
     return {o for o in out if o and o != term}
+
+
+def _word_variants(term: str, *, entity_type: str | None) -> set[str]:
+    """Whole-word rewrites: IL-6 <-> interleukin-6, liver <-> hepatic, US <-> UK spelling."""
+    out: set[str] = set()
+    m = _IL_SYMBOL.match(term)
+    if m:
+        out |= {f"interleukin-{m.group(1)}", f"interleukin {m.group(1)}"}
+    m = _IL_NAME.match(term)
+    if m:
+        out.add(f"IL-{m.group(1).upper()}")
+    words = term.split(" ")
+    if len(words) >= 2 and entity_type not in ("MOLECULE", "CYTOKINE"):
+        for i, w in enumerate(words[:-1]):
+            alt = _ORGAN_WORDS.get(w.lower())
+            if alt:
+                alt = alt.capitalize() if w[:1].isupper() else alt
+                out.add(" ".join(words[:i] + [alt] + words[i + 1:]))
+                break
+    if not is_case_sensitive(term):
+        low = term.lower()
+        for us, uk in _US_UK:
+            if us in low and us != uk:
+                out.add(re.sub(us, uk, term, flags=re.IGNORECASE))
+                low = ""
+                break
+    return out
 
 
 def _marker_variants(term: str) -> set[str]:
@@ -376,7 +419,7 @@ def term_variants(term: str, *, entity_type: str | None = None) -> set[str]:
     if m and m.group(2) in _MSC_TISSUES:
         return msc_tissue_forms(m.group(2)) | {term}
     out = {term}
-    frontier = {term}
+    frontier = {term} | _word_variants(term, entity_type=entity_type)
     steps = (_greek_variants, _marker_variants) if ", " in term else \
         (_greek_variants, _marker_variants, _hyphen_variants)
     for step in steps:

