@@ -452,6 +452,7 @@ class _SentenceRules:
         self.preds: dict[int, str] = {}
         self.consumed: set[int] = set()
         self.compounds: list[tuple[int, int]] = []
+        self.lof_targets: dict[int, list[Mention]] = {}
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -473,7 +474,8 @@ class _SentenceRules:
     def objects_right(self, start: int, *, first_gap: int = 6, gap: int = 4,
                       stop_extra: frozenset[str] = frozenset(),
                       allow_first: frozenset[str] = frozenset(),
-                      modifiers: bool = True) -> tuple[list[tuple[int, str]], int]:
+                      modifiers: bool = True, compounds: bool = False
+                      ) -> tuple[list[tuple[int, str]], int]:
         """Coordinated object entities from ``start`` rightwards: [(unit, sign modifier)]."""
         u = self.u
         out: list[tuple[int, str]] = []
@@ -500,8 +502,8 @@ class _SentenceRules:
             if x.trig is not None:
                 t = x.trig
                 nxt = u[j + x.trig_len] if j + x.trig_len < len(u) else None
-                if t.kind == "P" and t.cls in ("INC", "DEC") and out and out[-1][0] == j - 1 \
-                        and nxt is not None and nxt.is_ent:
+                if compounds and t.kind == "P" and t.cls in ("INC", "DEC") and out \
+                        and out[-1][0] == j - 1 and nxt is not None and nxt.is_ent:
                     # "hMSC induced proliferation": hMSC -> proliferation, keep collecting
                     self.compounds.append((j - 1, j))
                     self.consumed.add(j)
@@ -583,7 +585,7 @@ class _SentenceRules:
         # coordinated verb phrase: inherit the previous trigger's subject
         p = self.vp_coordinated(t)
         if p is not None:
-            return list(self.subjects[p])
+            return list(self.subjects[p]) + [(m, True) for m in self.lof_targets.get(p, [])]
         # anaphora right before the verb
         if self.anaphor_at(j):
             return [(self.referent, False)] if self.referent else []
@@ -759,7 +761,7 @@ class _SentenceRules:
                                                                and u[after].low in agent_words))
         if tr.kind in ("P", "A") and not is_passive and (pbw in _PREP_DET or tr.kind == "A"):
             return      # adjectival ("with impaired regeneration"): no clause of its own
-        if tr.kind == "P" and not is_passive and prevw in ("and", "or", ",") \
+        if tr.kind == "P" and not is_passive and prevw in ("and", "or") \
                 and not self.vp_coordinated(t):
             return      # "dysregulated autophagy and activated inflammation": adjectival
         lo_scope = _clause_start(u, t)
@@ -821,8 +823,9 @@ class _SentenceRules:
             objs = _left_group(u, k, lo_scope) if k is not None else []
             if not agents:
                 return
-            self.subjects[t] = [(self.ent(a), self.lof_flip(a)) for a in agents]
-            self.obj_end[t] = aend
+            if pbw in _BE:      # a reduced relative ("X activated by Y") governs nothing
+                self.subjects[t] = [(self.ent(a), self.lof_flip(a)) for a in agents]
+                self.obj_end[t] = aend
             for a in agents:
                 for o in objs:
                     self.emit_pred(self.ent(a), cls, self.ent(o), "", self.lof_flip(a),
@@ -836,7 +839,7 @@ class _SentenceRules:
         if not subs and tr.kind == "G":
             self.nominal(t, tr, after, lo_scope)    # "blocking X using Y decreased Z"
             return
-        objs, end = self.objects_right(after, modifiers=len(tr.words) > 1)
+        objs, end = self.objects_right(after, modifiers=len(tr.words) > 1, compounds=True)
         self.subjects[t] = subs
         self.obj_end[t] = end
         self.objects[t] = [self.ent(k) for k, _ in objs]
@@ -907,6 +910,9 @@ class _SentenceRules:
                     subs = [(m, False) for m in self.sentence_agent(t)]
         if not subs:
             return
+        if cls == "DEC" and agents and _clause_start(u, t) >= t - 1:
+            # "Blocking X using Y decreased Z": X is a loss-of-function target for Z
+            self.lof_targets[t] = [self.ent(k) for k, _ in objs]
         self.subjects[t] = subs
         self.obj_end[t] = max(end, aend)
         self.objects[t] = [self.ent(k) for k, _ in objs]
