@@ -44,6 +44,7 @@ class Candidate:
     approved_symbol: bool = False   # HGNC approved symbol / FamPlex entity name
     alias: bool = False             # gene alias or previous symbol (collision filter applies)
     variants: bool = True           # generate spelling variants
+    case_sensitive: bool | None = None  # None: the automatic rule
 
 
 # ----------------------------------------------------------------------------------------------
@@ -62,6 +63,8 @@ CYTOKINE_FAMILIES = frozenset({
     "IL12", "IL23", "IFNA", "IFNB", "Interferon", "TNF", "CCL", "Chemokine", "CXCL_ELR_negative",
     "CXCL_ELR_positive", "BMP", "EGFR_ligand", "IGF", "Wnt", "Wnt5", "Activin", "Inhibin",
     "Interleukin", "CSF"})
+#: MeSH E subtrees typed OUTCOME: clinical chemistry and haematology tests, prognosis
+_OUTCOME_TREES = ("E01.370.225.124", "E01.370.225.625", "E01.789")
 _G_PROCESS = ("G03", "G04", "G05", "G07", "G09", "G10", "G11", "G12", "G16")
 
 
@@ -119,7 +122,7 @@ class MeshIndex:
                 return "CELL_TYPE", x["CL"][0]
             cl = self.cl_by_name.get(_singular_phrase(self.name[ui]).lower())
             return "CELL_TYPE", cl or "MESH:" + ui
-        if any(t.startswith(("E01.370.225", "E01.789")) for t in trees):
+        if any(t.startswith(_OUTCOME_TREES) for t in trees):
             return "OUTCOME", "MESH:" + ui
         if "GO" in x and any(t[0] in "GC" for t in trees):
             return "PROCESS", x["GO"][0]
@@ -281,7 +284,7 @@ def _hgnc_candidates(genes: Genes, gene_type) -> Iterator[Candidate]:
             cap = sym[:1] + sym[1:].lower()
             if cap != sym and "-" not in sym and (any(c.isdigit() for c in sym) or len(sym) >= 4):
                 yield Candidate(cap, etype, hid, sym, "HGNC", PRIORITY_RELATED, alias=True,
-                                variants=False)
+                                variants=False, case_sensitive=True)
         if _usable(name, max_len=80, comma=True):
             yield Candidate(name, etype, hid, sym, "HGNC", PRIORITY_EXACT)
         for kind, prio in (("Alias symbols", PRIORITY_RELATED), ("Previous symbols", PRIORITY_WEAK)):
@@ -463,7 +466,8 @@ def _hpo_candidates(recs: list[dict], mesh: MeshIndex, gene_type) -> Iterator[Ca
 def _expand(c: Candidate) -> Iterator[tuple[str, bool, int, str]]:
     """(term in normal surface form, case_sensitive, priority, source) for a candidate."""
     base = normalize_surface(c.term)
-    yield base, is_case_sensitive(base), c.priority, c.source
+    cs = is_case_sensitive(base) if c.case_sensitive is None else c.case_sensitive
+    yield base, cs, c.priority, c.source
     if not c.variants:
         return
     for v in sorted(term_variants(c.term, entity_type=c.type)):
