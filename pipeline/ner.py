@@ -51,11 +51,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import numpy
 import spacy
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from .model import Mention
 from .text import NormalizedText, normalize_text
@@ -251,7 +253,6 @@ def _lexicon_fingerprint() -> str:
     lexmod = Path(__file__).with_name("lexicon.py")
     if lexmod.is_file():
         h.update(lexmod.read_bytes())
-    h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -309,10 +310,13 @@ def _base_tokenizer(nlp: Language) -> Tokenizer:
     infixes = list(nlp.Defaults.infixes) + [
         r"(?<=[0-9]\+)(?=[A-Za-z])",      # CD4+CD25+ -> CD4+ CD25+
         r"[()\[\]]",                      # interleaved abbreviations: interferon (IFN)-γ
+        r"/",                             # TGF-β1)/Smad, SDF-1/CXCR4
     ]
+    # keep "CD25+" whole: drop the digit-plus suffix rule
+    suffixes = [x for x in nlp.Defaults.suffixes if x != r"(?<=[0-9])\+"]
     base = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
     return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search,
-                     suffix_search=base.suffix_search,
+                     suffix_search=compile_suffix_regex(suffixes).search,
                      infix_finditer=compile_infix_regex(infixes).finditer,
                      token_match=base.token_match, url_match=base.url_match)
 
@@ -332,8 +336,7 @@ class NormalizingTokenizer:
     def __call__(self, text: str) -> Doc:
         norm = normalize_text(text)
         doc = self.tokenizer(norm.text)
-        if norm.text != text:
-            doc._.mscgraph_norm = norm.to_json()
+        doc._.mscgraph_norm = norm.to_json()
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
@@ -368,14 +371,47 @@ def _norm_of(doc: Doc) -> NormalizedText:
     d = doc._.mscgraph_norm if Doc.has_extension("mscgraph_norm") else None
     if not d:
         return NormalizedText(doc.text, doc.text)
-    return NormalizedText.from_json(doc.text, d)
+    # the normalized text itself is not needed for mapping (and doc.text is costly)
+    return NormalizedText.from_json("", d)
 
 
-def original_offsets(doc: Doc, start_char: int, end_char: int) -> tuple[int, int, str]:
+def original_offsets(doc: Doc, start_char: int, end_char: int, *,
+                     norm: NormalizedText | None = None) -> tuple[int, int, str]:
     """Map a character span of ``doc.text`` to ``(start, end, text)`` in the original text."""
-    norm = _norm_of(doc)
+    norm = norm or _norm_of(doc)
     a, b = norm.to_original(start_char, end_char)
     return a, b, norm.original[a:b]
+
+
+
+class _Words:
+    """Token texts of a doc as plain lists (iterating spaCy tokens is slow)."""
+
+    __slots__ = ("text", "lower", "ws")
+
+    def __init__(self, doc: Doc) -> None:
+        strings = doc.vocab.strings
+        arr = doc.to_array([ORTH, SPACY]).tolist() if len(doc) else []
+        self.text = [strings[o] for o, _ in arr]
+        self.lower = [t.lower() for t in self.text]
+        self.ws = [bool(sp) for _, sp in arr]
+
+    def span(self, a: int, b: int) -> str:
+        """The text of tokens ``[a, b)``."""
+        parts = []
+        for i in range(a, b):
+            parts.append(self.text[i])
+            if self.ws[i] and i < b - 1:
+                parts.append(" ")
+        return "".join(parts)
+
+
+def _words(doc: Doc) -> _Words:
+    w = doc.user_data.get("mscgraph.words")
+    if w is None or len(w.text) != len(doc):
+        w = _Words(doc)
+        doc.user_data["mscgraph.words"] = w
+    return w
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,32 +427,31 @@ def set_sentence_starts(doc: Doc) -> Doc:
     n = len(doc)
     if not n:
         return doc
+    w = _words(doc)
+    text, ws = w.text, w.ws
     starts = [False] * n
     starts[0] = True
-    i = 0
-    while i < n:
-        tok = doc[i]
-        t = tok.text
-        if tok.is_space:
+    for i in range(n):
+        t = text[i]
+        if t.isspace():
             if "\n" in t and i + 1 < n:
                 starts[i + 1] = True
         elif t in (".", "!", "?", "...") and i + 1 < n:
             j = i + 1
-            while j < n and doc[j].text in ('"', "'", ")", "]") and not doc[j - 1].whitespace_:
+            while j < n and text[j] in ('"', "'", ")", "]") and not ws[j - 1]:
                 j += 1
-            if j < n and doc[j].is_space:
+            if j < n and text[j].isspace():
                 j += 1
-            if j < n and (tok.whitespace_ or doc[j - 1].whitespace_ or doc[j - 1].is_space):
-                nxt = doc[j].text
-                prev = doc[i - 1].text.lower() if i > 0 else ""
+            if j < n and (ws[i] or ws[j - 1] or text[j - 1].isspace()):
+                nxt = text[j]
+                prev = w.lower[i - 1] if i > 0 else ""
                 abbrev = t == "." and (prev.rstrip(".") in _SENT_ABBREV
                                        or (len(prev) == 1 and prev.isalpha()))
                 if not abbrev and (nxt[:1].isupper() or nxt[:1].isdigit()
                                    or nxt[:1] in "([\"'"):
                     starts[j] = True
-        i += 1
-    for k, tok in enumerate(doc):
-        tok.is_sent_start = starts[k]
+    arr = numpy.asarray([1 if x else -1 for x in starts], dtype="int32").reshape(-1, 1)
+    doc.from_array([SENT_START], arr)
     return doc
 
 
@@ -461,13 +496,13 @@ def _flatten(doc: Doc) -> tuple[list[str], list[str], list[int], list[bool], lis
     tok: list[int] = []
     first: list[bool] = []
     last: list[bool] = []
-    for t in doc:
-        subs = subtoken_keys(t.text)
+    for i, txt in enumerate(_words(doc).text):
+        subs = subtoken_keys(txt)
         m = len(subs)
         for k, (lo, ex) in enumerate(subs):
             keys.append(lo)
             exact.append(ex)
-            tok.append(t.i)
+            tok.append(i)
             first.append(k == 0)
             last.append(k == m - 1)
     return keys, exact, tok, first, last
@@ -498,8 +533,11 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
 
 def _choose(doc: Doc, entries: list[TrieEntry], exact: tuple[str, ...], start: int,
             end: int) -> Candidate | None:
-    text = doc[start:end].text
-    ok = [e for e in entries if _case_ok(e, exact, text)]
+    if all(e.exact is None or e.exact == exact for e in entries):
+        ok = list(entries)
+    else:
+        text = _words(doc).span(start, end)
+        ok = [e for e in entries if _case_ok(e, exact, text)]
     if not ok:
         return None
     # an exact-case entry beats a relaxed one
@@ -517,6 +555,7 @@ _PRODUCTIVE = [
     (re.compile(r"^(CD)(\d{1,3})([a-z]?)()$"), "MOLECULE"),
     (re.compile(r"^(miR|microRNA|MiR)-(\d{1,4})([a-z]?)()$"), "MOLECULE"),
 ]
+_PRODUCTIVE_FIRST = set("ICXMTASCmM")
 _GREEK_LETTER = {"α": "A", "β": "B", "γ": "G", "alpha": "A", "beta": "B", "gamma": "G"}
 
 
@@ -526,9 +565,9 @@ def productive_candidates(doc: Doc, trie: TermTrie) -> list[Candidate]:
     The concept is the HGNC symbol's entry when the lexicon has it (``IL-1β`` -> ``IL1B``).
     """
     out = []
-    for t in doc:
-        txt = t.text
-        if len(txt) < 3 or not txt[0].isalpha():
+    w = _words(doc)
+    for i, txt in enumerate(w.text):
+        if len(txt) < 3 or txt[0] not in _PRODUCTIVE_FIRST:
             continue
         for rx, typ in _PRODUCTIVE:
             m = rx.match(txt)
@@ -537,16 +576,16 @@ def productive_candidates(doc: Doc, trie: TermTrie) -> list[Candidate]:
             prefix, num, letter, greek = m.groups()
             symbol = (prefix.upper().replace("MICRORNA", "MIR") + num + (letter or "").upper()
                       + _GREEK_LETTER.get(greek or "", ""))
-            end = t.i + 1
+            end = i + 1
             if prefix.lower() in ("mir", "microrna") and end + 1 < len(doc) \
-                    and doc[end].text == "-" and re.match(r"^[35]p$", doc[end + 1].text):
+                    and w.text[end] == "-" and re.match(r"^[35]p$", w.text[end + 1]):
                 end += 2
             hits = [e for e in trie.lookup(symbol) if e.type in ("CYTOKINE", "MOLECULE")]
             if hits:
                 e = max(hits, key=lambda e: e.priority)
-                out.append(Candidate(t.i, end, e.type, e.concept, e.name, 1, "productive"))
+                out.append(Candidate(i, end, e.type, e.concept, e.name, 1, "productive"))
             else:
-                out.append(Candidate(t.i, end, typ, None, symbol, 0, "productive"))
+                out.append(Candidate(i, end, typ, None, symbol, 0, "productive"))
             break
     return out
 
@@ -557,17 +596,23 @@ def _keys_of(span: Span) -> tuple[str, ...]:
 
 def _drop_cell_therapies(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """``MSC transplantation`` is annotated as the cell: drop the longer non-cell match."""
+    w = _words(doc)
     cells = {(c.start, c.end) for c in cands if c.type == "CELL_TYPE"}
     out = []
     for c in cands:
         if c.type != "CELL_TYPE":
             hit = any(s == c.start and e < c.end and
-                      all(t.lower_ in PROCEDURE_WORDS for t in doc[e:c.end])
+                      all(t in PROCEDURE_WORDS for t in w.lower[e:c.end])
                       for s, e in cells)
             if hit:
                 continue
-            if c.type == "THERAPY" and any(t.lower_ == "derived" for t in doc[c.start:c.end]):
+            if c.type == "THERAPY" and "derived" in w.lower[c.start:c.end]:
                 continue  # "MSC-derived exosomes": split into cell + product
+            if c.type == "THERAPY" and any(e == c.start or (e == c.start - 1 and
+                                                            w.text[e] == "-")
+                                           for _, e in cells) \
+                    and all(t in PROCEDURE_WORDS for t in w.lower[c.start:c.end]):
+                continue  # "MSC transplantation": the cell only
         out.append(c)
     return out
 
@@ -590,42 +635,139 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
 def _is_generic(doc: Doc, c: Candidate) -> bool:
     if c.priority >= 100 and c.rule == "lexicon":
         return False
-    words = " ".join(k for k in _keys_of(doc[c.start:c.end]))
+    words = " ".join(k for t in _words(doc).text[c.start:c.end] for k, _ in subtoken_keys(t))
     return words in GENERIC_NOUNS
 
 
+_MARKER_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*(?:\+|\(\+\)))+$")
+
+
 def _extend_states(doc: Doc, sel: list[Candidate]) -> None:
-    """Keep state words in the span: ``activated HSCs``, ``HBV-related decompensated cirrhosis``."""
+    """Keep state words in the span: ``activated HSCs``, ``HBV-related decompensated cirrhosis``.
+
+    Surface-marker prefixes stay part of a cell name too (``CD4+CD25+ Tregs``).
+    """
+    w = _words(doc)
     for c in sel:
+        if c.type == "CELL_TYPE":
+            while c.start > 0 and _MARKER_RE.match(w.text[c.start - 1]) \
+                    and (c.start < 2 or w.lower[c.start - 2] not in ("and", "or")):
+                c.start -= 1
         words = _STATE_WORDS.get(c.type)
         if not words:
             continue
-        while c.start > 0 and doc[c.start - 1].lower_ in words:
+        while c.start > 0 and w.lower[c.start - 1] in words:
             c.start -= 1
-        if (c.type == "DISEASE" and c.start >= 3 and doc[c.start - 1].lower_ in
-                ("related", "associated") and doc[c.start - 2].text == "-"
-                and _VIRUS_RE.match(doc[c.start - 3].text)):
+        if (c.type == "DISEASE" and c.start >= 3 and w.lower[c.start - 1] in
+                ("related", "associated") and w.text[c.start - 2] == "-"
+                and _VIRUS_RE.match(w.text[c.start - 3])):
             c.start -= 3
+
+
+_PATHWAY_HEADS = {"signaling", "signalling", "signal", "pathway", "pathways", "axis",
+                  "cascade", "cascades", "axes"}
+_CELL_LINE_RE = re.compile(r"^[A-Z][A-Za-z]{0,5}-?\d{1,4}[A-Za-z]?(?:\.\d{1,2})?$")
+
+
+def _slug(text: str) -> str:
+    """``MCF-7`` -> ``mcf_7``; ``HepG2`` -> ``hepg2``."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _phospho(doc: Doc, sel: list[Candidate]) -> None:
+    """``p-Akt``, ``p-mTOR``: the phosphorylated form is the molecule's span."""
+    w = _words(doc)
+    for c in sel:
+        if c.type in ("MOLECULE", "CYTOKINE") and c.start >= 2 and w.text[c.start - 1] == "-" \
+                and w.lower[c.start - 2] in ("p", "phospho") \
+                and not w.ws[c.start - 2] and not w.ws[c.start - 1]:
+            c.start -= 2
+
+
+def _pathways(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """Named pathways are one PROCESS span: ``mTOR signalling``, ``SDF-1/CXCR4 axis``."""
+    w = _words(doc)
+    out = list(sel)
+    n = len(doc)
+    for k, c in enumerate(sel):
+        if c.type not in ("MOLECULE", "CYTOKINE"):
+            continue
+        if k > 0 and sel[k - 1].end >= c.start - 1 and sel[k - 1].type in ("MOLECULE",
+                                                                           "CYTOKINE") \
+                and c.start > 0 and w.text[c.start - 1] in ("/", "-"):
+            continue  # not the first member of a chain
+        end = c.end
+        j = k
+        while j + 1 < len(sel) and sel[j + 1].type in ("MOLECULE", "CYTOKINE") \
+                and sel[j + 1].start == end + 1 and w.text[end] in ("/", "-"):
+            j += 1
+            end = sel[j].end
+        h = end
+        while h < n and w.lower[h] in _PATHWAY_HEADS and h - end < 3:
+            h += 1
+        if h == end:
+            continue
+        span_text = w.span(c.start, h)
+        hits = [e for e in trie.lookup(span_text) if e.type == "PROCESS"]
+        if hits:
+            e = max(hits, key=lambda e: e.priority)
+            concept, name = e.concept, e.name
+        else:
+            members = "_".join("".join(k for k, _ in subtoken_keys(w.span(x.start, x.end)))
+                               for x in sel[k:j + 1])
+            concept, name = f"LOCAL:{members}_signaling", span_text
+        merged = Candidate(c.start, h, "PROCESS", concept, name, 50, "pathway")
+        out = [x for x in out if not x.overlaps(merged)] + [merged]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
+    """``MCF-7 cells``, ``LX-2 cells``: cell lines are CELL_TYPE with ``LOCAL:`` ids."""
+    w = _words(doc)
+    covered = {i for c in sel for i in range(c.start, c.end)}
+    names: dict[str, str] = {}
+    out = []
+    n = len(doc)
+    for i, txt in enumerate(w.text):
+        if i + 1 >= n or i in covered or not _CELL_LINE_RE.match(txt):
+            continue
+        if w.lower[i + 1] in ("cell", "cells") and i + 1 not in covered:
+            end = i + 2
+            if end < n and w.lower[end] in ("line", "lines"):
+                end += 1
+            names[txt] = f"LOCAL:{_slug(txt)}_cell"
+            out.append(Candidate(i, end, "CELL_TYPE", names[txt], f"{txt} cell", 40,
+                                 "cell_line"))
+    if names:
+        taken = {i for c in out for i in range(c.start, c.end)}
+        for i, txt in enumerate(w.text):
+            if txt in names and i not in covered and i not in taken:
+                out.append(Candidate(i, i + 1, "CELL_TYPE", names[txt], f"{txt} cell", 40,
+                                     "cell_line"))
+    return out
 
 
 def _elliptical(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
     """``T and B lymphocytes`` -> ``T`` (T cell) + ``B lymphocytes`` (B cell)."""
+    w = _words(doc)
     covered = {i for c in sel for i in range(c.start, c.end)}
     extra = []
     for c in sel:
         if c.type != "CELL_TYPE" or c.end - c.start < 2 or c.start < 2:
             continue
-        conj = doc[c.start - 1].lower_
+        conj = w.lower[c.start - 1]
         if conj not in ("and", "or", ",", "/"):
             continue
-        x = doc[c.start - 2]
-        if x.i in covered or len(x.text) > 6 or not x.text[:1].isalnum():
+        xi = c.start - 2
+        x = w.text[xi]
+        if xi in covered or len(x) > 6 or not x[:1].isalnum():
             continue
-        rest = doc[c.start + 1:c.end].text
-        hits = [e for e in trie.lookup(f"{x.text} {rest}") if e.type == c.type]
+        rest = w.span(c.start + 1, c.end)
+        hits = [e for e in trie.lookup(f"{x} {rest}") if e.type == c.type]
         if hits:
             e = max(hits, key=lambda e: e.priority)
-            extra.append(Candidate(x.i, x.i + 1, e.type, e.concept, e.name, e.priority,
+            extra.append(Candidate(xi, xi + 1, e.type, e.concept, e.name, e.priority,
                                    "elliptical"))
     return extra
 
@@ -635,30 +777,31 @@ _SUFFIX_RE = re.compile(r"^-?(\d{1,2}[a-z]?|[α-ω]\d?|alpha|beta|gamma|kappa)$"
 
 def _interleaved(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
     """``interferon (IFN)-γ``, ``cyclooxygenase (COX)-2`` stay one span."""
+    w = _words(doc)
     out = list(sel)
     by_end = {c.end: c for c in sel}
     n = len(doc)
-    for i, t in enumerate(doc):
-        if t.text != "(" or i == 0:
+    for i, t in enumerate(w.text):
+        if t != "(" or i == 0:
             continue
         k = i + 1
-        while k < n and k - i <= 3 and doc[k].text != ")":
+        while k < n and k - i <= 3 and w.text[k] != ")":
             k += 1
-        if k >= n - 1 or doc[k].text != ")" or doc[k].whitespace_ or k == i + 1:
+        if k >= n - 1 or w.text[k] != ")" or w.ws[k] or k == i + 1:
             continue
-        suf = doc[k + 1]
-        if not _SUFFIX_RE.match(suf.text):
+        suf = w.text[k + 1]
+        if not _SUFFIX_RE.match(suf):
             continue
-        short = doc[i + 1:k].text
-        sep = "" if suf.text.startswith("-") else "-"
-        hits = trie.lookup(short + sep + suf.text) or trie.lookup(short + suf.text)
+        short = w.span(i + 1, k)
+        sep = "" if suf.startswith("-") else "-"
+        hits = trie.lookup(short + sep + suf) or trie.lookup(short + suf)
         long_c = by_end.get(i)
         start = long_c.start if long_c else i - 1
         if not hits:
-            hits = trie.lookup(doc[start:i].text + sep + suf.text)
+            hits = trie.lookup(w.span(start, i) + sep + suf)
         if not hits:
             continue
-        if not long_c and not doc[start].text[:1].lower() == short[:1].lower():
+        if not long_c and not w.text[start][:1].lower() == short[:1].lower():
             continue
         e = max(hits, key=lambda e: (e.priority, TYPE_PRIORITY.get(e.type, 0)))
         merged = Candidate(start, k + 2, e.type, e.concept, e.name, e.priority, "interleaved")
@@ -702,7 +845,10 @@ class EntityMatcher:
         cands = [c for c in cands if not _is_generic(doc, c)]
         sel = resolve_overlaps(cands)
         sel = _interleaved(doc, sel, self.trie)
+        _phospho(doc, sel)
+        sel = _pathways(doc, sel, self.trie)
         _extend_states(doc, sel)
+        sel = sel + _cell_lines(doc, sel)
         sel = resolve_overlaps(sel + _elliptical(doc, sel, self.trie))
         return sel
 
@@ -782,17 +928,20 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
     n = len(doc)
     new: list[Candidate] = []
     drop: list[tuple[int, int]] = []
+    tok_keys = [tuple(x for _, x in subtoken_keys(t)) for t in _words(doc).text]
+    firsts = {k[0] for k in defs if k}
     for i in range(n):
-        t = doc[i]
-        if not t.text[:1].isalnum():
+        if not tok_keys[i] or tok_keys[i][0] not in firsts:
             continue
         for key, e in defs.items():
-            ln = len(key)
-            if i + ln > n:
-                continue
-            got = tuple(x for tt in doc[i:i + ln] for _, x in subtoken_keys(tt.text))
+            got: tuple[str, ...] = ()
+            j = i
+            while j < n and len(got) < len(key):
+                got += tok_keys[j]
+                j += 1
             if got != key:
                 continue
+            ln = j - i
             if e is None:
                 if drop_undefined:
                     drop.append((i, i + ln))
@@ -836,25 +985,50 @@ class AbbreviationResolver:
         self.max_short_len = max_short_len
 
     def __call__(self, doc: Doc) -> Doc:
-        if "(" not in doc.text:
+        from scispacy.abbreviation import filter_matches
+        w = _words(doc)
+        matches = _parenthesis_matches(w.text)
+        if not matches:
             doc._.abbreviations = []
             return doc
-        self.detector(doc)
+        # scispacy's Schwartz-Hearst candidate filter and global short-form search
+        found = self.detector.find_matches_for(filter_matches(matches, doc), doc)
+        abbreviations = []
         pairs = []
-        seen = set()
-        for short in doc._.abbreviations:
-            long = short._.long_form
-            if long is None or (short.start, short.end) in seen:
-                continue
-            # the definition occurrence sits next to its long form
-            if abs(short.start - long.end) <= 2 or abs(long.start - short.end) <= 2:
-                seen.add((short.start, short.end))
-                pairs.append((short, long))
+        for long, shorts in found:
+            for short in shorts:
+                short._.long_form = long
+                abbreviations.append(short)
+                # the definition occurrence sits next to its long form
+                if abs(short.start - long.end) <= 2 or abs(long.start - short.end) <= 2:
+                    pairs.append((short, long))
+        doc._.abbreviations = abbreviations
         if pairs:
             set_entities(doc, resolve_abbreviations(doc, pairs,
                                                     drop_undefined=self.drop_undefined,
                                                     max_short_len=self.max_short_len))
         return doc
+
+
+def _parenthesis_matches(words: list[str], max_len: int = 8) -> list[tuple[int, int, int]]:
+    """``(0, start, end)`` of the tokens inside each ``( ... )`` of at most ``max_len`` tokens.
+
+    The same candidates scispacy's ``AbbreviationDetector`` matcher yields (innermost,
+    first closing bracket), found without a spaCy ``Matcher`` for speed.
+    """
+    out = []
+    n = len(words)
+    for i, t in enumerate(words):
+        if t != "(":
+            continue
+        for j in range(i + 1, min(n, i + max_len + 2)):
+            if words[j] == "(":
+                break
+            if words[j] == ")":
+                if j > i + 1:
+                    out.append((0, i + 1, j))
+                break
+    return out
 
 
 @Language.factory("mscgraph_abbreviations",
@@ -878,7 +1052,7 @@ def link_context(doc: Doc) -> None:
     """Context rules: HSC means haematopoietic stem cell only when the text says so."""
     if not doc.ents:
         return
-    text = doc.text
+    text = _norm_of(doc).original
     haemato = bool(_HAEMATO_RE.search(text)) and "stellate" not in text.lower()
     if not haemato:
         return
@@ -952,13 +1126,14 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True) -> Language:
     return nlp
 
 
-def span_mention(doc: Doc, span: Span) -> Mention:
+def span_mention(doc: Doc, span: Span, *, norm: NormalizedText | None = None) -> Mention:
     """The :class:`~pipeline.model.Mention` of an entity span, offsets into the original."""
-    a, b, text = original_offsets(doc, span.start_char, span.end_char)
+    a, b, text = original_offsets(doc, span.start_char, span.end_char, norm=norm)
     name = (span._.canonical_name if Span.has_extension("canonical_name") else None) or text
     return Mention(a, b, text, span.label_, span.kb_id_ or None, name)
 
 
 def doc_mentions(doc: Doc) -> list[Mention]:
     """Every entity of ``doc`` as a :class:`~pipeline.model.Mention` (original offsets)."""
-    return [span_mention(doc, e) for e in doc.ents]
+    norm = _norm_of(doc)
+    return [span_mention(doc, e, norm=norm) for e in doc.ents]
