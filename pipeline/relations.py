@@ -319,6 +319,18 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
         if not doc_tokens[i].is_space:      # line breaks inside sentences are not words
             units.append(_Unit(words[i - sent.start]))
         i += 1
+    # "BM-MSC transplantation", "infusion of UC-MSCs": the cell is the agent (guidelines:
+    # cell therapies are the cell), so a procedure-only THERAPY mention becomes a plain word
+    for j, u in enumerate(units):
+        m = u.mention
+        if m is None or m.type != "THERAPY" or u.low.split()[-1] not in _THERAPY_NOUNS:
+            continue
+        prev_cell = j > 0 and units[j - 1].mention is not None \
+            and units[j - 1].mention.type == "CELL_TYPE"
+        next_cell = j + 2 < len(units) and units[j + 1].low == "of" \
+            and units[j + 2].mention is not None and units[j + 2].mention.type == "CELL_TYPE"
+        if prev_cell or next_cell:
+            units[j] = _Unit(u.low.split()[-1])
     # triggers over non-entity units (multi-word triggers must not cross entities)
     lows = [u.low if not u.is_ent else "\x00" for u in units]
     j = 0
@@ -520,6 +532,12 @@ class _SentenceRules:
                     continue
                 prep_next = t.words[-1] in ("of", "to", "in") or (
                     nxt is not None and nxt.low in ("of", "to", "in"))
+                if t.kind == "N" and t.cls in ("SEC", "INC", "DEC", "IMPROVE") and prep_next \
+                        and out and u[j - 1].low in ("and", "or"):
+                    # "the proliferation and activation of T cells": a coordinated head
+                    self.consumed.add(j)
+                    j += x.trig_len + (0 if t.words[-1] in ("of", "to", "in") else 1)
+                    continue
                 if t.kind == "N" and t.cls in ("SEC", "INC", "DEC", "IMPROVE") \
                         and prep_next and not out:
                     # "the production of X" is transparent for the governing verb;
@@ -1043,10 +1061,14 @@ class _SentenceRules:
                 if tr.kind == "P" and t > 0 and u[_skip_left(u, t, 0, _ADV)].low in _BE \
                         and u[t + 1 if t + 1 < len(u) else t].low == "by":
                     return
-                sources = []
-                for s, _ in self.subject_left(t):
+                subs = [m for m, _ in self.subject_left(t) if m.type == "CELL_TYPE"]
+                if not subs:        # "MSCs in liver repair ... transdifferentiation into"
+                    k = next((x for x in range(t - 1, -1, -1) if u[x].is_ent
+                              and self.ent(x).type == "CELL_TYPE"), None)
+                    subs = [self.ent(k)] if k is not None else []
+                for m in subs:
                     for k in tgt:
-                        self.emit(s, "DIFFERENTIATES_INTO", self.ent(k), lo, t)
+                        self.emit(m, "DIFFERENTIATES_INTO", self.ent(k), lo, t)
                 return
         for sidx in sources:
             for k in tgt:
