@@ -52,9 +52,9 @@ class Candidate:
 # ----------------------------------------------------------------------------------------------
 
 _CYTOKINE_SYMBOL = re.compile(
-    r"^(?:IL\d+[A-Z]?|IL\d+F\d+|CXCL\d+|CCL\d+[A-Z]?\d*|XCL\d|CX3CL1|TNF|LTA|LTB|TNFSF\d+[A-Z]?|"
+    r"^(?:IL\d+[A-QS-Z]?|IL\d+F\d+|CXCL\d+|CCL\d+[A-Z]?\d*|XCL\d|CX3CL1|TNF|LTA|LTB|TNFSF\d+[A-Z]?|"
     r"TGFB\d|IFN[A-Z]\d*|IFNL\d|CSF\d|HGF|EGF|FGF\d+|VEGF[A-D]|PGF|PDGF[A-D]|OSM|LIF|CNTF|CTF1|"
-    r"CLCF1|IGF\d|AREG|EREG|HBEGF|BTC|EPGN|TGFA|NGF|BDNF|GDF\d+|BMP\d+[A-Z]?|INHB[A-E]|INHA|AMH|"
+    r"CLCF1|IGF\d|AREG|EREG|HBEGF|BTC|EPGN|TGFA|NGF|BDNF|GDF\d+|BMP\d+[AB]?|INHB[A-E]|INHA|AMH|"
     r"KITLG|FLT3LG|TSLP|EPO|THPO|SPP1|MIF|LEP|ADIPOQ|RETN|ANGPT\d|ANGPTL\d|TNFAIP6|INS|EBI3|"
     r"IDO1|CSF1|MSTN|NRG\d|WNT\d+[A-Z]?|SHH|IHH|DHH|STC1|HMGB1|LGALS\d|S100A[89]|DKK\d|SEMA3A)$")
 #: FamPlex families typed CYTOKINE (all others MOLECULE)
@@ -423,6 +423,10 @@ _HP_LAB = re.compile(r"bilirubin|albumin|transaminase|aminotransferase|ammonia|p
                      re.IGNORECASE)
 
 
+_HP_DISEASE = re.compile(r"itis\b|oma\b|cancer|carcinoma|neoplasm|tumou?r|failure|cirrhosis|"
+                         r"disease|syndrome", re.IGNORECASE)
+
+
 def _hpo_candidates(recs: list[dict], mesh: MeshIndex, gene_type) -> Iterator[Candidate]:
     children: dict[str, list[str]] = defaultdict(list)
     by_id = {r["id"]: r for r in recs}
@@ -447,6 +451,8 @@ def _hpo_candidates(recs: list[dict], mesh: MeshIndex, gene_type) -> Iterator[Ca
             continue
         ui = _mesh_xref(r, mesh, "MSH")
         etype, concept, name = "OUTCOME", hid, r["name"]
+        if _HP_DISEASE.search(r["name"]):
+            etype = "DISEASE"           # pathologies without a MeSH xref (viral hepatitis)
         if ui is not None:
             cls = mesh.classify(ui, gene_type)
             if cls is not None and cls[0] == "DISEASE":
