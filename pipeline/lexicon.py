@@ -57,7 +57,6 @@ from __future__ import annotations
 import functools
 import gzip
 import io
-import json
 import logging
 import re
 import time
@@ -504,7 +503,8 @@ def read_lexicon_tsv(path: str | Path, *, default_source: str = "curated",
     with _open_text(path) as fh:
         for lineno, line in enumerate(fh, 1):
             line = line.rstrip("\r\n")
-            if not line.strip() or line.startswith("#") or (lineno == 1 and line.startswith("term\t")):
+            if not line.strip() or line.startswith("#") or \
+                    (lineno == 1 and line.startswith("term\t")):
                 continue
             f = line.split("\t")
             if len(f) < 3:
@@ -829,7 +829,8 @@ def _expand_entries(entries: Iterable[LexiconEntry]) -> list[_Row]:
     seen: set[tuple[str, bool, str, str]] = set()
     for e in entries:
         base = normalize_surface(e.term)
-        for i, v in enumerate([base] + sorted(term_variants(e.term, entity_type=e.type) - {e.term})):
+        variants = sorted(term_variants(e.term, entity_type=e.type) - {e.term})
+        for i, v in enumerate([base] + variants):
             v = normalize_surface(v)
             cs = e.case_sensitive if v == base else is_case_sensitive(v)
             k = (v if cs else v.lower(), cs, e.concept, e.type)

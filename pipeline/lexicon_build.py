@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .errors import LexiconError
-from .lexicon import _singular  # noqa: F401  (shared plural rules)
 from .lexicon import (PRIORITY_CURATED_LIST, PRIORITY_EXACT, PRIORITY_LABEL, PRIORITY_RELATED,
-                      PRIORITY_WEAK, Blocklist, BuildStats, LexiconEntry, is_case_sensitive,
-                      normalize_surface, read_lexicon_tsv, term_variants, write_lexicon_tsv)
+                      PRIORITY_WEAK, Blocklist, BuildStats, LexiconEntry, _singular,
+                      is_case_sensitive, normalize_surface, read_lexicon_tsv, term_variants,
+                      write_lexicon_tsv)
 
 __all__ = ["Candidate", "build", "cytokine_gene", "MeshIndex"]
 
@@ -287,7 +287,8 @@ def _hgnc_candidates(genes: Genes, gene_type) -> Iterator[Candidate]:
                                 variants=False, case_sensitive=True)
         if _usable(name, max_len=80, comma=True):
             yield Candidate(name, etype, hid, sym, "HGNC", PRIORITY_EXACT)
-        for kind, prio in (("Alias symbols", PRIORITY_RELATED), ("Previous symbols", PRIORITY_WEAK)):
+        for kind, prio in (("Alias symbols", PRIORITY_RELATED),
+                           ("Previous symbols", PRIORITY_WEAK)):
             for a in _split(r.get(kind, "")):
                 if len(a) <= 2 or not _usable(a, max_len=30):
                     continue
@@ -394,7 +395,8 @@ def _mesh_xref(rec: dict, mesh: MeshIndex, ns: str) -> str | None:
     return ids[0]
 
 
-_NOISY_SYN = re.compile(r"susceptibility|, |\(disease\)|\bformerly\b|\bobsolete\b|^[A-Z][A-Z0-9-]*\d$")
+_NOISY_SYN = re.compile(r"susceptibility|, |\(disease\)|\bformerly\b|\bobsolete\b|"
+                        r"^[A-Z][A-Z0-9-]*\d$")
 
 
 def _disease_candidates(recs: list[dict], mesh: MeshIndex, gene_type, source: str,
