@@ -301,13 +301,22 @@ def _default_mention(span: Any) -> Mention:
                    span.kb_id_ or None, name or span.text)
 
 
+def _doc_words(doc: Any) -> list[str | None]:
+    """Lowercased token texts of a Doc, ``None`` for whitespace tokens (one array read:
+    creating Token objects per access is the slow part of pure-Python rules)."""
+    from spacy.attrs import IS_SPACE, LOWER
+    arr = doc.to_array([LOWER, IS_SPACE])
+    strings = doc.vocab.strings
+    return [None if sp else strings[int(lw)] for lw, sp in arr.tolist()]
+
+
 def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
-                    lex: TriggerLexicon) -> list[_Unit]:
+                    lex: TriggerLexicon, words: list[str | None] | None = None) -> list[_Unit]:
     units: list[_Unit] = []
     ei = 0
     i = sent.start
-    words = [t.lower_ for t in sent]
-    doc_tokens = sent.doc
+    if words is None:
+        words = _doc_words(sent.doc)
     while i < sent.end:
         while ei < len(ents) and ents[ei].end <= i:
             ei += 1
@@ -316,8 +325,9 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
             units.append(_Unit(e.text.lower(), mention_of(e)))
             i = e.end
             continue
-        if not doc_tokens[i].is_space:      # line breaks inside sentences are not words
-            units.append(_Unit(words[i - sent.start]))
+        w = words[i]
+        if w is not None:                   # line breaks inside sentences are not words
+            units.append(_Unit(w))
         i += 1
     # "BM-MSC transplantation", "infusion of UC-MSCs": the cell is the agent (guidelines:
     # cell therapies are the cell), so a procedure-only THERAPY mention becomes a plain word
@@ -1196,6 +1206,7 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
     mention_of = mention_of or _default_mention
     sentence_of = sentence_of or (lambda s: (s.text, s.start_char, s.end_char))
     ents = sorted(doc.ents, key=lambda e: e.start)
+    words = _doc_words(doc)
     out: list[Relation] = []
     referent: Mention | None = None
     ei = 0
@@ -1208,7 +1219,7 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             if ents[k].start >= sent.start and ents[k].end <= sent.end:
                 sent_ents.append(ents[k])
             k += 1
-        units = _sentence_units(sent, sent_ents, mention_of, lex)
+        units = _sentence_units(sent, sent_ents, mention_of, lex, words)
         if not any(x.trig for x in units) and len(sent_ents) < 2:
             referent = _main_cell([], units, referent)
             continue
@@ -1261,20 +1272,43 @@ class RelationExtractor:
 
 
 def _offset_mappers(doc: Any) -> tuple[MentionOf | None, Any]:
-    """Mappers to original-text offsets when the NER stage provides them, else ``None``."""
+    """Mappers to original-text offsets when the NER stage normalized the text.
+
+    The normalization map is built once per Doc (mapping each span through
+    ``pipeline.ner.original_offsets`` would rebuild it per call).
+    """
     try:
         from . import ner
     except ImportError:
         return None, None
-    span_mention = getattr(ner, "span_mention", None)
-    to_original = getattr(ner, "original_offsets", None)
-    mention_of = (lambda s: span_mention(doc, s)) if callable(span_mention) else None
-    if callable(to_original):
-        def sentence_of(s: Any) -> tuple[str, int, int]:
-            a, b, text = to_original(doc, s.start_char, s.end_char)
-            return text, a, b
-        return mention_of, sentence_of
-    return mention_of, None
+    norm: Any = None
+    data = doc._.mscgraph_norm if doc.has_extension("mscgraph_norm") else None
+    if isinstance(data, dict) and "original" in data:
+        from .text import NormalizedText       # built from plain data: no doc.text pass
+        norm = NormalizedText.from_json("", data)
+    elif data is None and doc.has_extension("mscgraph_norm"):
+        return None, None                       # not normalized: Doc offsets are original
+    elif callable(getattr(ner, "_norm_of", None)):
+        norm = ner._norm_of(doc)
+    if norm is not None:
+        def to_original(a: int, b: int) -> tuple[int, int, str]:
+            x, y = norm.to_original(a, b)
+            return x, y, norm.original[x:y]
+    elif callable(getattr(ner, "original_offsets", None)):
+        def to_original(a: int, b: int) -> tuple[int, int, str]:
+            return ner.original_offsets(doc, a, b)
+    else:
+        return None, None
+
+    def mention_of(span: Any) -> Mention:
+        a, b, text = to_original(span.start_char, span.end_char)
+        m = _default_mention(span)
+        return Mention(a, b, text, m.type, m.concept, m.name if m.name != span.text else text)
+
+    def sentence_of(sent: Any) -> tuple[str, int, int]:
+        a, b, text = to_original(sent.start_char, sent.end_char)
+        return text, a, b
+    return mention_of, sentence_of
 
 
 def make_relation_extractor(nlp: Any, name: str, triggers_path: str,

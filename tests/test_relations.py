@@ -275,3 +275,29 @@ def test_lexicons_load() -> None:
     pol = load_polarity()
     assert pol.sign(Mention(0, 8, "survival", "OUTCOME")) == "good"
     assert pol.sign(Mention(0, 9, "cirrhosis", "DISEASE")) == "bad"
+
+
+def test_mentions_and_sentences_map_to_original_text(nlp) -> None:
+    """When the NER stage normalized the text, offsets point into the original."""
+    from spacy.tokens import Doc
+
+    from pipeline.text import normalize_text
+
+    original = "Intro.\nMSCs lowered TGF-\u03b21 levels."
+    norm = normalize_text(original)
+    if not Doc.has_extension("mscgraph_norm"):
+        Doc.set_extension("mscgraph_norm", default=None)
+    n = spacy.blank("en")
+    n.add_pipe("sentencizer")
+    rel = n.add_pipe("mscgraph_relations")
+    doc = n(norm.text)
+    doc._.mscgraph_norm = norm.to_json()
+    i = norm.text.index("MSCs")
+    j = norm.text.index("TGF")
+    k = norm.text.index(" levels")
+    doc.ents = [doc.char_span(i, i + 4, label="CELL_TYPE", kb_id="CL:0000134"),
+                doc.char_span(j, k, label="CYTOKINE", kb_id="HGNC:11766")]
+    (r,) = rel(doc)._.relations
+    assert r.predicate == "DECREASES"
+    assert original[r.object.start:r.object.end] == r.object.text == "TGF-\u03b21"
+    assert original[r.sentence_start:r.sentence_end] == r.sentence
