@@ -283,8 +283,9 @@ def test_mentions_and_sentences_map_to_original_text(nlp) -> None:
 
     from pipeline.text import normalize_text
 
-    original = "Intro.\nMSCs lowered TGF-\u03b21 levels."
+    original = "Intro.\u00ad\nMSCs low\u00adered TGF\u2013\u03b21 levels."  # soft hyphens
     norm = normalize_text(original)
+    assert norm.text != original
     if not Doc.has_extension("mscgraph_norm"):
         Doc.set_extension("mscgraph_norm", default=None)
     n = spacy.blank("en")
@@ -299,5 +300,6 @@ def test_mentions_and_sentences_map_to_original_text(nlp) -> None:
                 doc.char_span(j, k, label="CYTOKINE", kb_id="HGNC:11766")]
     (r,) = rel(doc)._.relations
     assert r.predicate == "DECREASES"
-    assert original[r.object.start:r.object.end] == r.object.text == "TGF-\u03b21"
+    assert original[r.object.start:r.object.end] == r.object.text == "TGF\u2013\u03b21"
+    assert original[r.subject.start:r.subject.end] == r.subject.text == "MSCs"
     assert original[r.sentence_start:r.sentence_end] == r.sentence
