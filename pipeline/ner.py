@@ -49,7 +49,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import numpy
 import spacy
@@ -72,7 +72,7 @@ log = logging.getLogger(__name__)
 
 _DATA = Path(__file__).resolve().parent / "data"
 #: Bump when the trie layout or key function changes (invalidates the pickle cache).
-TRIE_FORMAT = "3"
+TRIE_FORMAT = "4"
 
 #: Tie-break between types when one span maps to several concepts of equal priority.
 TYPE_PRIORITY: dict[str, int] = {
@@ -159,8 +159,7 @@ def _relaxed_case_ok(text: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # lexicon -> trie
 
-@dataclass(frozen=True, slots=True)
-class TrieEntry:
+class TrieEntry(NamedTuple):
     """What a matched term stands for."""
 
     type: str
@@ -170,8 +169,14 @@ class TrieEntry:
     exact: tuple[str, ...] | None = None   # set for case-sensitive entries
 
 
+_SEP = "\x1f"
+
+
 class TermTrie:
-    """A trie over sub-token keys; ``root[k1][k2]...[""]`` holds the entries of a term.
+    """Terms keyed by their joined sub-token keys, with the set of proper key prefixes.
+
+    A flat layout (``terms``: key -> entry indices, ``prefixes``, ``entries``) that pickles
+    and loads fast; walking it extends the key one sub-token at a time while it is a prefix.
 
     >>> t = TermTrie(); t.add("hepatic stellate cells", TrieEntry("CELL_TYPE", "CL:0000632",
     ...                                                  "hepatic stellate cell", 100))
@@ -180,32 +185,52 @@ class TermTrie:
     """
 
     def __init__(self) -> None:
-        self.root: dict[str, Any] = {}
-        self.size = 0
+        self.terms: dict[str, tuple[int, ...]] = {}
+        self.prefixes: set[str] = set()
+        self.entries: list[TrieEntry] = []
+        self._index: dict[TrieEntry, int] = {}
+
+    @property
+    def size(self) -> int:
+        """Number of (term key, entry) pairs."""
+        return sum(len(v) for v in self.terms.values())
 
     def add(self, term: str, entry: TrieEntry) -> None:
         """Add one term (its keys come from :func:`subtoken_keys`)."""
-        keys = subtoken_keys(term)
+        keys = [lo for lo, _ in subtoken_keys(term)]
         if not keys:
             return
-        node = self.root
-        for lo, _ in keys:
-            node = node.setdefault(lo, {})
-        bucket = node.setdefault("", [])
-        if entry not in bucket:
-            bucket.append(entry)
-            self.size += 1
+        idx = self._index.get(entry)
+        if idx is None:
+            idx = self._index[entry] = len(self.entries)
+            self.entries.append(entry)
+        key = _SEP.join(keys)
+        have = self.terms.get(key, ())
+        if idx not in have:
+            self.terms[key] = have + (idx,)
+        for i in range(1, len(keys)):
+            self.prefixes.add(_SEP.join(keys[:i]))
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"terms": self.terms, "prefixes": self.prefixes,
+                "entries": [tuple(e) for e in self.entries]}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.terms = state["terms"]
+        self.prefixes = state["prefixes"]
+        self.entries = [TrieEntry(*e) for e in state["entries"]]
+        self._index = {}
+
+    def get(self, key: str) -> list[TrieEntry]:
+        """Entries of one joined key."""
+        return [self.entries[i] for i in self.terms.get(key, ())]
 
     def lookup(self, text: str) -> list[TrieEntry]:
         """Entries whose term has exactly the keys of ``text`` (case rules applied)."""
         keys = subtoken_keys(text)
-        node = self.root
-        for lo, _ in keys:
-            node = node.get(lo)
-            if node is None:
-                return []
         exact = tuple(e for _, e in keys)
-        return [e for e in node.get("", ()) if _case_ok(e, exact, text)]
+        return [e for e in self.get(_SEP.join(lo for lo, _ in keys))
+                if _case_ok(e, exact, text)]
 
 
 def _case_ok(entry: TrieEntry, exact: tuple[str, ...], text: str) -> bool:
@@ -272,6 +297,16 @@ def build_term_trie(rows: Iterable[tuple[str, str, str, str, bool, int]]) -> Ter
     return trie
 
 
+def _prune_cache(folder: Path, keep: int) -> None:
+    """Remove all but the ``keep`` newest trie pickles."""
+    files = sorted(folder.glob("trie-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
 @lru_cache(maxsize=2)
 def load_term_trie(use_cache: bool = True) -> TermTrie:
     """The project lexicon as a trie, built once per process and cached on disk.
@@ -298,6 +333,7 @@ def load_term_trie(use_cache: bool = True) -> TermTrie:
             with tmp.open("wb") as fh:
                 pickle.dump(trie, fh, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)
+            _prune_cache(path.parent, keep=3)
         except OSError as exc:
             log.warning("could not write trie cache %s: %s", path, exc)
     return trie
@@ -450,7 +486,8 @@ def set_sentence_starts(doc: Doc) -> Doc:
                 if not abbrev and (nxt[:1].isupper() or nxt[:1].isdigit()
                                    or nxt[:1] in "([\"'"):
                     starts[j] = True
-    arr = numpy.asarray([1 if x else -1 for x in starts], dtype="int32").reshape(-1, 1)
+    arr = numpy.asarray([1 if x else -1 for x in starts], dtype="int64").astype("uint64")
+    arr = arr.reshape(-1, 1)
     doc.from_array([SENT_START], arr)
     return doc
 
@@ -512,21 +549,24 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
     """Every lexicon match in ``doc`` (overlapping; one best entry per span)."""
     keys, exact, tok, first, last = _flatten(doc)
     n = len(keys)
-    root = trie.root
+    terms, prefixes = trie.terms, trie.prefixes
     out: list[Candidate] = []
     for s in range(n):
         if not first[s]:
             continue
-        node = root.get(keys[s])
+        key = keys[s]
         j = s + 1
-        while node is not None:
-            if last[j - 1] and "" in node:
-                c = _choose(doc, node[""], tuple(exact[s:j]), tok[s], tok[j - 1] + 1)
-                if c is not None:
-                    out.append(c)
-            if j >= n:
+        while True:
+            if last[j - 1]:
+                idx = terms.get(key)
+                if idx is not None:
+                    c = _choose(doc, [trie.entries[i] for i in idx], tuple(exact[s:j]),
+                                tok[s], tok[j - 1] + 1)
+                    if c is not None:
+                        out.append(c)
+            if j >= n or key not in prefixes:
                 break
-            node = node.get(keys[j])
+            key = key + _SEP + keys[j]
             j += 1
     return out
 
@@ -650,8 +690,7 @@ def _extend_states(doc: Doc, sel: list[Candidate]) -> None:
     w = _words(doc)
     for c in sel:
         if c.type == "CELL_TYPE":
-            while c.start > 0 and _MARKER_RE.match(w.text[c.start - 1]) \
-                    and (c.start < 2 or w.lower[c.start - 2] not in ("and", "or")):
+            while c.start > 0 and _MARKER_RE.match(w.text[c.start - 1]):
                 c.start -= 1
         words = _STATE_WORDS.get(c.type)
         if not words:
@@ -831,10 +870,22 @@ class EntityMatcher:
     def __init__(self, nlp: Language, name: str = "mscgraph_entities", *,
                  use_cache: bool = True, productive: bool = True,
                  trie: TermTrie | None = None) -> None:
-        Span.set_extension("canonical_name", default=None, force=True)
+        _register_span_extension()
         self.name = name
         self.productive = productive
-        self.trie = trie if trie is not None else load_term_trie(use_cache)
+        self.use_cache = use_cache
+        self._trie = trie
+
+    @property
+    def trie(self) -> TermTrie:
+        """The lexicon trie (loaded on first use; assign one to use another lexicon)."""
+        if self._trie is None:
+            self._trie = load_term_trie(self.use_cache)
+        return self._trie
+
+    @trie.setter
+    def trie(self, value: TermTrie) -> None:
+        self._trie = value
 
     def candidates(self, doc: Doc) -> list[Candidate]:
         """Resolved, rule-adjusted candidates of ``doc`` (no side effects)."""
@@ -857,16 +908,36 @@ class EntityMatcher:
         return doc
 
 
+_CANDS_KEY = "mscgraph.entities"
+
+
+def _canonical_name(span: Span) -> str | None:
+    """Getter of ``Span._.canonical_name``: the name the matcher gave this span."""
+    for c in span.doc.user_data.get(_CANDS_KEY, ()):
+        if c.start == span.start and c.end == span.end:
+            return c.name
+    return None
+
+
+def _register_span_extension() -> None:
+    Span.set_extension("canonical_name", getter=_canonical_name, force=True)
+
+
 def set_entities(doc: Doc, cands: list[Candidate]) -> None:
-    """Write candidates to ``doc.ents`` and ``Span._.canonical_name``."""
-    spans = []
-    for c in resolve_overlaps(cands):
-        sp = Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "")
-        spans.append(sp)
-    doc.ents = spans
-    names = {(c.start, c.end): c.name for c in cands}
-    for sp in doc.ents:
-        sp._.canonical_name = names.get((sp.start, sp.end)) or sp.text
+    """Write candidates to ``doc.ents`` (``Span._.canonical_name`` reads their names)."""
+    sel = resolve_overlaps(cands)
+    doc.ents = [Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "") for c in sel]
+    doc.user_data[_CANDS_KEY] = sel
+
+
+def doc_candidates(doc: Doc) -> list[Candidate]:
+    """The entities of ``doc`` as candidates (from the matcher's record, else ``doc.ents``)."""
+    sel = doc.user_data.get(_CANDS_KEY)
+    if sel is not None:
+        return [Candidate(c.start, c.end, c.type, c.concept, c.name, c.priority, c.rule)
+                for c in sel]
+    return [Candidate(e.start, e.end, e.label_, e.kb_id_ or None, e.text, 50, "ent")
+            for e in doc.ents]
 
 
 @Language.factory("mscgraph_entities",
@@ -879,11 +950,6 @@ def make_entities(nlp: Language, name: str, use_cache: bool, productive: bool) -
 
 # ---------------------------------------------------------------------------------------------
 # abbreviations
-
-def _ent_candidates(doc: Doc) -> list[Candidate]:
-    return [Candidate(e.start, e.end, e.label_, e.kb_id_ or None,
-                      e._.canonical_name or e.text, 50, "ent") for e in doc.ents]
-
 
 def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
                           drop_undefined: bool = True, max_short_len: int = 8
@@ -906,7 +972,7 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
     list of Candidate
         The new entity candidates of the document.
     """
-    cands = _ent_candidates(doc)
+    cands = doc_candidates(doc)
     by_end: dict[int, Candidate] = {}
     for c in cands:
         by_end[c.end] = c
@@ -928,16 +994,25 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
     n = len(doc)
     new: list[Candidate] = []
     drop: list[tuple[int, int]] = []
-    tok_keys = [tuple(x for _, x in subtoken_keys(t)) for t in _words(doc).text]
+    words = _words(doc).text
+    tok_keys: list[tuple[str, ...] | None] = [None] * n
+
+    def keys_at(j: int) -> tuple[str, ...]:
+        k = tok_keys[j]
+        if k is None:
+            k = tok_keys[j] = tuple(x for _, x in subtoken_keys(words[j]))
+        return k
+
     firsts = {k[0] for k in defs if k}
+    first_chars = {k[0][:1] for k in firsts}
     for i in range(n):
-        if not tok_keys[i] or tok_keys[i][0] not in firsts:
+        if words[i][:1] not in first_chars or not keys_at(i) or keys_at(i)[0] not in firsts:
             continue
         for key, e in defs.items():
             got: tuple[str, ...] = ()
             j = i
             while j < n and len(got) < len(key):
-                got += tok_keys[j]
+                got += keys_at(j)
                 j += 1
             if got != key:
                 continue
@@ -948,8 +1023,7 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
                 continue
             new.append(Candidate(i, i + ln, e.type, e.concept, e.name, e.priority, "abbrev"))
     if drop:
-        cands = [c for c in cands
-                 if not any(c.start == s and c.end == t and c.priority < 100 for s, t in drop)]
+        cands = [c for c in cands if not any(c.start == s and c.end == t for s, t in drop)]
     keep = []
     for c in cands:
         inside = [x for x in new if x.overlaps(c)]
@@ -969,40 +1043,41 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
 
 
 class AbbreviationResolver:
-    """``mscgraph_abbreviations``: scispacy ``AbbreviationDetector`` + in-document resolution.
+    """``mscgraph_abbreviations``: scispacy's abbreviation detection + in-document resolution.
 
-    Sets ``Doc._.abbreviations`` (scispacy) and rewrites ``doc.ents`` so every occurrence of
-    a defined short form carries its long form's type and concept (see
-    :func:`resolve_abbreviations`).
+    Uses the algorithm functions of scispacy's ``AbbreviationDetector`` (``filter_matches``,
+    ``find_abbreviation``: Schwartz & Hearst) on the parenthesized candidates. Sets
+    ``Doc._.abbreviations`` (the defining short-form spans, each with ``Span._.long_form``)
+    and rewrites ``doc.ents`` so every occurrence of a defined short form carries its long
+    form's type and concept (see :func:`resolve_abbreviations`).
     """
 
     def __init__(self, nlp: Language, name: str = "mscgraph_abbreviations", *,
                  drop_undefined: bool = True, max_short_len: int = 8) -> None:
-        from scispacy.abbreviation import AbbreviationDetector
+        Doc.set_extension("abbreviations", default=[], force=True)
+        Span.set_extension("long_form", default=None, force=True)
         self.name = name
-        self.detector = AbbreviationDetector(nlp, name + "_detector")
         self.drop_undefined = drop_undefined
         self.max_short_len = max_short_len
 
     def __call__(self, doc: Doc) -> Doc:
-        from scispacy.abbreviation import filter_matches
+        from scispacy.abbreviation import filter_matches, find_abbreviation
         w = _words(doc)
         matches = _parenthesis_matches(w.text)
-        if not matches:
-            doc._.abbreviations = []
-            return doc
-        # scispacy's Schwartz-Hearst candidate filter and global short-form search
-        found = self.detector.find_matches_for(filter_matches(matches, doc), doc)
-        abbreviations = []
-        pairs = []
-        for long, shorts in found:
-            for short in shorts:
-                short._.long_form = long
-                abbreviations.append(short)
-                # the definition occurrence sits next to its long form
-                if abs(short.start - long.end) <= 2 or abs(long.start - short.end) <= 2:
-                    pairs.append((short, long))
-        doc._.abbreviations = abbreviations
+        pairs: list[tuple[Span, Span]] = []
+        seen_long: set[str] = set()
+        seen_short: set[str] = set()
+        # scispacy's Schwartz-Hearst candidate filter and long-form search; every other
+        # occurrence of a short form is found by resolve_abbreviations
+        for long_cand, short_cand in (filter_matches(matches, doc) if matches else ()):
+            short, long = find_abbreviation(long_cand, short_cand)
+            if long is None or long.text in seen_long or short.text in seen_short:
+                continue
+            seen_long.add(long.text)
+            seen_short.add(short.text)
+            short._.long_form = long
+            pairs.append((short, long))
+        doc._.abbreviations = [s for s, _ in pairs]
         if pairs:
             set_entities(doc, resolve_abbreviations(doc, pairs,
                                                     drop_undefined=self.drop_undefined,
@@ -1053,19 +1128,16 @@ def link_context(doc: Doc) -> None:
     if not doc.ents:
         return
     text = _norm_of(doc).original
-    haemato = bool(_HAEMATO_RE.search(text)) and "stellate" not in text.lower()
-    if not haemato:
+    if not _HAEMATO_RE.search(text) or "stellate" in text.lower():
         return
-    spans = []
-    for e in doc.ents:
-        if e.kb_id_ == "CL:0000632" and e.text.rstrip("s").upper() == "HSC":
-            sp = Span(doc, e.start, e.end, label="CELL_TYPE", kb_id="CL:0000037")
-            spans.append((sp, "hematopoietic stem cell"))
-        else:
-            spans.append((e, e._.canonical_name))
-    doc.ents = [s for s, _ in spans]
-    for s, name in spans:
-        s._.canonical_name = name
+    cands = doc_candidates(doc)
+    w = _words(doc)
+    changed = False
+    for c in cands:
+        if c.concept == "CL:0000632" and w.span(c.start, c.end).rstrip("s").upper() == "HSC":
+            c.concept, c.name, changed = "CL:0000037", "hematopoietic stem cell", True
+    if changed:
+        set_entities(doc, cands)
 
 
 class Linker:
@@ -1076,16 +1148,13 @@ class Linker:
 
     def __init__(self, nlp: Language, name: str = "mscgraph_linker", *,
                  context_rules: bool = True) -> None:
-        Span.set_extension("canonical_name", default=None, force=True)
+        _register_span_extension()
         self.name = name
         self.context_rules = context_rules
 
     def __call__(self, doc: Doc) -> Doc:
         if self.context_rules:
             link_context(doc)
-        for e in doc.ents:
-            if not e._.canonical_name:
-                e._.canonical_name = e.text
         return doc
 
 

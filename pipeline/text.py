@@ -91,7 +91,10 @@ class NormalizedText:
         if not self.segments:
             return start, end
         starts = self._starts()
-        return self._map(start, starts, is_end=False), self._map(end, starts, is_end=True)
+        a = self._map(start, starts, is_end=False)
+        if end <= start:
+            return a, a
+        return a, max(a, self._map(end, starts, is_end=True))
 
     def _map(self, pos: int, starts: list[int], *, is_end: bool) -> int:
         probe = pos - 1 if is_end and pos > 0 else pos

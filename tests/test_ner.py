@@ -1,0 +1,279 @@
+"""Tests of pipeline.ner: tokenizer, sentences, matching rules, abbreviations, offsets.
+
+Most tests swap in a tiny self-written lexicon (fast, independent of the generated one); a
+few at the end run the committed lexicon.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from spacy.language import Language
+
+from pipeline.ner import (TermTrie, TrieEntry, build_nlp, build_term_trie, doc_mentions,
+                          subtoken_keys)
+
+ROWS = [  # term, type, concept, name, case_sensitive, priority
+    ("mesenchymal stem cells", "CELL_TYPE", "CL:0000134", "mesenchymal stem cell", False, 100),
+    ("MSC", "CELL_TYPE", "CL:0000134", "mesenchymal stem cell", True, 100),
+    ("bone marrow-derived MSCs", "CELL_TYPE", "CL:0002540", "BM-MSC", False, 100),
+    ("bone marrow mesenchymal stem cells", "CELL_TYPE", "CL:0002540", "BM-MSC", False, 100),
+    ("BM-MSC", "CELL_TYPE", "CL:0002540", "BM-MSC", True, 100),
+    ("hepatic stellate cell", "CELL_TYPE", "CL:0000632", "hepatic stellate cell", False, 100),
+    ("HSC", "CELL_TYPE", "CL:0000632", "hepatic stellate cell", True, 100),
+    ("hematopoietic stem cell", "CELL_TYPE", "CL:0000037", "hematopoietic stem cell", False,
+     100),
+    ("HSC activation", "PROCESS", "LOCAL:hsc_activation", "HSC activation", False, 100),
+    ("T lymphocyte", "CELL_TYPE", "CL:0000084", "T cell", False, 100),
+    ("B lymphocyte", "CELL_TYPE", "CL:0000236", "B cell", False, 100),
+    ("regulatory T cell", "CELL_TYPE", "CL:0000815", "regulatory T cell", False, 100),
+    ("Treg", "CELL_TYPE", "CL:0000815", "regulatory T cell", True, 100),
+    ("interferon", "CYTOKINE", "FPLX:IFN", "IFN", False, 10),
+    ("IFN-γ", "CYTOKINE", "HGNC:5438", "IFNG", True, 100),
+    ("IL-10", "CYTOKINE", "HGNC:5962", "IL10", True, 100),
+    ("IL33", "CYTOKINE", "HGNC:16028", "IL33", True, 10),
+    ("TGF-β1", "CYTOKINE", "HGNC:11766", "TGFB1", True, 100),
+    ("Smad signaling pathway", "PROCESS", "LOCAL:smad", "Smad signaling", False, 100),
+    ("mTOR", "MOLECULE", "HGNC:3942", "MTOR", True, 100),
+    ("exosomes", "THERAPY", "MESH:D055354", "Exosomes", False, 100),
+    ("stem cell transplantation", "THERAPY", "MESH:D033581", "SCT", False, 10),
+    ("transplantation", "THERAPY", "MESH:D014180", "Transplantation", False, 10),
+    ("ALT", "OUTCOME", "MESH:D000410", "Alanine Transaminase", True, 100),
+    ("alanine aminotransferase", "OUTCOME", "MESH:D000410", "Alanine Transaminase", False,
+     100),
+    ("liver fibrosis", "DISEASE", "MESH:D008103", "Liver Cirrhosis", False, 100),
+    ("fibrosis", "DISEASE", "MESH:D005355", "Fibrosis", False, 10),
+    ("liver", "OUTCOME", "LOCAL:liver", "liver", False, 1),
+    ("cirrhosis", "DISEASE", "MESH:D008103", "Liver Cirrhosis", False, 100),
+    ("cells", "CELL_TYPE", "CL:0000000", "cell", False, 10),
+    ("hepatocyte-like cells", "CELL_TYPE", "LOCAL:hepatocyte_like_cell", "HLC", False, 100),
+    ("carbon tetrachloride", "MOLECULE", "CHEBI:27385", "CCl4", False, 100),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    pipe = build_nlp(relations=False)
+    pipe.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
+    return pipe
+
+
+def ents(nlp: Language, text: str) -> list[tuple[str, str, str]]:
+    return [(m.text, m.type, m.concept or "") for m in doc_mentions(nlp(text))]
+
+
+# --- keys and tokens --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("a, b", [
+    ("TGF-β1", "TGF-beta1"), ("TGF-β1", "TGFbeta1"), ("TGF-β1", "TGF β1"),
+    ("MSCs", "MSC"), ("hepatic stellate cells", "Hepatic Stellate Cell"),
+    ("bone marrow-derived", "bone marrow derived"), ("therapies", "therapy"),
+])
+def test_subtoken_keys_equivalences(a: str, b: str) -> None:
+    assert [k for k, _ in subtoken_keys(a)] == [k for k, _ in subtoken_keys(b)]
+
+
+@pytest.mark.parametrize("word", ["fibrosis", "metastasis", "virus", "AIDS"])
+def test_subtoken_keys_keep_non_plurals(word: str) -> None:
+    assert subtoken_keys(word)[0][1] == word
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ("TGF-β1/Smad", ["TGF", "-", "β1", "/", "Smad"]),
+    ("IL-10-producing cells", ["IL-10", "-", "producing", "cells"]),
+    ("CD4+CD25+ Tregs", ["CD4+", "CD25+", "Tregs"]),
+    ("MSC-EVs", ["MSC", "-", "EVs"]),
+    ("interferon (IFN)-γ", ["interferon", "(", "IFN", ")", "-γ"]),
+])
+def test_tokenizer(nlp: Language, text: str, tokens: list[str]) -> None:
+    assert [t.text for t in nlp.make_doc(text)] == tokens
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+def test_sentences_not_split_at_abbreviations(nlp: Language) -> None:
+    text = ("A title without a period\nGrafts (e.g. stromal cells) vs. controls were "
+            "compared as in Fig. 2 by Smith et al. Values rose 1.5-fold. The next one starts "
+            "here.")
+    sents = [s.text.strip() for s in nlp(text).sents]
+    assert sents[0] == "A title without a period"
+    assert sents[1].startswith("Grafts") and sents[1].endswith("1.5-fold.")
+    assert sents[2] == "The next one starts here."
+
+
+# --- entity rules -----------------------------------------------------------------------------
+
+def test_abbreviation_defined_in_document_propagates(nlp: Language) -> None:
+    got = ents(nlp, "Title\nActivated hepatic stellate cells (HSCs) drive scarring. "
+                    "Quiescent HSCs do not; those HSCs rest.")
+    assert ("Activated hepatic stellate cells", "CELL_TYPE", "CL:0000632") in got
+    assert got.count(("HSCs", "CELL_TYPE", "CL:0000632")) == 2
+    assert ("Quiescent HSCs", "CELL_TYPE", "CL:0000632") in got     # state word kept
+
+
+def test_new_short_form_takes_long_form_concept(nlp: Language) -> None:
+    got = ents(nlp, "Title\nWe derived hepatocyte-like cells (HLCs). The HLCs stored glycogen.")
+    assert got.count(("HLCs", "CELL_TYPE", "LOCAL:hepatocyte_like_cell")) == 2
+
+
+def test_tissue_specific_definition_of_bare_msc(nlp: Language) -> None:
+    got = ents(nlp, "Title\nWe used bone marrow mesenchymal stem cells (MSCs). MSCs homed.")
+    assert got.count(("MSCs", "CELL_TYPE", "CL:0002540")) == 2
+    plain = ents(nlp, "Title\nWe grafted MSCs into rats.")
+    assert plain == [("MSCs", "CELL_TYPE", "CL:0000134")]
+
+
+def test_hsc_haematopoietic_only_when_text_says_so(nlp: Language) -> None:
+    got = ents(nlp, "Title\nHSC activation drives scarring; HSC numbers rose.")
+    assert ("HSC activation", "PROCESS", "LOCAL:hsc_activation") in got
+    assert ("HSC", "CELL_TYPE", "CL:0000632") in got
+    got = ents(nlp, "Title\nAfter a hematopoietic graft, HSC engraftment was measured.")
+    assert ("HSC", "CELL_TYPE", "CL:0000037") in got
+
+
+def test_undefined_short_form_meaning_something_else_is_dropped(nlp: Language) -> None:
+    got = ents(nlp, "Title\nWe used the alternative lengthening of telomeres (ALT) assay.")
+    assert not any(t == "ALT" for t, _, _ in got)
+
+
+def test_case_rules_for_short_forms(nlp: Language) -> None:
+    assert ents(nlp, "Title\nSerum ALT fell.") == [("ALT", "OUTCOME", "MESH:D000410")]
+    assert ents(nlp, "Title\nWe chose an alt route.") == []
+    assert ("mTOR", "MOLECULE", "HGNC:3942") in ents(nlp, "Title\nmTOR and MTOR.")
+    assert ("MTOR", "MOLECULE", "HGNC:3942") in ents(nlp, "Title\nmTOR and MTOR.")
+
+
+def test_interleaved_abbreviation_is_one_span(nlp: Language) -> None:
+    got = ents(nlp, "Title\nLevels of interferon (IFN)-γ fell.")
+    assert got == [("interferon (IFN)-γ", "CYTOKINE", "HGNC:5438")]
+
+
+def test_greek_spellings(nlp: Language) -> None:
+    got = ents(nlp, "Title\nTGF-beta1, TGFβ1 and TGF-β1 rose; IL-10 too.")
+    assert [c for _, _, c in got] == ["HGNC:11766"] * 3 + ["HGNC:5962"]
+
+
+def test_elliptical_coordination(nlp: Language) -> None:
+    got = ents(nlp, "Title\nThey suppress T and B lymphocytes.")
+    assert got == [("T", "CELL_TYPE", "CL:0000084"), ("B lymphocytes", "CELL_TYPE",
+                                                      "CL:0000236")]
+
+
+def test_x_derived_y_split_but_names_whole(nlp: Language) -> None:
+    got = ents(nlp, "Title\nMSC-derived exosomes and bone marrow-derived MSCs were compared.")
+    assert got == [("MSC", "CELL_TYPE", "CL:0000134"),
+                   ("exosomes", "THERAPY", "MESH:D055354"),
+                   ("bone marrow-derived MSCs", "CELL_TYPE", "CL:0002540")]
+
+
+def test_cell_therapy_is_the_cell(nlp: Language) -> None:
+    got = ents(nlp, "Title\nMSC transplantation improved cirrhosis.")
+    assert got == [("MSC", "CELL_TYPE", "CL:0000134"), ("cirrhosis", "DISEASE",
+                                                        "MESH:D008103")]
+
+
+def test_overlap_longest_then_priority(nlp: Language) -> None:
+    got = ents(nlp, "Title\nIn liver fibrosis the liver changes.")
+    assert got[0] == ("liver fibrosis", "DISEASE", "MESH:D008103")
+
+
+def test_generic_class_nouns_and_markers(nlp: Language) -> None:
+    got = ents(nlp, "Title\nThese cells and CD4+CD25+ Tregs and regulatory T cells.")
+    assert ("cells", "CELL_TYPE", "CL:0000000") not in got
+    assert ("CD4+CD25+ Tregs", "CELL_TYPE", "CL:0000815") in got
+
+
+def test_productive_names_and_pathways(nlp: Language) -> None:
+    got = ents(nlp, "Title\nIL-33 and CXCL9 and MMP-2 rose; mTOR signalling fell; "
+                    "TGF-β1/Smad signaling pathway too.")
+    assert ("IL-33", "CYTOKINE", "HGNC:16028") in got          # symbol found in the lexicon
+    assert ("CXCL9", "CYTOKINE", "") in got                    # productive, no concept
+    assert ("MMP-2", "MOLECULE", "") in got
+    assert ("mTOR signalling", "PROCESS", "LOCAL:mtor_signaling") in got
+    assert ("TGF-β1", "CYTOKINE", "HGNC:11766") in got
+    assert ("Smad signaling pathway", "PROCESS", "LOCAL:smad") in got
+
+
+def test_cell_lines(nlp: Language) -> None:
+    got = ents(nlp, "Title\nLX-2 cells were treated. LX-2 proliferated.")
+    assert got == [("LX-2 cells", "CELL_TYPE", "LOCAL:lx_2_cell"),
+                   ("LX-2", "CELL_TYPE", "LOCAL:lx_2_cell")]
+
+
+# --- offsets and robustness -------------------------------------------------------------------
+
+def test_offsets_index_the_original_text(nlp: Language) -> None:
+    text = ("Grafts\nIn this long sentence we describe cells from bone marrow (BM-\nMSC) and\u00a0"
+            "their \ufb01brosis-reducing effect on liver\nfibrosis.")
+    ms = doc_mentions(nlp(text))
+    for m in ms:
+        assert text[m.start:m.end] == m.text
+    assert ("BM-\nMSC", "CL:0002540") in [(m.text, m.concept) for m in ms]
+    assert ("liver\nfibrosis", "MESH:D008103") in [(m.text, m.concept) for m in ms]
+
+
+def test_empty_and_whitespace_text(nlp: Language) -> None:
+    assert doc_mentions(nlp("")) == []
+    assert doc_mentions(nlp(" \n ")) == []
+
+
+def test_very_long_text(nlp: Language) -> None:
+    unit = "Title\nMSC transplantation reduced liver fibrosis and serum ALT (p < 0.05). "
+    text = unit * (100_000 // len(unit) + 1)
+    ms = doc_mentions(nlp(text))
+    assert len(text) >= 100_000
+    assert len(ms) > 1000 and all(text[m.start:m.end] == m.text for m in ms)
+
+
+def test_trie_lookup_and_pickle_round_trip() -> None:
+    import pickle
+    t = TermTrie()
+    t.add("Kupffer cells", TrieEntry("CELL_TYPE", "CL:0000091", "Kupffer cell", 100))
+    t2 = pickle.loads(pickle.dumps(t))
+    assert t2.lookup("kupffer cell")[0].concept == "CL:0000091"
+    assert t2.size == 1
+
+
+def test_components_are_registered_factories() -> None:
+    for name in ("mscgraph_sentences", "mscgraph_entities", "mscgraph_abbreviations",
+                 "mscgraph_linker"):
+        assert name in Language.factories
+        assert Language.get_factory_meta(name).default_config is not None
+
+
+# --- the committed lexicon --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def full_nlp() -> Language:
+    return build_nlp(relations=False)
+
+
+@pytest.mark.parametrize("text, concept", [
+    ("Kupffer cells", "CL:0000091"), ("IL-10", "HGNC:5962"), ("TGF-β1", "HGNC:11766"),
+    ("liver cirrhosis", "MESH:D008103"), ("NAFLD", "MESH:D065626"),
+    ("hepatic stellate cells", "CL:0000632"), ("UC-MSCs", "CL:0002569"),
+])
+def test_committed_lexicon_spot_checks(full_nlp: Language, text: str, concept: str) -> None:
+    ms = doc_mentions(full_nlp(f"Title\nWe studied {text} here."))
+    assert (text, concept) in [(m.text, m.concept) for m in ms]
+
+
+def test_msc_is_not_the_musculin_gene(full_nlp: Language) -> None:
+    ms = doc_mentions(full_nlp("Title\nMSC secrete HGF."))
+    assert [(m.text, m.type) for m in ms][0] == ("MSC", "CELL_TYPE")
+
+
+@pytest.mark.shared
+def test_development_gold_f1(full_nlp: Language, shared_dir) -> None:
+    """Lenient entity F1 and normalization on the development gold (reference scorer)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("goldtool", shared_dir / "tools" /
+                                                  "goldtool.py")
+    goldtool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(goldtool)  # type: ignore[union-attr]
+    gold = [json.loads(x) for x in open(shared_dir / "corpora" / "gold" / "dev.jsonl")]
+    system = [{"id": g["id"], "entities": [m.to_json() for m in doc_mentions(full_nlp(g["text"]))],
+               "relations": []} for g in gold]
+    res = goldtool.score(gold, system)
+    assert res["entity_lenient"]["f"] >= 0.85
+    assert res["normalization"] >= 0.85
