@@ -74,6 +74,7 @@ _ADV = {"significantly", "markedly", "strongly", "dramatically", "directly", "in
         "demonstrated", "proposed", "hypothesized", "considered", "likely", ",", "however"}
 _PRON = {"they", "these", "those", "such", "their", "it", "its"}
 _CELL_NOUNS = {"cells", "cell", "mscs", "msc"}
+_ANAPHORS = {"they", "these", "such", "their", "those"}
 _REL = {"which", "that", "who"}
 _MEANS = {"by", "through", "via", "thereby", "using"}
 _CLAUSE = {";", "while", "whereas", "although", "though", "whilst", ":", "however", "which",
@@ -207,6 +208,7 @@ class Polarity:
     by_type: dict[str, str] = field(default_factory=dict)
     by_concept: dict[str, str] = field(default_factory=dict)
     terms: list[tuple[str, str]] = field(default_factory=list)
+    _therapy_cache: dict[tuple[Any, ...], bool] = field(default_factory=dict, repr=False)
 
     def classes(self, m: Mention) -> set[str]:
         """All classes of a mention (``{"bad"}``, ``{"therapy"}``, ...)."""
@@ -233,7 +235,11 @@ class Polarity:
         return cls if cls in ("bad", "good") else ""
 
     def is_therapy(self, m: Mention) -> bool:
-        return "therapy" in self.classes(m)
+        key = (m.concept, m.text, m.type)
+        hit = self._therapy_cache.get(key)
+        if hit is None:
+            hit = self._therapy_cache[key] = "therapy" in self.classes(m)
+        return hit
 
 
 @lru_cache(maxsize=4)
@@ -322,7 +328,8 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
             ei += 1
         if ei < len(ents) and ents[ei].start == i:
             e = ents[ei]
-            units.append(_Unit(e.text.lower(), mention_of(e)))
+            m = mention_of(e)
+            units.append(_Unit(m.text.lower(), m))
             i = e.end
             continue
         w = words[i]
@@ -1219,6 +1226,12 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             if ents[k].start >= sent.start and ents[k].end <= sent.end:
                 sent_ents.append(ents[k])
             k += 1
+        if not sent_ents or (len(sent_ents) == 1 and not _ANAPHORS.intersection(
+                words[sent.start:sent.end])):
+            # no pair of arguments possible; a lone cell becomes the referent
+            if sent_ents and sent_ents[0].label_ == "CELL_TYPE":
+                referent = mention_of(sent_ents[0])
+            continue
         units = _sentence_units(sent, sent_ents, mention_of, lex, words)
         if not any(x.trig for x in units) and len(sent_ents) < 2:
             referent = _main_cell([], units, referent)
