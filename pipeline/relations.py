@@ -112,7 +112,9 @@ _HEDGE = {"may", "might", "could", "potentially", "potential", "possibly", "poss
 _BLOCK = {"whether", "investigate", "investigated", "evaluate", "evaluated", "assess",
           "assessed", "determine", "examine", "examined", "explore", "explored", "compare",
           "measure", "measured", "aim", "aims", "objective", "purpose", "test", "tested"}
-_LOCATIVE_HEADS = {"patients", "patient", "mice", "mouse", "rats", "rat", "models", "model",
+_MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive", "deficient",
+                      "null", "knockout", "treated", "exposed", "bearing", "fed"}
+_LOCATIVE_HEADS = {"recipients", "patients", "patient", "mice", "mouse", "rats", "rat", "models", "model",
                    "subjects", "animals", "individuals", "cases", "livers"}
 _THERAPY_WORDS = {"therapy", "therapies", "transplantation", "transplant", "infusion",
                   "infusions", "treatment", "administration", "injection", "transfusion",
@@ -140,6 +142,10 @@ _REAL_ADV = {"significantly", "markedly", "strongly", "dramatically", "directly"
              "slightly", "clearly", "obviously", "gradually", "rapidly", "only", "still",
              "dose-dependently", "consistently", "robustly", "profoundly", "then", "been",
              "being", "highly", "efficiently", "potently", "specifically", "never", "n't"}
+_INF_HOSTS = {"failed", "fail", "fails", "shown", "able", "unable", "used", "appear", "appears",
+              "appeared", "seem", "seems", "seemed", "likely", "led", "lead", "leads", "due",
+              "thought", "known", "reported", "found", "believed", "suggested", "continued",
+              "began", "tend", "tends", "tended", "proved", "designed", "aimed", "aim"}
 _NOMINAL_BLOCK = {"of", "by", "through", "via", "for", "to", "whether", "than", "on", "from"}
 _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwent",
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
@@ -518,7 +524,9 @@ class _SentenceRules:
         while j < len(u):
             x = u[j]
             if x.is_ent:
-                out.append((j, mod))
+                nx = u[j + 2].low if j + 2 < len(u) and u[j + 1].low == "-" else ""
+                if (j == start or not _is_context(u, j)) and nx not in _MODIFIER_SUFFIXES:
+                    out.append((j, mod))     # not "X patients", "X-independent"
                 n = 0
                 first = False
                 j += 1
@@ -614,9 +622,21 @@ class _SentenceRules:
         j = _skip_left(u, t, 0, _ADV)
         # relative pronoun: antecedent group
         if j >= 0 and u[j].low in _REL and not (j > 0 and u[j - 1].trig is not None):
+            if j > 0 and not u[j - 1].is_ent and u[j - 1].low not in (",", ")", "("):
+                # "X is a tumor suppressor that inhibits Y": the head noun is no entity;
+                # the subject is the entity before a copula, if any
+                for c in range(j - 1, max(0, j - 8) - 1, -1):
+                    if u[c].low in _BE and not u[c].is_ent:
+                        k = self.nearest_ent_left(c, 0, max_gap=2)
+                        if k is not None:
+                            return [(self.ent(x), self.lof_flip(x)) for x in _left_group(u, k)]
+                        break
+                return []
             k = self.nearest_ent_left(j, 0, max_gap=5)
             if k is not None:
-                return [(self.ent(x), False) for x in _left_group(u, k)]
+                grp = _left_group(u, k)
+                flip = any(self.lof_flip(x) for x in grp)
+                return [(self.ent(x), flip) for x in grp]
         # coordinated verb phrase: inherit the previous trigger's subject
         p = self.vp_coordinated(t)
         if p is not None:
@@ -651,9 +671,12 @@ class _SentenceRules:
                 k = k2
         # "X activation in MSCs increased ...": prefer X over a locative "in Y"
         for _ in range(3):
-            b = _skip_left(u, k, lo, {"the", "a", "an", ",", "but", "much", "less", "more"})
-            if not (b >= lo and u[b].low in ("in", "from", "on", "at")
-                    and self.ent(k).type in ("CELL_TYPE", "DISEASE")):
+            b, located = k, False      # walk over the whole NP ("Huh-7 and HCC cell lines")
+            while b >= lo and (u[b].is_ent or u[b].low in (
+                    "the", "a", "an", ",", "but", "much", "less", "more", "and", "or", "-")):
+                located |= u[b].is_ent and self.ent(b).type in ("CELL_TYPE", "DISEASE")
+                b -= 1
+            if not (b >= lo and u[b].low in ("in", "from", "on", "at") and located):
                 break
             k2 = self.nearest_ent_left(b, lo, max_gap=3, skip_context=True)
             if k2 is None:
@@ -782,8 +805,9 @@ class _SentenceRules:
         after = t + x_len
         cls = tr.cls
         prevw = u[t - 1].low if t > 0 else ""
-        # hyphenated participles ("HGF-induced") are handled separately
-        if prevw == "-" and t >= 2 and u[t - 2].is_ent and tr.kind == "P":
+        # hyphenated participles ("HGF-induced") are handled separately; a hyphenated
+        # modifier without an entity ("HBx-upregulated phenotypes") states nothing
+        if prevw == "-" and tr.kind == "P":
             return
         if cls == "TREAT" and tr.kind != "V":
             return
@@ -866,6 +890,11 @@ class _SentenceRules:
                     self.emit_pred(self.ent(a), cls, self.ent(o), "", self.lof_flip(a),
                                    lo_scope, t)
             return
+        if not subs and prevw == "to" and t >= 2 and tr.kind == "V":
+            w2 = u[t - 2].low if not u[t - 2].is_ent else ""
+            gov = [p for p in self.subjects if p < t and self.subjects[p]]
+            if gov and w2 not in _AUX and w2 not in _HEDGE and w2 not in _INF_HOSTS:
+                subs = list(self.subjects[max(gov)])     # purpose: "... to increase Y"
         if not subs and cls == "TREAT":
             k = self.nearest_therapy_left(t)
             subs = [(self.ent(k), False)] if k is not None else []
@@ -941,7 +970,7 @@ class _SentenceRules:
                 # result statements: "significant improvements in X", subject = sentence agent
                 if gov:
                     subs = list(self.subjects[max(gov)])
-                else:
+                elif objs[0][0] > t:       # not for "X inactivation" (object on the left)
                     subs = [(m, False) for m in self.sentence_agent(t)]
         if not subs:
             return
@@ -1158,12 +1187,13 @@ class _SentenceRules:
                     # "patients with D will receive / underwent / were treated with A"
                     self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, d), a)
         # therapy subjects of effect relations in a sentence with a context disease
-        agents = {id(f.subj): f.subj for f in self.found
-                  if f.pred in ("INCREASES", "DECREASES") and self.pol.is_therapy(f.subj)}
+        agents = {id(m): m for subs in self.subjects.values() for m, _f in subs
+                  if self.pol.is_therapy(m)}
         ctx = [d for d in diseases if _is_context(u, d)]
+        hedged = _scope_flags(u, 0, len(u))[1]
         for m in agents.values():
             for d in ctx:
-                self.found.append(_Found(m, "TREATS", self.ent(d), False, False))
+                self.found.append(_Found(m, "TREATS", self.ent(d), False, hedged))
 
 
 def _main_cell(found: list[_Found], units: list[_Unit], referent: Mention | None
