@@ -100,6 +100,17 @@ GENERIC_NOUNS = frozenset({
     "serum", "plasma", "blood", "liver", "expression", "level", "activity", "function",
     "group", "model", "study", "stem cell therapy",
 })
+#: Lexicon terms that are study-design words, bare regulation words or frequent clashes in
+#: PubMed prose (``KD`` = knockdown far more often than Kawasaki disease); curated entries win.
+NOT_ENTITIES = frozenset({
+    "placebo", "growth", "hormone", "nutrient", "up regulation", "upregulation",
+    "down regulation", "downregulation", "gene expression", "rna", "mrna", "dna",
+    "anti inflammatory", "immunosorbent", "kd", "ko", "wt", "control", "vehicle", "saline",
+    "weaning", "expression", "secretion", "production", "release", "signal", "pathway",
+})
+_FUNCTION_WORDS = frozenset({"in", "of", "the", "a", "an", "and", "or", "to", "for", "with",
+                             "on", "by", "at", "as", "from", "into", "is", "are", "was"})
+
 #: Words after a cell name that make "<cell> <word>" a cell therapy: annotated as the cell.
 PROCEDURE_WORDS = frozenset({
     "transplantation", "transplant", "transplants", "transplanted", "infusion", "infusions",
@@ -673,10 +684,20 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _is_generic(doc: Doc, c: Candidate) -> bool:
+    """Class nouns, non-entities, function-word starts, ``long form (ABBR)`` lexicon terms."""
     if c.priority >= 100 and c.rule == "lexicon":
         return False
-    words = " ".join(k for t in _words(doc).text[c.start:c.end] for k, _ in subtoken_keys(t))
-    return words in GENERIC_NOUNS
+    w = _words(doc)
+    words = " ".join(k for t in w.text[c.start:c.end] for k, _ in subtoken_keys(t))
+    if words in GENERIC_NOUNS or words in NOT_ENTITIES:
+        return True
+    if c.type == "PROCESS" and w.lower[c.end - 1] in ("gene", "genes"):
+        return True  # "tumor suppressor genes" is a class of genes, not a process
+    if w.lower[c.start] in _FUNCTION_WORDS:
+        return True
+    # "acute-on-chronic liver failure (ACLF)": the abbreviation is its own mention
+    return c.end - c.start > 3 and w.text[c.end - 1] == ")" and "(" in w.text[c.start:c.end] \
+        and w.ws[w.text.index("(", c.start, c.end) - 1]
 
 
 _MARKER_RE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9]*(?:\+|\(\+\)))+$")
@@ -761,9 +782,26 @@ def _pathways(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]
     return out
 
 
+_GENE_LIKE_RE = re.compile(r"^(CD|IL|TLR|CXCR|CCR|Th|TH)-?\d")
+
+
 def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
-    """``MCF-7 cells``, ``LX-2 cells``: cell lines are CELL_TYPE with ``LOCAL:`` ids."""
+    """``MCF-7 cells``, ``LX-2 cells``: cell lines are CELL_TYPE with ``LOCAL:`` ids.
+
+    Edits ``sel`` in place where a cell line wins: a gene/cytokine reading of the line name
+    (``C3A cells``) is removed, and ``<line> cell proliferation`` keeps only ``proliferation``.
+    """
     w = _words(doc)
+    n = len(doc)
+    for c in list(sel):
+        i = c.start
+        if c.end == i + 1 and c.type in ("CYTOKINE", "MOLECULE") and i + 1 < n \
+                and w.lower[i + 1] in ("cell", "cells") and _CELL_LINE_RE.match(w.text[i]) \
+                and not _GENE_LIKE_RE.match(w.text[i]):
+            sel.remove(c)
+        elif c.type == "PROCESS" and w.lower[i] in ("cell", "cells") and c.end > i + 1 \
+                and i > 0 and _CELL_LINE_RE.match(w.text[i - 1]):
+            c.start += 1
     covered = {i for c in sel for i in range(c.start, c.end)}
     names: dict[str, str] = {}
     out = []
@@ -784,6 +822,35 @@ def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
             if txt in names and i not in covered and i not in taken:
                 out.append(Candidate(i, i + 1, "CELL_TYPE", names[txt], f"{txt} cell", 40,
                                      "cell_line"))
+    return out
+
+
+_DEFICIENT = {"deficiency", "deficient", "deficiencies"}
+
+
+def _deficiencies(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """``C9 deficiency``, ``HPRT-deficient``, ``deficiency of X``: one DISEASE span."""
+    w = _words(doc)
+    out = list(sel)
+    n = len(doc)
+    for c in sel:
+        if c.type not in ("MOLECULE", "CYTOKINE"):
+            continue
+        span = None
+        j = c.end + (1 if c.end < n and w.text[c.end] == "-" else 0)
+        if j < n and w.lower[j] in _DEFICIENT:
+            span = (c.start, j + 1)
+        elif c.start >= 2 and w.lower[c.start - 1] == "of" and w.lower[c.start - 2] in _DEFICIENT:
+            span = (c.start - 2, c.end)
+        if span is None:
+            continue
+        text = w.span(*span)
+        hits = [e for e in trie.lookup(text) if e.type == "DISEASE"]
+        e = max(hits, key=lambda e: e.priority) if hits else None
+        merged = Candidate(span[0], span[1], "DISEASE", e.concept if e else None,
+                           e.name if e else text, 30, "deficiency")
+        out = [x for x in out if not x.overlaps(merged)] + [merged]
+    out.sort(key=lambda c: c.start)
     return out
 
 
@@ -898,6 +965,7 @@ class EntityMatcher:
         sel = _interleaved(doc, sel, self.trie)
         _phospho(doc, sel)
         sel = _pathways(doc, sel, self.trie)
+        sel = _deficiencies(doc, sel, self.trie)
         _extend_states(doc, sel)
         sel = sel + _cell_lines(doc, sel)
         sel = resolve_overlaps(sel + _elliptical(doc, sel, self.trie))
@@ -987,6 +1055,12 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
         if e is not None and e.start < long.end and e.end > long.start \
                 and not (e.start <= short.start and short.end <= e.end):
             defs[key] = e
+            continue
+        disease = _unknown_disease(doc, long.start, long.end, cands)
+        if disease is not None:
+            cands.append(disease)
+            by_end[disease.end] = disease
+            defs[key] = disease
         elif key not in defs:
             defs[key] = None
     if not defs:
@@ -1042,6 +1116,61 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
     return keep
 
 
+_DISEASE_HEADS = frozenset({
+    "disease", "syndrome", "disorder", "dysplasia", "dystrophy", "deficiency", "cancer",
+    "carcinoma", "tumor", "tumour", "anemia", "anaemia", "failure", "palsy", "atrophy",
+    "sclerosis", "leukemia", "leukaemia", "lymphoma", "sarcoma", "melanoma", "glioma",
+    "ataxia", "hepatitis", "infection", "injury"})
+_DISEASE_SUFFIX_RE = re.compile(r"(itis|oma|emia|aemia|pathy|plasia|trophy|osis)$")
+_NOT_DISEASE = frozenset({"apoptosis", "mitosis", "meiosis", "exocytosis", "endocytosis",
+                          "phagocytosis", "homeostasis", "diagnosis", "prognosis",
+                          "anastomosis", "symbiosis", "hypnosis", "osmosis", "genesis"})
+
+
+def _unknown_disease(doc: Doc, start: int, end: int, cands: list[Candidate]
+                     ) -> Candidate | None:
+    """A defined long form the lexicon lacks, named like a disease: ``Norrie disease (ND)``.
+
+    The span is the long form without leading function words; it must not overlap another
+    entity. Returns a DISEASE candidate without a concept id, or ``None``.
+    """
+    w = _words(doc)
+    while start < end and (w.lower[start] in _FUNCTION_WORDS or not w.text[start][:1].isalnum()):
+        start += 1
+    if end - start < 1 or end - start > 6:
+        return None
+    head = subtoken_keys(w.text[end - 1])
+    last = head[-1][0] if head else ""
+    if last in _NOT_DISEASE or not (last in _DISEASE_HEADS or _DISEASE_SUFFIX_RE.search(last)):
+        return None
+    if any(c.start < end and start < c.end for c in cands):
+        return None
+    text = w.span(start, end)
+    return Candidate(start, end, "DISEASE", None, text, 20, "abbrev_long")
+
+
+def _fallback_pairs(doc: Doc, matches: list[tuple[int, int, int]],
+                    have: set[int]) -> list[tuple[Span, Span]]:
+    """``ataxia-telangiectasia (A-T)``: a one-word short form right after an entity that
+    starts with the same letter (forms scispacy's filter rejects, e.g. with 1-letter parts)."""
+    w = _words(doc)
+    ends = {c.end: c for c in doc_candidates(doc)}
+    out = []
+    for _, s, e in matches:
+        if s in have or e - s > 3 or s < 2:
+            continue
+        short = w.span(s, e)
+        if " " in short or not 2 <= len(short) <= 10 or not any(ch.isupper() for ch in short):
+            continue
+        ent = ends.get(s - 1)
+        if ent is None or w.text[ent.start][:1].lower() != short[:1].lower():
+            continue
+        span = doc[s:e]
+        span._.long_form = doc[ent.start:ent.end]
+        out.append((span, doc[ent.start:ent.end]))
+    return out
+
+
 class AbbreviationResolver:
     """``mscgraph_abbreviations``: scispacy's abbreviation detection + in-document resolution.
 
@@ -1077,6 +1206,7 @@ class AbbreviationResolver:
             seen_short.add(short.text)
             short._.long_form = long
             pairs.append((short, long))
+        pairs += _fallback_pairs(doc, matches, {p[0].start for p in pairs})
         doc._.abbreviations = [s for s, _ in pairs]
         if pairs:
             set_entities(doc, resolve_abbreviations(doc, pairs,
