@@ -488,6 +488,7 @@ class _SentenceRules:
         self.consumed: set[int] = set()
         self.compounds: list[tuple[int, int]] = []
         self.lof_targets: dict[int, list[Mention]] = {}
+        self.sec_nominals: list[int] = []
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -525,7 +526,8 @@ class _SentenceRules:
             x = u[j]
             if x.is_ent:
                 nx = u[j + 2].low if j + 2 < len(u) and u[j + 1].low == "-" else ""
-                if (j == start or not _is_context(u, j)) and nx not in _MODIFIER_SUFFIXES:
+                if (j == start or x.mention.type == "DISEASE" or not _is_context(u, j)) \
+                        and nx not in _MODIFIER_SUFFIXES:
                     out.append((j, mod))     # not "X patients", "X-independent"
                 n = 0
                 first = False
@@ -569,6 +571,8 @@ class _SentenceRules:
                     # "caused damage to X", "led to a reduction in X" compose the sign
                     if t.cls != "SEC":
                         mod = t.cls
+                    elif j not in self.sec_nominals:
+                        self.sec_nominals.append(j)     # "production of X in C": C secretes X
                     self.consumed.add(j)
                     j += x.trig_len + (0 if t.words[-1] in ("of", "to", "in") else 1)
                     continue
@@ -612,7 +616,7 @@ class _SentenceRules:
             k += 1
         if k >= len(u) or u[k].is_ent or u[k].low not in words:
             return [], j
-        grp, end = self.objects_right(k + 1, first_gap=3, gap=2)
+        grp, end = self.objects_right(k + 1, first_gap=3, gap=2, modifiers=False)
         return [g for g, _ in grp], end
 
     def subject_left(self, t: int) -> list[tuple[Mention, bool]]:
@@ -791,6 +795,8 @@ class _SentenceRules:
                 self.trigger(t, x.trig)
             except IndexError:  # pragma: no cover - defensive on odd token runs
                 log.debug("rule failed at unit %d", t, exc_info=True)
+        for j in self.sec_nominals:
+            self.secretion_in(j)
         self.hyphen_patterns()
         for a, t in self.compounds:
             objs, _ = self.objects_right(t + 1, first_gap=2, gap=3)
@@ -837,7 +843,7 @@ class _SentenceRules:
         if cls == "REV":
             # "Y results from X", "Y due to X": effect on the left, cause on the right
             k = self.nearest_ent_left(t, lo_scope, max_gap=3)
-            causes, end = self.objects_right(after, first_gap=4)
+            causes, end = self.objects_right(after, first_gap=4, modifiers=False)
             if k is None or self.ent(k).type not in ("DISEASE", "OUTCOME") or self.is_therapy(k):
                 return
             causes = [(c, m) for c, m in causes if not any(
@@ -946,7 +952,10 @@ class _SentenceRules:
             objs = [(x, "") for x in _left_group(u, t - 1, lo)]
         if not objs:
             return
-        agents, aend = self.agent_after(end, {"by", "using"} if cls == "DEC" else {"by"})
+        agents, aend = self.agent_after(end, {"by", "using"} if cls == "DEC" else
+                                        {"by", "in", "from"} if cls == "SEC" else {"by"})
+        if cls == "SEC":
+            agents = [a for a in agents if self.ent(a).type == "CELL_TYPE"]
         subs: list[tuple[Mention, bool]] = [(self.ent(a), False) for a in agents]
         if not subs and t >= 3 and u[t - 1].low in ("a", "an", "the") and u[t - 2].low == "," \
                 and u[t - 3].is_ent:
@@ -983,6 +992,18 @@ class _SentenceRules:
         for s, flip in subs:
             for k, mod in objs:
                 self.emit_pred(s, cls, self.ent(k), mod, flip, lo, t)
+
+    def secretion_in(self, t: int) -> None:
+        """``the production of X, Y in C`` inside another verb's object: C secretes X, Y."""
+        u = self.u
+        start = t + u[t].trig_len
+        if start < len(u) and u[start].low == "of":
+            start += 1
+        objs, end = self.objects_right(start, first_gap=4, modifiers=False)
+        agents, _ = self.agent_after(end, {"by", "in", "from"})
+        for a in agents:
+            for k, _m in objs:
+                self.emit_pred(self.ent(a), "SEC", self.ent(k), "", False, _clause_start(u, t), t)
 
     def sentence_agent(self, t: int) -> list[Mention]:
         """Leftmost therapy-like agent group before ``t`` (not a study-context mention),

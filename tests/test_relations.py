@@ -224,6 +224,19 @@ def test_loss_of_function_flips_sign(nlp) -> None:
     assert ("rapamycin", "INCREASES", "apoptosis") in got
 
 
+def test_production_in_cells_inside_an_object(nlp) -> None:
+    got = triples(nlp, "Rapamycin prevented the production of HGF and IL-10 in MSCs.",
+                  "HGF", "IL-10", "MSCs")
+    assert {("MSCs", "SECRETES", "HGF"), ("MSCs", "SECRETES", "IL-10")} <= got
+
+
+def test_blocking_with_an_inhibitor(nlp) -> None:
+    got = triples(nlp, "Blocking mTOR using rapamycin reduced apoptosis.",
+                  "mTOR", "rapamycin", "apoptosis")
+    assert {("rapamycin", "DECREASES", "mTOR"), ("rapamycin", "DECREASES", "apoptosis"),
+            ("mTOR", "INCREASES", "apoptosis")} <= got
+
+
 def test_cause_connectives(nlp) -> None:
     got = triples(nlp, "The liver injury caused by TNF-α was severe.", "liver injury", "TNF-α")
     assert got == {("TNF-α", "INCREASES", "liver injury")}
