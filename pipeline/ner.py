@@ -107,6 +107,8 @@ NOT_ENTITIES = frozenset({
     "down regulation", "downregulation", "gene expression", "rna", "mrna", "dna",
     "anti inflammatory", "immunosorbent", "kd", "ko", "wt", "control", "vehicle", "saline",
     "weaning", "expression", "secretion", "production", "release", "signal", "pathway",
+    "bm", "lung", "skin", "kidney", "heart", "brain", "lobe", "diet", "food", "oil",
+    "paraffin", "water",
 })
 _FUNCTION_WORDS = frozenset({"in", "of", "the", "a", "an", "and", "or", "to", "for", "with",
                              "on", "by", "at", "as", "from", "into", "is", "are", "was"})
@@ -1048,6 +1050,9 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
     for short, long in pairs:
         if len(short.text) > max_short_len or long is None:
             continue
+        st = short.text
+        if len(st) >= len(long.text) or not any(ch.isupper() or ch.isdigit() for ch in st):
+            continue  # "miR-126 (MSC ...)", "(mice)": not a definition
         key = tuple(e for t in short for _, e in subtoken_keys(t.text))
         if key in defs and defs[key] is not None:
             continue
@@ -1326,8 +1331,16 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True) -> Language:
 
 
 def span_mention(doc: Doc, span: Span, *, norm: NormalizedText | None = None) -> Mention:
-    """The :class:`~pipeline.model.Mention` of an entity span, offsets into the original."""
+    """The :class:`~pipeline.model.Mention` of an entity span, offsets into the original.
+
+    Hyphens and slashes left at the edges by tokenization (``CCl4-``) are trimmed.
+    """
     a, b, text = original_offsets(doc, span.start_char, span.end_char, norm=norm)
+    if len(text) > 1 and (text[-1] in "-/" or text[0] in "-/"):
+        stripped = text.rstrip("-/")
+        b -= len(text) - len(stripped)
+        text = stripped.lstrip("-/")
+        a = b - len(text)
     name = (span._.canonical_name if Span.has_extension("canonical_name") else None) or text
     return Mention(a, b, text, span.label_, span.kb_id_ or None, name)
 
