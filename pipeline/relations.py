@@ -112,6 +112,7 @@ _HEDGE = {"may", "might", "could", "potentially", "potential", "possibly", "poss
 _BLOCK = {"whether", "investigate", "investigated", "evaluate", "evaluated", "assess",
           "assessed", "determine", "examine", "examined", "explore", "explored", "compare",
           "measure", "measured", "aim", "aims", "objective", "purpose", "test", "tested"}
+_PROPERTY_WORDS = ("propert", "capacit", "potential", "effect")
 _MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive", "deficient",
                       "null", "knockout", "treated", "exposed", "bearing", "fed"}
 _LOCATIVE_HEADS = {"recipients", "patients", "patient", "mice", "mouse", "rats", "rat", "models", "model",
@@ -348,8 +349,9 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
         m = u.mention
         if m is None or m.type != "THERAPY" or u.low.split()[-1] not in _THERAPY_NOUNS:
             continue
-        prev_cell = j > 0 and units[j - 1].mention is not None \
-            and units[j - 1].mention.type == "CELL_TYPE"
+        p = j - 3 if j >= 3 and units[j - 1].low == ")" and units[j - 3].low == "(" else j - 1
+        prev_cell = p >= 0 and units[p].mention is not None \
+            and units[p].mention.type == "CELL_TYPE"     # "BM-MSC (...) transplantation"
         next_cell = j + 2 < len(units) and units[j + 1].low == "of" \
             and units[j + 2].mention is not None and units[j + 2].mention.type == "CELL_TYPE"
         if prev_cell or next_cell:
@@ -584,6 +586,18 @@ class _SentenceRules:
                 break
             if first and w in allow_first:
                 j += 1
+                continue
+            if w in ("effect", "effects", "impact", "influence") and j + 1 < len(u) \
+                    and u[j + 1].low == "of":
+                # "the effect of X on Y": Y is the object, X only qualifies it
+                on = next((y for y in range(j + 2, min(len(u), j + 8)) if u[y].low == "on"), None)
+                if on is not None:
+                    j = on + 1
+                    continue
+            if w == "of" and out and out[-1][0] == j - 1 and any(
+                    p in self.ent(out[-1][0]).text.lower() for p in _PROPERTY_WORDS) \
+                    and j + 1 < len(u) and u[j + 1].is_ent:
+                j += 2          # "the immunosuppressive capacity of MSCs": not the cells
                 continue
             if depth == 0 and (w in _STOP or w in stop_extra):
                 break
@@ -1204,7 +1218,7 @@ class _SentenceRules:
                 elif d < a and a - d <= 16 and _is_context(u, d) and any(
                         u[x].low in _RECEIVE for x in range(d + 1, a)) and not any(
                         u[x].low in _CLAUSE or (u[x].trig and u[x].trig.cls != "TREAT")
-                        for x in range(d + 1, a)):
+                        or (u[x].is_ent and self.is_therapy(x)) for x in range(d + 1, a)):
                     # "patients with D will receive / underwent / were treated with A"
                     self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, d), a)
         # therapy subjects of effect relations in a sentence with a context disease
