@@ -67,6 +67,9 @@ __all__ = [
     "ingest_files_task",
     "list_pending",
     "extract_batch",
+    "extract_and_save",
+    "open_store",
+    "break_dead_locks",
     "build_graph",
     "write_exports_task",
     "make_task_runner",
@@ -159,6 +162,21 @@ def open_store(database_url: str) -> Store:
         if database_url not in _STORES:
             _STORES[database_url] = Store(database_url)
         return _STORES[database_url]
+
+
+def extract_and_save(database_url: str, pmids: list[str]) -> dict[str, int]:
+    """Extract stored articles ``pmids`` with this process's extractor and save them.
+
+    Task code refers to this by name, so workers (processes, Dask) unpickle it by import and
+    keep one store engine and one spaCy pipeline per process; threads take turns on the
+    pipeline.
+    """
+    store, extractor = open_store(database_url), get_extractor()
+    with _NLP_LOCK:
+        pairs = list(extractor.extract_articles(store.iter_articles(pmids)))
+    saved = store.save_extractions(pairs, extractor.version)
+    return {"extracted": saved, "mentions": sum(len(x.mentions) for _a, x in pairs),
+            "relations": sum(len(x.relations) for _a, x in pairs)}
 
 
 def _settings(database_url: str, overrides: dict[str, Any] | None) -> Settings:
@@ -304,12 +322,7 @@ def extract_batch(database_url: str, pmids: list[str], batch_len: int = 0) -> di
 
     ``batch_len`` only names the task run. Returns ``{"extracted", "mentions", "relations"}``.
     """
-    store, extractor = open_store(database_url), get_extractor()
-    with _NLP_LOCK:  # one spaCy pipeline per process; threads take turns
-        pairs = list(extractor.extract_articles(store.iter_articles(pmids)))
-    saved = store.save_extractions(pairs, extractor.version)
-    return {"extracted": saved, "mentions": sum(len(x.mentions) for _a, x in pairs),
-            "relations": sum(len(x.relations) for _a, x in pairs)}
+    return extract_and_save(database_url, pmids)
 
 
 @task(name="build-graph", timeout_seconds=GRAPH_TIMEOUT, cache_policy=NO_CACHE,
