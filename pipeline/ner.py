@@ -108,7 +108,7 @@ NOT_ENTITIES = frozenset({
     "anti inflammatory", "immunosorbent", "kd", "ko", "wt", "control", "vehicle", "saline",
     "weaning", "expression", "secretion", "production", "release", "signal", "pathway",
     "bm", "lung", "skin", "kidney", "heart", "brain", "lobe", "diet", "food", "oil",
-    "paraffin", "water",
+    "paraffin", "water", "basal", "type i", "type ii", "clone",
 })
 _FUNCTION_WORDS = frozenset({"in", "of", "the", "a", "an", "and", "or", "to", "for", "with",
                              "on", "by", "at", "as", "from", "into", "is", "are", "was"})
@@ -856,6 +856,53 @@ def _deficiencies(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candid
     return out
 
 
+#: Lineage and state adjectives that make "<adjective> cells" a cell type.
+CELL_ADJECTIVES = frozenset({
+    "lymphoid", "myeloid", "erythroid", "leukemic", "leukaemic", "monocytic",
+    "myelomonocytic", "lymphoblastoid", "erythroleukemic", "granulocytic", "megakaryocytic",
+    "hematopoietic", "haematopoietic", "mononuclear", "lymphoblastic", "myeloblastic",
+    "neoplastic", "effector", "plasmacytoid", "erythroleukemia", "hepatoma", "glioma",
+    "melanoma", "glioblastoma", "carcinoma", "leukemia", "lymphoma", "myeloma", "cholangiocarcinoma",
+})
+#: Nouns after a cell name that make it a modifier (``T-cell receptor``), not a cell mention.
+_CELL_MODIFIED = frozenset({"receptor", "receptors", "antigen", "antigens", "lymphoma",
+                            "lymphomas", "leukemia", "leukemias", "leukaemia", "factor",
+                            "factors", "specific", "hybridoma", "hybridomas", "marker",
+                            "markers", "epitope", "epitopes", "mitogen", "mitogens"})
+
+
+def _cell_phrases(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """``lymphoid cells``, ``leukemic cells`` are cell types; ``T-cell receptor`` is not one.
+
+    Adds ``<lineage adjective> cells`` (concept from the lexicon when it has the phrase)
+    where nothing else was found, and drops cell mentions used as modifiers.
+    """
+    w = _words(doc)
+    n = len(doc)
+    out = []
+    for c in sel:
+        if c.type == "CELL_TYPE" and c.end < n:
+            j = c.end + (1 if w.text[c.end] == "-" and c.end + 1 < n else 0)
+            if w.lower[j] in _CELL_MODIFIED and w.lower[c.end - 1] in ("cell", "t", "b"):
+                continue
+        out.append(c)
+    covered = {i for c in out for i in range(c.start, c.end)}
+    for i in range(n - 1):
+        if w.lower[i + 1] not in ("cell", "cells") or i in covered or i + 1 in covered:
+            continue
+        if w.lower[i] not in CELL_ADJECTIVES:
+            continue
+        text = w.span(i, i + 2)
+        hits = [e for e in trie.lookup(text) if e.type == "CELL_TYPE"]
+        e = max(hits, key=lambda e: e.priority) if hits else None
+        out.append(Candidate(i, i + 2, "CELL_TYPE", e.concept if e else None,
+                             e.name if e else text, 20, "cell_phrase"))
+        # a disease reading of the adjective ("glioblastoma" in "glioblastoma cells") yields
+        out = [x for x in out if not (x.start == i and x.end == i + 1)]
+    out.sort(key=lambda c: c.start)
+    return out
+
+
 def _elliptical(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
     """``T and B lymphocytes`` -> ``T`` (T cell) + ``B lymphocytes`` (B cell)."""
     w = _words(doc)
@@ -970,6 +1017,7 @@ class EntityMatcher:
         sel = _deficiencies(doc, sel, self.trie)
         _extend_states(doc, sel)
         sel = sel + _cell_lines(doc, sel)
+        sel = _cell_phrases(doc, resolve_overlaps(sel), self.trie)
         sel = resolve_overlaps(sel + _elliptical(doc, sel, self.trie))
         return sel
 
