@@ -79,7 +79,11 @@ _REL = {"which", "that", "who"}
 _MEANS = {"by", "through", "via", "thereby", "using"}
 _CLAUSE = {";", "while", "whereas", "although", "though", "whilst", ":", "however", "which",
            "who"}
-_STOP = _CLAUSE | {".", "but", "which", "that", "who", "by", "through", "via", "thereby", "than",
+_STOP = _CLAUSE | {".", "but", "which", "prolong", "prolongs", "prolonged", "maintain",
+                   "maintains", "maintained", "participate", "participates", "play", "plays",
+                   "played", "exert", "exerts", "exerted", "display", "displays", "show",
+                   "shows", "contain", "contains", "involve", "involves", "involving",
+                   "include", "includes", "represent", "represents", "remain", "remains", "that", "who", "by", "through", "via", "thereby", "than",
                    "compared", "versus", "vs", "vs.", "when", "after", "following", "before",
                    "during", "because", "since", "if", "whether", "until", "unless", "in",
                    "with", "without", "from", "at", "on", "for", "to", "into", "towards",
@@ -561,6 +565,12 @@ class _SentenceRules:
                     continue
                 prep_next = t.words[-1] in ("of", "to", "in") or (
                     nxt is not None and nxt.low in ("of", "to", "in"))
+                if compounds and t.kind == "N" and out and out[-1][0] == j - 1 and t.cls in (
+                        "INC", "DEC") and not (nxt is not None and nxt.low == "of"):
+                    # "inhibit T cell activation": the nominal heads the object NP
+                    self.consumed.add(j)
+                    j += x.trig_len
+                    continue
                 if t.kind == "N" and t.cls in ("SEC", "INC", "DEC", "IMPROVE") and prep_next \
                         and out and u[j - 1].low in ("and", "or"):
                     # "the proliferation and activation of T cells": a coordinated head
@@ -587,6 +597,11 @@ class _SentenceRules:
             if first and w in allow_first:
                 j += 1
                 continue
+            if w in ("ability", "abilities", "capacity", "capability") and j + 1 < len(u) \
+                    and u[j + 1].low == "of":
+                to = next((y for y in range(j + 2, min(len(u), j + 8)) if u[y].low == "to"), None)
+                if to is not None:      # "the ability of X to reduce Y": X is no object
+                    break
             if w in ("effect", "effects", "impact", "influence") and j + 1 < len(u) \
                     and u[j + 1].low == "of":
                 # "the effect of X on Y": Y is the object, X only qualifies it
@@ -891,8 +906,9 @@ class _SentenceRules:
                 if first is not None:
                     subs = [(self.ent(x), self.lof_flip(x)) for x in [first]]
             elif (bw in ("thereby", "thus") or prevw == ",") and gov:
-                chain_from = max(gov)
-                subs = list(self.subjects[chain_from])
+                subs = list(self.subjects[max(gov)])
+                if len(tr.words) > 1 or bw in ("thereby", "thus"):
+                    chain_from = max(gov)   # "..., leading to Z": also the step edges
         if is_passive:
             agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else
                                             {"by", "from"} if cls == "SEC" else {"by"})
@@ -960,10 +976,12 @@ class _SentenceRules:
         end = after
         if tr.kind == "G" or tr.words[-1] in ("of", "to", "in", "on"):
             objs, end = self.objects_right(after, first_gap=3)
-        elif after < len(u) and u[after].low in ("of", "in", "on"):
+        elif after < len(u) and u[after].low == "of":
             objs, end = self.objects_right(after + 1, first_gap=3)
-        elif t > 0 and u[t - 1].is_ent:
+        elif t > 0 and u[t - 1].is_ent:     # "T cell activation in hepatitis": T cell
             objs = [(x, "") for x in _left_group(u, t - 1, lo)]
+        elif after < len(u) and u[after].low in ("in", "on"):
+            objs, end = self.objects_right(after + 1, first_gap=3)
         if not objs:
             return
         agents, aend = self.agent_after(end, {"by", "using"} if cls == "DEC" else
