@@ -672,15 +672,17 @@ def _drop_cell_therapies(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping selection: longest first, then priority, then type priority."""
-    ordered = sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority,
+    if len(cands) < 2:
+        return list(cands)
+    ordered = sorted(cands, key=lambda c: (c.start - c.end, -c.priority,
                                            -TYPE_PRIORITY.get(c.type, 0), c.start))
     taken: list[Candidate] = []
-    used: set[int] = set()
+    used = bytearray(max(c.end for c in cands))
     for c in ordered:
-        if any(i in used for i in range(c.start, c.end)):
+        if any(used[c.start:c.end]):
             continue
         taken.append(c)
-        used.update(range(c.start, c.end))
+        used[c.start:c.end] = b"\x01" * (c.end - c.start)
     taken.sort(key=lambda c: c.start)
     return taken
 
@@ -1032,8 +1034,8 @@ _CANDS_KEY = "mscgraph.entities"
 def _canonical_name(span: Span) -> str | None:
     """Getter of ``Span._.canonical_name``: the name the matcher gave this span."""
     for c in span.doc.user_data.get(_CANDS_KEY, ()):
-        if c.start == span.start and c.end == span.end:
-            return c.name
+        if c[0] == span.start and c[1] == span.end:
+            return c[4]
     return None
 
 
@@ -1045,15 +1047,16 @@ def set_entities(doc: Doc, cands: list[Candidate]) -> None:
     """Write candidates to ``doc.ents`` (``Span._.canonical_name`` reads their names)."""
     sel = resolve_overlaps(cands)
     doc.ents = [Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "") for c in sel]
-    doc.user_data[_CANDS_KEY] = sel
+    # plain data, so docs stay serializable (nlp.pipe with n_process > 1)
+    doc.user_data[_CANDS_KEY] = [[c.start, c.end, c.type, c.concept, c.name, c.priority,
+                                  c.rule] for c in sel]
 
 
 def doc_candidates(doc: Doc) -> list[Candidate]:
     """The entities of ``doc`` as candidates (from the matcher's record, else ``doc.ents``)."""
     sel = doc.user_data.get(_CANDS_KEY)
     if sel is not None:
-        return [Candidate(c.start, c.end, c.type, c.concept, c.name, c.priority, c.rule)
-                for c in sel]
+        return [Candidate(*c) for c in sel]
     return [Candidate(e.start, e.end, e.label_, e.kb_id_ or None, e.text, 50, "ent")
             for e in doc.ents]
 
@@ -1235,12 +1238,14 @@ class AbbreviationResolver:
     """
 
     def __init__(self, nlp: Language, name: str = "mscgraph_abbreviations", *,
-                 drop_undefined: bool = True, max_short_len: int = 8) -> None:
+                 drop_undefined: bool = True, max_short_len: int = 8,
+                 make_serializable: bool = False) -> None:
         Doc.set_extension("abbreviations", default=[], force=True)
         Span.set_extension("long_form", default=None, force=True)
         self.name = name
         self.drop_undefined = drop_undefined
         self.max_short_len = max_short_len
+        self.make_serializable = make_serializable
 
     def __call__(self, doc: Doc) -> Doc:
         from scispacy.abbreviation import filter_matches, find_abbreviation
@@ -1260,11 +1265,20 @@ class AbbreviationResolver:
             short._.long_form = long
             pairs.append((short, long))
         pairs += _fallback_pairs(doc, matches, {p[0].start for p in pairs})
-        doc._.abbreviations = [s for s, _ in pairs]
         if pairs:
             set_entities(doc, resolve_abbreviations(doc, pairs,
                                                     drop_undefined=self.drop_undefined,
                                                     max_short_len=self.max_short_len))
+        if self.make_serializable:
+            # scispacy's plain-data form, so docs cross process boundaries
+            for short, long in pairs:
+                short._.long_form = long.text
+            doc._.abbreviations = [
+                {"short_text": s.text, "short_start": s.start, "short_end": s.end,
+                 "long_text": lf.text, "long_start": lf.start, "long_end": lf.end}
+                for s, lf in pairs]
+        else:
+            doc._.abbreviations = [s for s, _ in pairs]
         return doc
 
 
@@ -1290,13 +1304,16 @@ def _parenthesis_matches(words: list[str], max_len: int = 8) -> list[tuple[int, 
 
 
 @Language.factory("mscgraph_abbreviations",
-                  default_config={"drop_undefined": True, "max_short_len": 8},
+                  default_config={"drop_undefined": True, "max_short_len": 8,
+                                  "make_serializable": False},
                   assigns=["doc._.abbreviations", "doc.ents"])
 def make_abbreviations(nlp: Language, name: str, drop_undefined: bool,
-                       max_short_len: int) -> AbbreviationResolver:
-    """Factory of :class:`AbbreviationResolver`."""
+                       max_short_len: int, make_serializable: bool) -> AbbreviationResolver:
+    """Factory of :class:`AbbreviationResolver` (``make_serializable``: plain-data
+    abbreviations, needed for ``nlp.pipe(n_process>1)``)."""
     return AbbreviationResolver(nlp, name, drop_undefined=drop_undefined,
-                                max_short_len=max_short_len)
+                                max_short_len=max_short_len,
+                                make_serializable=make_serializable)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1338,6 +1355,7 @@ class Linker:
     def __call__(self, doc: Doc) -> Doc:
         if self.context_rules:
             link_context(doc)
+        doc.user_data.pop("mscgraph.words", None)  # a per-run cache, not serializable
         return doc
 
 
@@ -1351,7 +1369,8 @@ def make_linker(nlp: Language, name: str, context_rules: bool) -> Linker:
 # ---------------------------------------------------------------------------------------------
 # public API
 
-def build_nlp(*, relations: bool = True, use_cache: bool = True) -> Language:
+def build_nlp(*, relations: bool = True, use_cache: bool = True,
+              serializable: bool = False) -> Language:
     """The full pipeline on ``spacy.blank("en")``.
 
     Parameters
@@ -1360,12 +1379,15 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True) -> Language:
         Add ``mscgraph_relations`` when :mod:`pipeline.relations` is importable.
     use_cache : bool
         Cache the compiled lexicon trie under ``~/.cache/mscgraph/``.
+    serializable : bool
+        Keep ``Doc._.abbreviations`` as plain dicts (scispacy's ``make_serializable``) so
+        ``nlp.pipe(..., n_process=2)`` works.
     """
     nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers":
                                                             "mscgraph.tokenizer.v1"}}})
     nlp.add_pipe("mscgraph_sentences")
     nlp.add_pipe("mscgraph_entities", config={"use_cache": use_cache})
-    nlp.add_pipe("mscgraph_abbreviations")
+    nlp.add_pipe("mscgraph_abbreviations", config={"make_serializable": serializable})
     nlp.add_pipe("mscgraph_linker")
     if relations:
         try:

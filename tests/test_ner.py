@@ -277,3 +277,13 @@ def test_development_gold_f1(full_nlp: Language, shared_dir) -> None:
     res = goldtool.score(gold, system)
     assert res["entity_lenient"]["f"] >= 0.85
     assert res["normalization"] >= 0.85
+
+
+def test_serializable_docs_round_trip() -> None:
+    from spacy.tokens import Doc
+    pipe = build_nlp(relations=False, serializable=True)
+    pipe.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
+    doc = pipe("Title\nHepatic stellate cells (HSCs) and BM-\nMSC grafts in a long line here.")
+    back = Doc(pipe.vocab).from_bytes(doc.to_bytes())
+    assert doc_mentions(back) == doc_mentions(doc)
+    assert doc._.abbreviations[0]["short_text"] == "HSCs"
