@@ -116,6 +116,10 @@ _HEDGE = {"may", "might", "could", "potentially", "potential", "possibly", "poss
 _BLOCK = {"whether", "investigate", "investigated", "evaluate", "evaluated", "assess",
           "assessed", "determine", "examine", "examined", "explore", "explored", "compare",
           "measure", "measured", "aim", "aims", "objective", "purpose", "test", "tested"}
+_NEUTRAL_VERBS = {"modulate", "modulates", "modulated", "regulate", "regulates", "regulated",
+                  "affect", "affects", "affected", "alter", "alters", "altered", "control",
+                  "controls", "controlled", "influence", "influences", "influenced", "target",
+                  "targets", "targeted", "reprogram", "reprograms", "reprogrammed"}
 _PROPERTY_WORDS = ("propert", "capacit", "potential", "effect")
 _MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive", "deficient",
                       "null", "knockout", "treated", "exposed", "bearing", "fed"}
@@ -715,6 +719,14 @@ class _SentenceRules:
             if k2 is None:
                 break
             k = k2
+        # "Metformin modulates T cell function and alleviates injury": coordinated with a
+        # verb of no direction, the subject is that verb's subject
+        if "and" in {u[x].low for x in range(k + 1, t) if not u[x].is_ent}:
+            v = _skip_left(u, k, lo, {"the", "a", "an", "of"})
+            if v >= lo and not u[v].is_ent and u[v].low in _NEUTRAL_VERBS:
+                k2 = self.nearest_ent_left(v, lo, max_gap=3, skip_context=True)
+                if k2 is not None:
+                    k = k2
         grp = _left_group(u, k, lo)
         flips = [self.lof_flip(x) for x in grp]
         subs = [(self.ent(x), any(flips)) for x in grp]
@@ -1339,8 +1351,24 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
 # spaCy component (thin shell)
 
 
+_USER_DATA_KEY = "mscgraph_relations"
+
+
+def _get_relations(doc: Any) -> list[Relation] | None:
+    data = doc.user_data.get(_USER_DATA_KEY)
+    return None if data is None else [Relation.from_json(d) for d in data]
+
+
+def _set_relations(doc: Any, value: Iterable[Relation] | None) -> None:
+    doc.user_data[_USER_DATA_KEY] = None if value is None else [r.to_json() for r in value]
+
+
 class RelationExtractor:
     """Sets ``Doc._.relations`` (list of :class:`~pipeline.model.Relation`).
+
+    The value is kept as plain JSON data in ``Doc.user_data`` (so Docs serialize with
+    ``to_bytes`` and cross processes with ``nlp.pipe(n_process=...)``); the getter rebuilds
+    the records.
 
     Parameters
     ----------
@@ -1355,7 +1383,7 @@ class RelationExtractor:
     def __init__(self, nlp: Any, name: str = "mscgraph_relations", *, triggers_path: str = "",
                  polarity_path: str = "") -> None:
         from spacy.tokens import Doc
-        Doc.set_extension("relations", default=None, force=True)
+        Doc.set_extension("relations", getter=_get_relations, setter=_set_relations, force=True)
         self.name = name
         self.triggers = load_triggers(triggers_path or None)
         self.polarity = load_polarity(polarity_path or None)

@@ -237,6 +237,12 @@ def test_blocking_with_an_inhibitor(nlp) -> None:
             ("mTOR", "INCREASES", "apoptosis")} <= got
 
 
+def test_coordination_with_a_verb_of_no_direction(nlp) -> None:
+    got = triples(nlp, "MSCs modulate T cells function and alleviate liver injury.",
+                  "MSCs", "T cells", "liver injury")
+    assert got == {("MSCs", "DECREASES", "liver injury")}
+
+
 def test_cause_connectives(nlp) -> None:
     got = triples(nlp, "The liver injury caused by TNF-α was severe.", "liver injury", "TNF-α")
     assert got == {("TNF-α", "INCREASES", "liver injury")}
@@ -279,6 +285,17 @@ def test_component_sets_doc_relations(nlp) -> None:
     doc = make_doc(n, "MSCs secrete HGF.", ["MSCs", "HGF"])
     doc = n.get_pipe("mscgraph_relations")(doc)
     assert [r.predicate for r in doc._.relations] == ["SECRETES"]
+
+
+def test_relations_survive_doc_serialization(nlp) -> None:
+    from spacy.tokens import Doc
+    n = spacy.blank("en")
+    n.add_pipe("sentencizer")
+    rel = n.add_pipe("mscgraph_relations")
+    doc = rel(make_doc(n, "MSCs secrete HGF.", ["MSCs", "HGF"]))
+    back = Doc(n.vocab).from_bytes(doc.to_bytes())
+    assert back._.relations == doc._.relations
+    assert [r.triple for r in back._.relations] == [("CL:0000134", "SECRETES", "HGNC:4893")]
 
 
 def test_lexicons_load() -> None:
