@@ -360,6 +360,8 @@ def _base_tokenizer(nlp: Language) -> Tokenizer:
         r"(?<=[0-9]\+)(?=[A-Za-z])",      # CD4+CD25+ -> CD4+ CD25+
         r"[()\[\]]",                      # interleaved abbreviations: interferon (IFN)-γ
         r"/",                             # TGF-β1)/Smad, SDF-1/CXCR4
+        r"(?<![0-9]),(?=[A-Za-z(])",      # "(TB),prothrombin time": missing space
+        r"(?<=[a-z]);(?=[A-Za-z])",
     ]
     # keep "CD25+" whole: drop the digit-plus suffix rule
     suffixes = [x for x in nlp.Defaults.suffixes if x != r"(?<=[0-9])\+"]
