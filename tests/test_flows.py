@@ -225,8 +225,27 @@ def test_xml_source_and_in_memory_store_rules(harness, tmp_path):
                    export_dir=str(tmp_path / "e2"))
 
 
-def test_concurrent_runs_do_not_corrupt_the_store(reference, deterministic, tmp_path):
-    url = sqlite_url(tmp_path / "two.sqlite")
+def fresh_postgres_url() -> str:
+    """``MSCGRAPH_TEST_POSTGRES_URL`` with the mscgraph tables dropped (skips without it)."""
+    url = os.environ.get("MSCGRAPH_TEST_POSTGRES_URL", "")
+    if not url:
+        pytest.skip("PostgreSQL tests need MSCGRAPH_TEST_POSTGRES_URL (start a server with "
+                    "'eval \"$(bash scripts/ci_postgres.sh)\"')")
+    from sqlalchemy import create_engine
+    from pipeline.store import metadata
+    old = nf._STORES.pop(url, None)
+    if old is not None:
+        old.close()
+    engine = create_engine(url)
+    metadata.drop_all(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres",
+                                                            marks=pytest.mark.postgres)])
+def test_concurrent_runs_do_not_corrupt_the_store(backend, reference, deterministic, tmp_path):
+    url = sqlite_url(tmp_path / "two.sqlite") if backend == "sqlite" else fresh_postgres_url()
     outcomes: list[object] = []
 
     def go(i: int) -> None:
