@@ -293,11 +293,10 @@ class _Unit:
     mention: Mention | None = None
     trig: Trigger | None = None
     trig_len: int = 1
-    anaphor: bool = False
+    is_ent: bool = False
 
-    @property
-    def is_ent(self) -> bool:
-        return self.mention is not None
+    def __post_init__(self) -> None:
+        self.is_ent = self.mention is not None
 
 
 @dataclass(slots=True)
@@ -314,12 +313,15 @@ class _Found:
 MentionOf = Callable[[Any], Mention]
 
 
-def _default_mention(span: Any) -> Mention:
+def _default_mention(span: Any, text: str | None = None, start: int | None = None,
+                     end: int | None = None) -> Mention:
+    """Mention of an entity span (``text``/``start``/``end`` override the Doc's own)."""
     name = ""
     if span.has_extension("canonical_name"):
         name = getattr(span._, "canonical_name", "") or ""
-    return Mention(span.start_char, span.end_char, span.text, span.label_,
-                   span.kb_id_ or None, name or span.text)
+    if text is None:
+        text, start, end = span.text, span.start_char, span.end_char
+    return Mention(start, end, text, span.label_, span.kb_id_ or None, name or text)
 
 
 def _doc_words(doc: Any) -> list[str | None]:
@@ -1426,8 +1428,7 @@ def _offset_mappers(doc: Any) -> tuple[MentionOf | None, Any]:
 
     def mention_of(span: Any) -> Mention:
         a, b, text = to_original(span.start_char, span.end_char)
-        m = _default_mention(span)
-        return Mention(a, b, text, m.type, m.concept, m.name if m.name != span.text else text)
+        return _default_mention(span, text, a, b)
 
     def sentence_of(sent: Any) -> tuple[str, int, int]:
         a, b, text = to_original(sent.start_char, sent.end_char)
