@@ -859,6 +859,8 @@ class _SentenceRules:
         if prevw == "-" and tr.kind == "P":
             return
         if cls == "TREAT" and tr.kind != "V":
+            if tr.kind == "N":
+                self.treatment_nominal(t, after)
             return
         before = _skip_left(u, t, 0, _ADV)
         bw = u[before].low if before >= 0 and not u[before].is_ent else ""
@@ -946,7 +948,7 @@ class _SentenceRules:
             if gov and w2 not in _AUX and w2 not in _HEDGE and w2 not in _INF_HOSTS:
                 subs = list(self.subjects[max(gov)])     # purpose: "... to increase Y"
         if not subs and cls == "TREAT":
-            k = self.nearest_therapy_left(t)
+            k = self.first_therapy_in_clause(t)
             subs = [(self.ent(k), False)] if k is not None else []
         elif not subs:
             subs = self.subject_left(t)
@@ -1123,6 +1125,31 @@ class _SentenceRules:
         between = {u[x].low for x in range(d + 1, a) if not u[x].is_ent}
         return bool(between & {"is", "are", "remains", "remain", "was"}) and \
             not any(u[x].is_ent for x in range(d + 1, a))
+
+    def treatment_nominal(self, t: int, after: int) -> None:
+        """``treatment of D (with|by|using) X`` and ``X treatment of D``: X TREATS D."""
+        u = self.u
+        if after >= len(u) or u[after].low != "of":
+            return
+        objs, end = self.objects_right(after + 1, first_gap=3, modifiers=False)
+        dis = [k for k, _ in objs if self.ent(k).type == "DISEASE"]
+        if not dis:
+            return
+        agents, _ = self.agent_after(end, {"by", "with", "using"})
+        if not agents and t > 0 and u[t - 1].is_ent:
+            agents = [t - 1]
+        lo = _clause_start(u, t)
+        for a in agents:
+            if self.is_therapy(a) or self.ent(a).type in ("CELL_TYPE", "MOLECULE", "THERAPY"):
+                for d in dis:
+                    self.emit(self.ent(a), "TREATS", self.ent(d), lo, end)
+
+    def first_therapy_in_clause(self, t: int) -> int | None:
+        """The clause's first therapy-like entity (its subject, in "X ... used to treat")."""
+        for x in range(_clause_start(self.u, t), t):
+            if self.u[x].is_ent and self.is_therapy(x) and not _is_context(self.u, x):
+                return x
+        return self.nearest_therapy_left(t)
 
     def nearest_therapy_left(self, t: int) -> int | None:
         for x in range(t - 1, -1, -1):

@@ -212,6 +212,9 @@ def test_treats_patterns(nlp) -> None:
     assert ("liver transplantation", "TREATS", "cirrhosis") in triples(
         nlp, "The only curative treatment for cirrhosis is liver transplantation.",
         "cirrhosis", "liver transplantation")
+    assert ("liver transplantation", "TREATS", "cirrhosis") in triples(
+        nlp, "We report successful treatment of cirrhosis by liver transplantation.",
+        "cirrhosis", "liver transplantation")
 
 
 def test_loss_of_function_flips_sign(nlp) -> None:
