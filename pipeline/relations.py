@@ -742,7 +742,7 @@ class _SentenceRules:
         """The earlier trigger whose subject the verb at ``t`` shares (``X reduces A and
         improves B``; also across a locative ``in ...`` phrase before ``but``/``and``)."""
         u = self.u
-        prev = [p for p in self.subjects if p < t and self.subjects[p]]
+        prev = [p for p in self.subjects if p < t]   # a subject-less first verb counts too
         if not prev:
             return None
         p = max(prev)
