@@ -51,7 +51,6 @@ _DATA = Path(__file__).resolve().parent / "data"
 
 _SIGNED = {"INC": "INCREASES", "DEC": "DECREASES"}
 _FLIP = {"INCREASES": "DECREASES", "DECREASES": "INCREASES"}
-_AGENT_TYPES = {"CELL_TYPE", "CYTOKINE", "MOLECULE", "THERAPY"}
 
 # word classes (lowercased surface forms)
 _BE = {"is", "are", "was", "were", "be", "been", "being", "'s"}
@@ -72,7 +71,6 @@ _ADV = {"significantly", "markedly", "strongly", "dramatically", "directly", "in
         "fails", "appear", "appears", "appeared", "seem", "seems", "seemed", "able", "unable",
         "shown", "reported", "found", "known", "thought", "believed", "suggested", "expected",
         "demonstrated", "proposed", "hypothesized", "considered", "likely", ",", "however"}
-_PRON = {"they", "these", "those", "such", "their", "it", "its"}
 _CELL_NOUNS = {"cells", "cell", "mscs", "msc"}
 _ANAPHORS = {"they", "these", "such", "their", "those"}
 _REL = {"which", "that", "who"}
@@ -125,23 +123,6 @@ _MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive"
                       "null", "knockout", "treated", "exposed", "bearing", "fed"}
 _LOCATIVE_HEADS = {"recipients", "patients", "patient", "mice", "mouse", "rats", "rat", "models", "model",
                    "subjects", "animals", "individuals", "cases", "livers"}
-_THERAPY_WORDS = {"therapy", "therapies", "transplantation", "transplant", "infusion",
-                  "infusions", "treatment", "administration", "injection", "transfusion",
-                  "-based", "based", "cell", "cells", "in", "for", "of", "with", "patients",
-                  "patient", "the", "a", "an", "cirrhotic", "against", "and", "or", "-",
-                  "intravenous", "intraportal", "intrasplenic", "hepatic", "artery",
-                  "treating", "treat", "trial", "study", "subjects", "adults", "children",
-                  "model", "models", "mice", "rats", "mouse", "rat", "(", ")", "derived",
-                  "allogeneic", "autologous", "allogenic", "human", "as", "strategy",
-                  "option", "approach", "candidate", "candidates", "promising", "potential",
-                  "novel", "new", "effective", "safe", "safety", "efficacy", "management",
-                  "are", "is", "be", "was", "were", "been", "represent", "represents",
-                  "attractive", "tool", "source", "severe", "advanced", "decompensated",
-                  "chronic", "acute", "end-stage", "stage", "related", "hbv-related",
-                  "associated", "infused", "transplanted", "injected", "administered",
-                  "single", "multiple", "dose", "doses", "repeated", "on", "effect",
-                  "effects", "application", "use", "clinical", "phase", "i", "ii", "1", "2",
-                  "randomized", "controlled", "open-label", "pilot", "evaluating"}
 _TREAT_LINK = {"for", "in", "with", "against", "of", "treating"}
 _THERAPY_NOUNS = {"therapy", "therapies", "transplantation", "transplant", "infusion", "infusions",
                   "injection", "administration", "transfusion", "treatment"}
@@ -850,8 +831,7 @@ class _SentenceRules:
 
     def trigger(self, t: int, tr: Trigger) -> None:
         u = self.u
-        n = x_len = u[t].trig_len
-        after = t + x_len
+        after = t + u[t].trig_len
         cls = tr.cls
         prevw = u[t - 1].low if t > 0 else ""
         # hyphenated participles ("HGF-induced") are handled separately; a hyphenated

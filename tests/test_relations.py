@@ -1,8 +1,6 @@
 """Tests of pipeline.relations: one self-written sentence per construction of the guidelines."""
 from __future__ import annotations
 
-import json
-
 import pytest
 import spacy
 
