@@ -542,40 +542,48 @@ class Candidate:
         return self.start < other.end and other.start < self.end
 
 
-def _flatten(doc: Doc) -> tuple[list[str], list[str], list[int], list[bool], list[bool]]:
-    keys: list[str] = []
-    exact: list[str] = []
-    tok: list[int] = []
-    first: list[bool] = []
-    last: list[bool] = []
-    for i, txt in enumerate(_words(doc).text):
-        subs = subtoken_keys(txt)
-        m = len(subs)
-        for k, (lo, ex) in enumerate(subs):
-            keys.append(lo)
-            exact.append(ex)
-            tok.append(i)
-            first.append(k == 0)
-            last.append(k == m - 1)
-    return keys, exact, tok, first, last
+_TOKEN_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _token_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(lowercase keys, exact keys)`` of one token, memoized."""
+    got = _TOKEN_KEYS.get(text)
+    if got is None:
+        subs = subtoken_keys(text)
+        got = (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
+        if len(_TOKEN_KEYS) > 500_000:
+            _TOKEN_KEYS.clear()
+        _TOKEN_KEYS[text] = got
+    return got
 
 
 def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
-    """Every lexicon match in ``doc`` (overlapping; one best entry per span)."""
-    keys, exact, tok, first, last = _flatten(doc)
+    """Every lexicon match in ``doc`` (overlapping; one best entry per span).
+
+    Matches start at a token's first sub-token and end at a token's last one.
+    """
+    keys: list[str] = []
+    exact: list[str] = []
+    tok: list[int] = []
+    starts: list[int] = []
+    for i, txt in enumerate(_words(doc).text):
+        lo, ex = _token_keys(txt)
+        if lo:
+            starts.append(len(keys))
+            keys.extend(lo)
+            exact.extend(ex)
+            tok.extend([i] * len(lo))
     n = len(keys)
-    terms, prefixes = trie.terms, trie.prefixes
+    terms, prefixes, entries = trie.terms, trie.prefixes, trie.entries
     out: list[Candidate] = []
-    for s in range(n):
-        if not first[s]:
-            continue
+    for s in starts:
         key = keys[s]
         j = s + 1
         while True:
-            if last[j - 1]:
+            if j == n or tok[j] != tok[j - 1]:
                 idx = terms.get(key)
                 if idx is not None:
-                    c = _choose(doc, [trie.entries[i] for i in idx], tuple(exact[s:j]),
+                    c = _choose(doc, [entries[i] for i in idx], tuple(exact[s:j]),
                                 tok[s], tok[j - 1] + 1)
                     if c is not None:
                         out.append(c)
