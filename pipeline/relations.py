@@ -689,6 +689,11 @@ class _SentenceRules:
             k2 = self.nearest_ent_left(b - 1, lo, max_gap=3, skip_context=True)
             if k2 is not None:
                 k = k2
+        # "SDF-1 treatment of MCF-7 cells increased ...": the agent is SDF-1
+        if k >= 3 and u[k - 1].low == "of" and u[k - 2].low in (
+                "treatment", "stimulation", "exposure", "incubation", "pretreatment") \
+                and u[k - 3].is_ent:
+            k = k - 3
         # "X activation in MSCs increased ...": prefer X over a locative "in Y"
         for _ in range(3):
             b, located = k, False      # walk over the whole NP ("Huh-7 and HCC cell lines")
@@ -912,6 +917,9 @@ class _SentenceRules:
             if k is None and not agents:
                 return
             objs = _left_group(u, k, lo_scope) if k is not None else []
+            if not agents and pbw in _BE and cls in ("INC", "DEC"):
+                agents = self.exposure_agents()   # "ALT was reduced in MSC-treated mice"
+                agents = [a for a in agents if a not in objs]
             if not agents:
                 return
             if pbw in _BE:      # a reduced relative ("X activated by Y") governs nothing
@@ -988,6 +996,17 @@ class _SentenceRules:
         if not subs and t >= 3 and u[t - 1].low in ("a", "an", "the") and u[t - 2].low == "," \
                 and u[t - 3].is_ent:
             subs = [(self.ent(t - 3), False)]      # "X, a suppressor of Y"
+        if not subs and objs and objs[0][0] > t:
+            # "X is a major cause of Y", "X may be an important contributor to Y"
+            c = t - 1
+            while c > lo and c > t - 5 and not u[c].is_ent and u[c].low not in _BE \
+                    and u[c].low not in _STOP:
+                c -= 1
+            if c > lo and not u[c].is_ent and u[c].low in _BE and u[c + 1].low in (
+                    "a", "an", "the", "one", "major", "key", "main"):
+                k = self.nearest_ent_left(c, lo, max_gap=2)
+                if k is not None:
+                    subs = [(self.ent(x), self.lof_flip(x)) for x in _left_group(u, k, lo)]
         if not subs:
             # "X-mediated suppression of Y"
             if t >= 3 and u[t - 1].low in ("mediated", "induced", "dependent") \
@@ -1086,6 +1105,9 @@ class _SentenceRules:
         j = _skip_left(u, d, a + 1, {"the", "a", "an", "of", "various", "different", "severe",
                                       "advanced", "spectrum", "kinds", "types", "patients",
                                       "chronic", "acute", "decompensated", "cirrhotic"})
+        if j > a + 1 and not u[j].is_ent and u[j].low not in _TREAT_LINK | _STOP and \
+                u[j - 1].low in _TREAT_LINK:
+            j -= 1          # one free modifier: "for symptomatic cholelithiasis"
         return link and (u[j].low in _TREAT_LINK or u[j].low in _THERAPY_NOUNS
                          or (u[j].is_ent and u[j].mention.type == "DISEASE"))
 
@@ -1105,6 +1127,21 @@ class _SentenceRules:
         between = {u[x].low for x in range(d + 1, a) if not u[x].is_ent}
         return bool(between & {"is", "are", "remains", "remain", "was"}) and \
             not any(u[x].is_ent for x in range(d + 1, a))
+
+    def exposure_agents(self) -> list[int]:
+        """Entities the sentence names as the treatment or exposure of the study subjects:
+        ``X-treated``/``X-exposed`` (mice, offspring) and ``treated with X``/``exposed to X``."""
+        u = self.u
+        out: list[int] = []
+        for k, x in enumerate(u):
+            if not x.is_ent:
+                continue
+            nxt = u[k + 2].low if k + 2 < len(u) and u[k + 1].low == "-" else ""
+            prev2 = " ".join(y.low for y in u[max(0, k - 2):k] if not y.is_ent)
+            if nxt in ("treated", "exposed", "transplanted", "injected", "infused") or \
+                    prev2.endswith(("treated with", "exposed to", "treatment with")):
+                out.append(k)
+        return out
 
     def treatment_nominal(self, t: int, after: int) -> None:
         """``treatment of D (with|by|using) X`` and ``X treatment of D``: X TREATS D."""

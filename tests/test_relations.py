@@ -207,6 +207,9 @@ def test_treats_patterns(nlp) -> None:
     assert ("UC-MSCs", "TREATS", "acute liver failure") in triples(
         nlp, "Safety of UC-MSCs in patients with acute liver failure.",
         "UC-MSCs", "acute liver failure")
+    assert ("UC-MSCs", "TREATS", "cirrhosis") in triples(
+        nlp, "Adults who received UC-MSCs for decompensated cirrhosis were followed.",
+        "UC-MSCs", "cirrhosis")
     assert ("liver transplantation", "TREATS", "cirrhosis") in triples(
         nlp, "The only curative treatment for cirrhosis is liver transplantation.",
         "cirrhosis", "liver transplantation")
@@ -242,6 +245,25 @@ def test_coordination_with_a_verb_of_no_direction(nlp) -> None:
     got = triples(nlp, "MSCs modulate T cells function and alleviate liver injury.",
                   "MSCs", "T cells", "liver injury")
     assert got == {("MSCs", "DECREASES", "liver injury")}
+
+
+def test_agentless_passive_takes_the_exposure(nlp) -> None:
+    got = triples(nlp, "ALT was reduced and albumin was increased in MSCs-treated rats.",
+                  "ALT", "albumin", "MSCs")
+    assert got == {("MSCs", "DECREASES", "ALT"), ("MSCs", "INCREASES", "albumin")}
+    assert triples(nlp, "ALT was reduced at week four.", "ALT") == set()
+
+
+def test_copula_with_a_causal_noun(nlp) -> None:
+    got = triples(nlp, "TNF-α is a major contributor to liver injury.", "TNF-α", "liver injury")
+    assert got == {("TNF-α", "INCREASES", "liver injury")}
+
+
+def test_agent_of_a_treatment_noun(nlp) -> None:
+    got = triples(nlp, "HGF treatment of hepatocytes increased proliferation.",
+                  "HGF", "hepatocytes", "proliferation")
+    assert ("HGF", "INCREASES", "proliferation") in got
+    assert ("hepatocytes", "INCREASES", "proliferation") not in got
 
 
 def test_cause_connectives(nlp) -> None:
