@@ -114,6 +114,8 @@ _HEDGE = {"may", "might", "could", "potentially", "potential", "possibly", "poss
 _BLOCK = {"whether", "investigate", "investigated", "evaluate", "evaluated", "assess",
           "assessed", "determine", "examine", "examined", "explore", "explored", "compare",
           "measure", "measured", "aim", "aims", "objective", "purpose", "test", "tested"}
+_PRIMED = {"pretreated", "treated", "primed", "stimulated", "preconditioned", "loaded",
+           "transfected", "engineered", "modified", "transduced", "incubated", "cultured"}
 _NEUTRAL_VERBS = {"modulate", "modulates", "modulated", "regulate", "regulates", "regulated",
                   "affect", "affects", "affected", "alter", "alters", "altered", "control",
                   "controls", "controlled", "influence", "influences", "influenced", "target",
@@ -586,7 +588,7 @@ class _SentenceRules:
                 continue
             if w in ("ability", "abilities", "capacity", "capability") and j + 1 < len(u) \
                     and u[j + 1].low == "of":
-                to = next((y for y in range(j + 2, min(len(u), j + 8)) if u[y].low == "to"), None)
+                to = next((y for y in range(j + 2, min(len(u), j + 12)) if u[y].low == "to"), None)
                 if to is not None:      # "the ability of X to reduce Y": X is no object
                     break
             if w in ("effect", "effects", "impact", "influence") and j + 1 < len(u) \
@@ -689,6 +691,9 @@ class _SentenceRules:
             k2 = self.nearest_ent_left(b - 1, lo, max_gap=3, skip_context=True)
             if k2 is not None:
                 k = k2
+        # "MSCs pretreated with IL-1 promoted ...": the subject is the primed cell
+        if k >= 3 and u[k - 1].low == "with" and u[k - 2].low in _PRIMED and u[k - 3].is_ent:
+            k = k - 3
         # "SDF-1 treatment of MCF-7 cells increased ...": the agent is SDF-1
         if k >= 3 and u[k - 1].low == "of" and u[k - 2].low in (
                 "treatment", "stimulation", "exposure", "incubation", "pretreatment") \

@@ -266,6 +266,11 @@ def test_agent_of_a_treatment_noun(nlp) -> None:
     assert ("hepatocytes", "INCREASES", "proliferation") not in got
 
 
+def test_primed_cells_are_the_subject(nlp) -> None:
+    got = triples(nlp, "MSCs pretreated with TNF-α reduced ALT.", "MSCs", "TNF-α", "ALT")
+    assert got == {("MSCs", "DECREASES", "ALT")}
+
+
 def test_cause_connectives(nlp) -> None:
     got = triples(nlp, "The liver injury caused by TNF-α was severe.", "liver injury", "TNF-α")
     assert got == {("TNF-α", "INCREASES", "liver injury")}
