@@ -214,12 +214,13 @@ def test_dask_two_workers_gives_the_same_graph(reference, deterministic, tmp_pat
     assert_same_graph(url, reference["url"], deterministic)
 
 
-def test_xml_source_and_in_memory_store_rules(harness, tmp_path):
+def test_xml_source_on_process_pool_and_in_memory_store_rules(harness, tmp_path):
     demo = REPO / "corpora" / "demo" / "demo_pubmed.xml"
     url = sqlite_url(tmp_path / "x.sqlite")
     s = nf.nightly(source=f"xml:{demo}", database_url=url, export_dir=str(tmp_path / "e"),
-                   batch_size=40)
+                   batch_size=20, task_runner="process", workers=2)
     assert s["fetched"] == 40 and s["extracted"] == 40 and s["ingest"][0]["name"] == "xml"
+    assert s["batches"] == 2 and nf.open_store(url).count_extractions() == 40
     with pytest.raises(Exception, match="in-memory"):
         nf.nightly(source="demo", database_url="sqlite://", task_runner="process",
                    export_dir=str(tmp_path / "e2"))

@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import time
+import warnings
 from typing import Any
 
 from .ingest_cmd import _positive
@@ -122,7 +123,9 @@ def prepare_prefect_env(verbose: int = 0) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+        for name in ("httpx", "pipeline", "distributed"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        warnings.filterwarnings("ignore", message=r"\[W0(28|36)\]")  # spaCy notices
         logging.getLogger("prefect.task_runs").addFilter(_drop_thread_timeout_notice)
 
 
