@@ -95,7 +95,7 @@ class Extractor:
                        article: Article | None) -> Extraction:
         from .ner import doc_mentions
         mentions = tuple(doc_mentions(doc))
-        rels = tuple(doc._.relations) if doc.has_extension("relations") and doc._.relations else ()
+        rels = tuple(doc._.relations or ()) if doc.has_extension("relations") else ()
         return Extraction(doc_id, mentions, rels, _context(text, article))
 
     def extract_text(self, text: str, doc_id: str = "", article: Article | None = None
