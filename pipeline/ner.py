@@ -202,6 +202,12 @@ class TermTrie:
         self.prefixes: set[str] = set()
         self.entries: list[TrieEntry] = []
         self._index: dict[TrieEntry, int] = {}
+        self._reset_caches()
+
+    def _reset_caches(self) -> None:
+        # per-token-text walk info and chosen entries, filled by match_trie
+        self._tokens: dict[str, Any] = {}
+        self._chosen: dict[tuple[str, tuple[str, ...]], TrieEntry | None] = {}
 
     @property
     def size(self) -> int:
@@ -218,6 +224,8 @@ class TermTrie:
             idx = self._index[entry] = len(self.entries)
             self.entries.append(entry)
         key = _SEP.join(keys)
+        if self._tokens or self._chosen:
+            self._reset_caches()
         have = self.terms.get(key, ())
         if idx not in have:
             self.terms[key] = have + (idx,)
@@ -233,6 +241,7 @@ class TermTrie:
         self.prefixes = state["prefixes"]
         self.entries = [TrieEntry(*e) for e in state["entries"]]
         self._index = {}
+        self._reset_caches()
 
     def get(self, key: str) -> list[TrieEntry]:
         """Entries of one joined key."""
@@ -557,57 +566,97 @@ def _token_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return got
 
 
+class _TokenInfo(NamedTuple):
+    """What the trie walk needs of one token text (memoized per trie)."""
+
+    key: str                  # joined lowercase keys ("" when the token has none)
+    exact: tuple[str, ...]    # exact keys
+    starts: bool              # the key is a term or a term prefix: a walk may start here
+
+
+def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
+    cache = trie._tokens
+    got = cache.get(text)
+    if got is None:
+        lo, ex = _token_keys(text)
+        key = _SEP.join(lo)
+        got = _TokenInfo(key, ex, bool(key) and (key in trie.terms or key in trie.prefixes))
+        if len(cache) > 500_000:
+            cache.clear()
+        cache[text] = got
+    return got
+
+
 def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
     """Every lexicon match in ``doc`` (overlapping; one best entry per span).
 
-    Matches start at a token's first sub-token and end at a token's last one.
+    Matches start at a token's first sub-token and end at a token's last one; tokens
+    without keys (spaces, hyphens) are passed over.
     """
-    keys: list[str] = []
-    exact: list[str] = []
-    tok: list[int] = []
-    starts: list[int] = []
-    for i, txt in enumerate(_words(doc).text):
-        lo, ex = _token_keys(txt)
-        if lo:
-            starts.append(len(keys))
-            keys.extend(lo)
-            exact.extend(ex)
-            tok.extend([i] * len(lo))
-    n = len(keys)
-    terms, prefixes, entries = trie.terms, trie.prefixes, trie.entries
+    words = _words(doc).text
+    cache = trie._tokens
+    infos = [cache.get(t) or _token_info(trie, t) for t in words]
+    n = len(infos)
+    terms, prefixes = trie.terms, trie.prefixes
     out: list[Candidate] = []
-    for s in starts:
-        key = keys[s]
-        j = s + 1
+    for i in range(n):
+        info = infos[i]
+        if not info.starts:
+            continue
+        key = info.key
+        last = i
+        j = i + 1
         while True:
-            if j == n or tok[j] != tok[j - 1]:
-                idx = terms.get(key)
-                if idx is not None:
-                    c = _choose(doc, [entries[i] for i in idx], tuple(exact[s:j]),
-                                tok[s], tok[j - 1] + 1)
-                    if c is not None:
-                        out.append(c)
-            if j >= n or key not in prefixes:
+            idx = terms.get(key)
+            if idx is not None:
+                c = _choose(doc, trie, idx, key, infos, i, last + 1)
+                if c is not None:
+                    out.append(c)
+            if key not in prefixes:
                 break
-            key = key + _SEP + keys[j]
+            while j < n and not infos[j].key:
+                j += 1
+            if j >= n:
+                break
+            key = key + _SEP + infos[j].key
+            last = j
             j += 1
     return out
 
 
-def _choose(doc: Doc, entries: list[TrieEntry], exact: tuple[str, ...], start: int,
-            end: int) -> Candidate | None:
-    if all(e.exact is None or e.exact == exact for e in entries):
-        ok = list(entries)
-    else:
-        text = _words(doc).span(start, end)
-        ok = [e for e in entries if _case_ok(e, exact, text)]
+def _choose(doc: Doc, trie: TermTrie, idx: tuple[int, ...], key: str,
+            infos: list[_TokenInfo], start: int, end: int) -> Candidate | None:
+    """The best entry of term ``key`` for tokens ``[start, end)``, as a candidate."""
+    exact = infos[start].exact if end == start + 1 else \
+        tuple(x for k in range(start, end) for x in infos[k].exact)
+    memo = trie._chosen
+    mkey = (key, exact)
+    e = memo.get(mkey, _MISSING)
+    if e is _MISSING:
+        entries = [trie.entries[i] for i in idx]
+        if all(x.exact is None or x.exact == exact for x in entries):
+            e = _best_entry(entries, exact)
+            if len(memo) > 500_000:
+                memo.clear()
+            memo[mkey] = e
+        else:  # the relaxed case rule depends on the surface text: not memoized
+            text = _words(doc).span(start, end)
+            e = _best_entry([x for x in entries if _case_ok(x, exact, text)], exact)
+    if e is None:
+        return None
+    return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
+
+
+_MISSING: Any = object()
+
+
+def _best_entry(ok: list[TrieEntry], exact: tuple[str, ...]) -> TrieEntry | None:
+    """An exact-case entry beats a relaxed one, then priority, then type priority (first of
+    equals wins)."""
     if not ok:
         return None
-    # an exact-case entry beats a relaxed one
-    ok.sort(key=lambda e: (e.exact is not None and e.exact == exact, e.priority,
-                           TYPE_PRIORITY.get(e.type, 0)), reverse=True)
-    e = ok[0]
-    return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
+    return max(ok, key=lambda e: (e.exact is not None and e.exact == exact, e.priority,
+                                  TYPE_PRIORITY.get(e.type, 0)))
 
 
 _PRODUCTIVE = [
