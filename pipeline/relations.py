@@ -73,6 +73,10 @@ _ADV = {"significantly", "markedly", "strongly", "dramatically", "directly", "in
         "demonstrated", "proposed", "hypothesized", "considered", "likely", ",", "however"}
 _CELL_NOUNS = {"cells", "cell", "mscs", "msc"}
 _ANAPHORS = {"they", "these", "such", "their", "those"}
+# "these drugs", "the vesicles": refer to the last non-cell agent of the previous sentences
+_AGENT_NOUNS = {"drug", "drugs", "agent", "agents", "compound", "compounds", "vesicles",
+                "exosomes", "evs", "inhibitor", "inhibitors", "molecules", "treatments",
+                "therapies", "products", "preparations", "derivatives", "medications"}
 _REL = {"which", "that", "who"}
 _MEANS = {"by", "through", "via", "thereby", "using"}
 _CLAUSE = {";", "while", "whereas", "although", "though", "whilst", ":", "however", "which",
@@ -93,7 +97,8 @@ _STOP = _CLAUSE | {".", "but", "which", "prolong", "prolongs", "prolonged", "mai
                    "revealed", "demonstrated", "indicated", "suggested", "suggest", "suggests",
                    "associated", "correlated", "related", "regulate", "regulates", "regulated",
                    "regulating", "affect", "affects", "affected", "modulate", "modulates",
-                   "modulated", "modulating", "remained", "exhibited", "displayed", "via"}
+                   "modulated", "modulating", "remained", "exhibited", "displayed", "via",
+                   "accompanied", "paralleled", "coincided", "linked", "relative"}
 # fillers allowed between coordinated object entities
 _COORD = {",", "and", "or", "as", "well", "(", ")", "[", "]", "such", "like", "including",
           "e.g.", "e.g", "i.e.", "especially", "particularly", "both", "either", "/", "the",
@@ -123,6 +128,10 @@ _NEUTRAL_VERBS = {"modulate", "modulates", "modulated", "regulate", "regulates",
 _PROPERTY_WORDS = ("propert", "capacit", "potential", "effect")
 _MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive", "deficient",
                       "null", "knockout", "treated", "exposed", "bearing", "fed"}
+# "CCl4-induced fibrosis", "obesity-associated steatosis": the entity before these only
+# qualifies the following head, which is the object of a governing verb
+_HEAD_MODIFIERS = {"induced", "mediated", "triggered", "driven", "associated", "related",
+                   "elicited", "caused", "provoked", "evoked", "derived", "challenged"}
 _LOCATIVE_HEADS = {"recipients", "patients", "patient", "mice", "mouse", "rats", "rat", "models", "model",
                    "subjects", "animals", "individuals", "cases", "livers"}
 _TREAT_LINK = {"for", "in", "with", "against", "of", "treating"}
@@ -141,6 +150,8 @@ _INF_HOSTS = {"failed", "fail", "fails", "shown", "able", "unable", "used", "app
 _NOMINAL_BLOCK = {"of", "by", "through", "via", "for", "to", "whether", "than", "on", "from"}
 _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwent",
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
+_NOT_ADVERBS = {"family", "assembly", "anomaly", "supply", "monopoly", "daily", "weekly",
+                "monthly", "yearly", "early", "lonely", "friendly", "italy", "butterfly"}
 _PREP_DET = {"by", "with", "of", "in", "the", "a", "an", "to", "for", "on", "from", "than",
              "showed", "had", "have", "has", "exhibited", "displayed", "its", "their",
              "whereas", "while", "but", "despite", "without", "no", "any", "show", "shows"}
@@ -398,10 +409,18 @@ def _left_group(units: list[_Unit], k: int, lo: int = 0) -> list[int]:
     return sorted(out)
 
 
+def _is_ly_adverb(w: str) -> bool:
+    """``drastically``, ``presumably``: an adverb not in the word lists."""
+    return len(w) > 5 and w.endswith("ly") and w.isalpha() and w not in _NOT_ADVERBS
+
+
 def _skip_left(units: list[_Unit], k: int, lo: int, skip: set[str]) -> int:
-    """Index of the first unit left of ``k`` not in ``skip`` (``lo - 1`` when none)."""
+    """Index of the first unit left of ``k`` not in ``skip`` (``lo - 1`` when none); adverbs
+    in ``-ly`` are skipped too when ``skip`` is an adverb list."""
+    adverbs = skip is _ADV or skip is _REAL_ADV or "significantly" in skip
     j = k - 1
-    while j >= lo and not units[j].is_ent and units[j].trig is None and units[j].low in skip:
+    while j >= lo and not units[j].is_ent and units[j].trig is None and (
+            units[j].low in skip or (adverbs and _is_ly_adverb(units[j].low))):
         j -= 1
     return j
 
@@ -443,6 +462,17 @@ def _scope_start(units: list[_Unit], t: int) -> int:
     return 0
 
 
+def _negation_start(units: list[_Unit], lo: int, t: int) -> int:
+    """Start of the negation scope of ``t``: its clause, cut after a contrastive ``but`` /
+    ``yet`` (``did not improve A, but they reduced B``: B is not negated)."""
+    for j in range(t - 1, lo - 1, -1):
+        if not units[j].is_ent and units[j].low in ("but", "yet", "instead", "rather"):
+            if units[j].low == "but" and j + 1 < len(units) and units[j + 1].low == "also":
+                continue        # "not only A but also B"
+            return j + 1
+    return lo
+
+
 def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool]:
     """(negated, hedged, blocked) cues among units ``lo..hi-1``."""
     neg = hedge = block = False
@@ -455,9 +485,11 @@ def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool
             nxt = units[j + 1].low if j + 1 < len(units) else ""
             if not (w == "not" and nxt == "only"):
                 neg = True
-        if w in _HEDGE:
-            hedge = True
-        if w == "whether" or (w in _BLOCK and j > 0 and units[j - 1].low == "to"):
+        if w in _HEDGE and not (w in ("could", "would") and j + 1 < len(units)
+                                and units[j + 1].low in ("not", "n't")):
+            hedge = True            # "could not suppress" is a failure, not a hedge
+        if w == "whether" or (w in _BLOCK and j > 0 and units[j - 1].low == "to") or (
+                w == "if" and j > 0 and units[j - 1].low in _BLOCK):
             block = True
     return neg, hedge, block
 
@@ -470,11 +502,14 @@ class _SentenceRules:
     """All rules for one sentence (state: units, subjects per trigger, discourse referent)."""
 
     def __init__(self, units: list[_Unit], lex: TriggerLexicon, pol: Polarity,
-                 referent: Mention | None) -> None:
+                 referent: Mention | None, agent: Mention | None = None,
+                 lead: Mention | None = None) -> None:
         self.u = units
         self.lex = lex
         self.pol = pol
         self.referent = referent
+        self.agent = agent          # last non-cell agent ("these drugs", "the vesicles")
+        self.lead = lead            # first subject of the previous sentence ("they")
         self.found: list[_Found] = []
         self.subjects: dict[int, list[tuple[Mention, bool]]] = {}   # trigger -> (subj, flipped)
         self.obj_end: dict[int, int] = {}
@@ -493,14 +528,33 @@ class _SentenceRules:
         return u.mention
 
     def anaphor_at(self, j: int) -> bool:
-        if self.referent is None or j < 0:
+        return self.anaphor_ref(j) is not None
+
+    def is_pronoun(self, j: int) -> bool:
+        """``they`` or ``these cells/drugs`` at ``j`` (resolvable or not)."""
+        if j < 0 or self.u[j].is_ent:
             return False
         w = self.u[j].low
+        return w == "they" or (j > 0 and (w in _CELL_NOUNS or w in _AGENT_NOUNS)
+                               and self.u[j - 1].low in ("these", "those", "such"))
+
+    def anaphor_ref(self, j: int) -> Mention | None:
+        """The mention an anaphor at ``j`` refers to: ``these cells`` the main cell,
+        ``these drugs``/``the vesicles`` the last non-cell agent, ``they`` the previous
+        sentence's non-cell lead subject (``Exosomes reduced X. They ...``) else the cell."""
+        if j < 0 or self.u[j].is_ent:
+            return None
+        w = self.u[j].low
+        prev = self.u[j - 1].low if j > 0 else ""
         if w == "they":
-            return True
-        if w in _CELL_NOUNS and j > 0 and self.u[j - 1].low in ("these", "those", "such"):
-            return True
-        return False
+            if self.lead is not None and self.lead.type in ("THERAPY", "MOLECULE"):
+                return self.lead
+            return self.referent
+        if w in _CELL_NOUNS and prev in ("these", "those", "such"):
+            return self.referent
+        if w in _AGENT_NOUNS and prev in ("these", "those", "such", "the", "this", "both"):
+            return self.agent
+        return None
 
     def objects_right(self, start: int, *, first_gap: int = 6, gap: int = 4,
                       stop_extra: frozenset[str] = frozenset(),
@@ -521,6 +575,15 @@ class _SentenceRules:
             x = u[j]
             if x.is_ent:
                 nx = u[j + 2].low if j + 2 < len(u) and u[j + 1].low == "-" else ""
+                hyph = 3 if nx else 2
+                if not nx and x.low.endswith("-") and j + 1 < len(u):
+                    nx = u[j + 1].low             # "CCl4- induced" (hyphen in the span)
+                if nx in _HEAD_MODIFIERS and j + hyph < len(u):
+                    # "attenuated CCl4-induced fibrosis": the head is the object
+                    first = False
+                    n = 0
+                    j += hyph
+                    continue
                 if (j == start or x.mention.type == "DISEASE" or not _is_context(u, j)) \
                         and nx not in _MODIFIER_SUFFIXES:
                     out.append((j, mod))     # not "X patients", "X-independent"
@@ -664,14 +727,16 @@ class _SentenceRules:
         if p is not None:
             return list(self.subjects[p]) + [(m, True) for m in self.lof_targets.get(p, [])]
         # anaphora right before the verb
-        if self.anaphor_at(j):
-            return [(self.referent, False)] if self.referent else []
+        ref = self.anaphor_ref(j)
+        if ref is not None:
+            return [(ref, False)]
         k = self.nearest_ent_left(t, lo, max_gap=8, skip_context=True)
         if k is None:
             # pronoun further left ("They also promote ...")
             for x in range(t - 1, lo - 1, -1):
-                if self.anaphor_at(x):
-                    return [(self.referent, False)] if self.referent else []
+                ref = self.anaphor_ref(x)
+                if ref is not None:
+                    return [(ref, False)]
             return []
         # apposition "X, a protein made by Y, blocks Z": the subject is X
         if t > 0 and u[t - 1].low == ",":
@@ -751,6 +816,14 @@ class _SentenceRules:
             return p
         return None
 
+    def adjacent_left(self, k: int, t: int) -> bool:
+        """Entity ``k`` ends right before ``t`` (adverbs and a bracketed abbreviation between)."""
+        u = self.u
+        j = _skip_left(u, t, 0, _REAL_ADV | {","})
+        if j >= 0 and u[j].low == ")":
+            j = next((y for y in range(j - 1, max(-1, j - 6), -1) if u[y].low == "("), j) - 1
+        return j == k
+
     def nearest_ent_left(self, t: int, lo: int, *, max_gap: int = 8,
                          skip_context: bool = False) -> int | None:
         u = self.u
@@ -796,7 +869,7 @@ class _SentenceRules:
     # -- emission --------------------------------------------------------------------------
 
     def emit(self, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:
-        neg = _scope_flags(self.u, lo, hi)[0]
+        neg = _scope_flags(self.u, _negation_start(self.u, lo, hi), hi)[0]
         _n, hedge, block = _scope_flags(self.u, _scope_start(self.u, hi), hi)
         if block:
             return
@@ -859,6 +932,17 @@ class _SentenceRules:
         agent_words = ("by", "from") if cls == "SEC" else ("by",)
         is_passive = tr.kind in ("P", "A") and (pbw in _BE or (after < len(u)
                                                                and u[after].low in agent_words))
+        if tr.kind in ("P", "A") and not is_passive and pbw in ("via", "through") \
+                and cls in ("INC", "DEC"):
+            # "X attenuated Y, presumably via decreased Z": X acts on Z
+            gov = [p for p in self.subjects if p < t and self.subjects[p]]
+            if gov:
+                objs, end = self.objects_right(after, first_gap=3, modifiers=False,
+                                               compounds=True)
+                for s, flip in self.subjects[max(gov)]:
+                    for k, mod in objs:
+                        self.emit_pred(s, cls, self.ent(k), mod, flip, _clause_start(u, t), t)
+            return
         if tr.kind in ("P", "A") and not is_passive and (pbw in _PREP_DET or tr.kind == "A"):
             return      # adjectival ("with impaired regeneration"): no clause of its own
         if tr.kind == "P" and not is_passive and prevw in ("and", "or") \
@@ -902,8 +986,8 @@ class _SentenceRules:
         chain_from: int | None = None
         if tr.kind == "G":
             gov = [p for p in self.subjects if p < t and self.subjects[p]]
-            if bw in _MEANS and gov:
-                subs = list(self.subjects[max(gov)])
+            if (bw in _MEANS or bw == "without") and gov:
+                subs = list(self.subjects[max(gov)])     # "... without inducing Z"
             elif bw in _MEANS and bw != "using":
                 # "X regulates Y by suppressing Z": the clause subject, not the nearest entity
                 lo0 = _clause_start(u, t)
@@ -919,6 +1003,8 @@ class _SentenceRules:
             agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else
                                             {"by", "from"} if cls == "SEC" else {"by"})
             k = self.nearest_ent_left(t, lo_scope, max_gap=6)
+            if k is not None and pbw not in _BE and not self.adjacent_left(k, t):
+                k = None    # reduced relative: "hepatocarcinogenesis triggered by X" (no entity)
             if k is None and not agents:
                 return
             objs = _left_group(u, k, lo_scope) if k is not None else []
@@ -1072,8 +1158,10 @@ class _SentenceRules:
                         grp.append(y)
                     y += 1
                 return [self.ent(g) for g in grp]
-        if self.referent is not None and any(self.anaphor_at(x) for x in range(t)):
-            return [self.referent]
+        for x in range(t):
+            ref = self.anaphor_ref(x)
+            if ref is not None:
+                return [ref]
         return []
 
     def is_therapy(self, k: int) -> bool:
@@ -1362,6 +1450,8 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
     words = _doc_words(doc)
     out: list[Relation] = []
     referent: Mention | None = None
+    agent: Mention | None = None
+    lead: Mention | None = None
     ei = 0
     for sent in doc.sents:
         while ei < len(ents) and ents[ei].end <= sent.start:
@@ -1377,12 +1467,14 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             # no pair of arguments possible; a lone cell becomes the referent
             if sent_ents and sent_ents[0].label_ == "CELL_TYPE":
                 referent = mention_of(sent_ents[0])
+            lead = None
             continue
         units = _sentence_units(sent, sent_ents, mention_of, lex, words)
         if not any(x.trig for x in units) and len(sent_ents) < 2:
             referent = _main_cell([], units, referent)
+            lead = None
             continue
-        rules = _SentenceRules(units, lex, pol, referent)
+        rules = _SentenceRules(units, lex, pol, referent, agent, lead)
         rules.run()
         text, s0, s1 = sentence_of(sent)
         seen: set[tuple[str, str, str, bool, bool]] = set()
@@ -1395,6 +1487,9 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             seen.add(key)
             out.append(Relation(f.subj, f.pred, f.obj, f.negated, f.hedged, text, s0, s1))
         referent = _main_cell(rules.found, units, referent)
+        subjects = [f.subj for f in rules.found if f.pred != "TREATS"]
+        lead = subjects[0] if subjects else None
+        agent = next((m for m in subjects if m.type in ("THERAPY", "MOLECULE")), agent)
     return out
 
 

@@ -361,3 +361,88 @@ def test_mentions_and_sentences_map_to_original_text(nlp) -> None:
     assert original[r.object.start:r.object.end] == r.object.text == "TGF\u2013\u03b21"
     assert original[r.subject.start:r.subject.end] == r.subject.text == "MSCs"
     assert original[r.sentence_start:r.sentence_end] == r.sentence
+
+
+# ------------------------------------------------------------------------------------------
+# constructions of unseen prose (held-out review, issue 4); sentences written for these tests
+
+TYPES.update({
+    "CCl4": ("MOLECULE", "CHEBI:27385"), "liver fibrosis": ("DISEASE", "MESH:D008103"),
+    "infections": ("OUTCOME", "LOCAL:infection"), "melatonin": ("MOLECULE", "CHEBI:16796"),
+    "Melatonin": ("MOLECULE", "CHEBI:16796"), "T cell": ("CELL_TYPE", "CL:0000084"),
+    "Exosomes": ("THERAPY", "LOCAL:exosome"), "metformin": ("MOLECULE", "CHEBI:6801"),
+    "Metformin": ("MOLECULE", "CHEBI:6801"), "obesity": ("DISEASE", "MESH:D009765"),
+    "steatosis": ("OUTCOME", "MESH:D005234"), "tumorigenesis": ("PROCESS", "MESH:D063646"),
+    "p53": ("MOLECULE", "HGNC:11998"), "Rapamycin": ("MOLECULE", "CHEBI:9168"),
+    "SDF-1": ("CYTOKINE", "HGNC:10672"), "migration": ("PROCESS", "GO:0016477"),
+})
+
+
+def test_induced_modifier_is_not_the_object(nlp) -> None:
+    got = triples(nlp, "Pretreated grafts with MSCs attenuated CCl4-induced liver fibrosis.",
+                  "MSCs", "CCl4", "liver fibrosis")
+    assert ("MSCs", "DECREASES", "liver fibrosis") in got
+    assert ("MSCs", "DECREASES", "CCl4") not in got
+    assert ("CCl4", "INCREASES", "liver fibrosis") in got
+    got = triples(nlp, "Metformin lowered obesity-associated steatosis in old rats.",
+                  "Metformin", "obesity", "steatosis")
+    assert got == {("Metformin", "DECREASES", "steatosis")}
+
+
+def test_reduced_relative_needs_its_noun(nlp) -> None:
+    # the noun before "triggered by" is no entity: rapamycin is not its object
+    got = triples(nlp, "Rapamycin reduced the carcinogenesis triggered by p53 loss.",
+                  "Rapamycin", "p53")
+    assert ("p53", "INCREASES", "Rapamycin") not in got
+
+
+def test_negation_does_not_cross_but(nlp) -> None:
+    text = ("UC-MSCs were infused weekly. These cells did not significantly improve survival, "
+            "but they reduced infections.")
+    got = triples(nlp, text, "UC-MSCs", "survival", "infections", flags=True)
+    assert ("UC-MSCs", "INCREASES", "survival", True, False) in got
+    assert ("UC-MSCs", "DECREASES", "infections", False, False) in got
+    assert not any(s == "survival" for s, *_ in got)
+
+
+def test_could_not_is_negation_not_hedge(nlp) -> None:
+    got = triples(nlp, "Rapamycin could not reduce liver fibrosis.", "Rapamycin",
+                  "liver fibrosis", flags=True)
+    assert got == {("Rapamycin", "DECREASES", "liver fibrosis", True, False)}
+
+
+def test_examined_if_is_no_statement(nlp) -> None:
+    got = triples(nlp, "We examined if rapamycin reduces apoptosis in livers.",
+                  "rapamycin", "apoptosis")
+    assert got == set()
+
+
+def test_adverb_in_ly_before_adjectival_participle(nlp) -> None:
+    # "accompanied by drastically enhanced X": no clause of its own, no direction
+    got = triples(nlp, "Rapamycin reduced survival and was accompanied by drastically "
+                  "enhanced apoptosis.", "Rapamycin", "survival", "apoptosis")
+    assert got == {("Rapamycin", "DECREASES", "survival")}
+
+
+def test_anaphora_for_non_cell_agents(nlp) -> None:
+    got = triples(nlp, "Exosomes lowered ALT. They also inhibited HSC activation.",
+                  "Exosomes", "ALT", "HSC activation")
+    assert ("Exosomes", "DECREASES", "HSC activation") in got
+    got = triples(nlp, "Rapamycin and metformin lowered ALT in rats. These drugs also "
+                  "inhibited apoptosis.", "Rapamycin", "metformin", "ALT", "apoptosis")
+    assert ("Rapamycin", "DECREASES", "apoptosis") in got
+
+
+def test_without_gerund_takes_the_governing_subject(nlp) -> None:
+    got = triples(nlp, "Melatonin reduced liver injury without inducing apoptosis.",
+                  "Melatonin", "liver injury", "apoptosis", flags=True)
+    assert ("Melatonin", "INCREASES", "apoptosis", True, False) in got
+    assert not any(s == "liver injury" for s, *_ in got)
+
+
+def test_via_participle_takes_the_governing_subject(nlp) -> None:
+    got = triples(nlp, "Metformin attenuated liver injury, presumably via decreased T cell "
+                  "activation.", "Metformin", "liver injury", "T cell")
+    assert ("Metformin", "DECREASES", "T cell") in got
+    assert ("liver injury", "DECREASES", "T cell") not in got
+    assert ("Metformin", "INCREASES", "T cell") not in got
