@@ -14,7 +14,9 @@ Stages (each one Prefect task calling into :mod:`pipeline`):
 4. **exports** -- ``write-exports``: dated and ``latest`` files in ``export_dir``.
 
 The whole run holds the store lock ``"nightly"``, so two runs started at once cannot interleave;
-the second fails at once (or waits ``lock_timeout`` seconds). A lock left behind by a killed
+the second fails at once (or waits ``lock_timeout`` seconds). A query whose ingestion fails
+(after its retries) does not stop the others; the run goes on with what was fetched and ends
+*Failed*. A lock left behind by a killed
 run on this host is broken when its process is gone. Whatever happens, a markdown artifact
 ``mscgraph-nightly-summary`` records the counts, new edges, contradictions and timings (with
 ``status: failed`` and the error when a stage failed; the flow run then ends *Failed*). The
@@ -99,6 +101,7 @@ EXTRACT_BATCH_TIMEOUT = 3600
 GRAPH_TIMEOUT = 2 * 3600
 EXPORT_TIMEOUT = 3600
 TOP_NEW_EDGES = 10
+_COUNTS = ("fetched", "inserted", "updated", "deleted", "unchanged")
 
 
 # ----------------------------------------------------------------------------- plain helpers
@@ -419,6 +422,7 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
         "error": None,
     }
     timings: dict[str, float] = summary["timings"]
+    failures: list[Exception] = []
     try:
         store = open_store(url)
         break_dead_locks(store, (LOCK_NAME, "ingest"))
@@ -435,13 +439,19 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
                 ingest = ingest_query_task.with_options(
                     retries=network_retries,
                     retry_delay_seconds=exponential_backoff(backoff_factor=retry_delay_seconds))
-                for name in names:
-                    summary["ingest"].append(ingest(url, known[name], settings))
+                for name in names:  # a failed query does not stop the others
+                    try:
+                        summary["ingest"].append(ingest(url, known[name], settings))
+                    except Exception as exc:
+                        logger.error("ingest of %s failed: %s", name, exc)
+                        failures.append(exc)
+                        summary["ingest"].append({"name": name, "status": "failed",
+                                                  **dict.fromkeys(_COUNTS, 0)})
             else:
                 summary["ingest"].append(ingest_files_task(url, paths if kind == "xml"
                                                            else None))
             for rep in summary["ingest"]:
-                for k in ("fetched", "inserted", "updated", "deleted", "unchanged"):
+                for k in _COUNTS:
                     summary[k] += rep[k]
             timings["ingest"] = time.monotonic() - t0
 
@@ -464,6 +474,8 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
             t0 = time.monotonic()
             summary["exports"] = write_exports_task(kg, str(out_dir))
             timings["exports"] = time.monotonic() - t0
+        if failures:  # what was fetched is processed; the night still counts as failed
+            raise failures[0]
         summary["status"] = "success"
     except BaseException as exc:
         summary["status"] = "failed"

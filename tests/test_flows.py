@@ -302,6 +302,7 @@ def test_failed_night_is_visible_and_next_night_catches_up(harness, tmp_path):
         assert len(srv.hits_for("esearch")) >= 1 + 3  # first night + 1 try + 2 Prefect retries
         md = latest_summary_markdown()
         assert "**failed**" in md and "FetchError" in md
+        assert "| msc_liver | 0 | 0 | 0 | 0 | failed |" in md  # the other stages still ran
         assert store.get_watermark("msc_liver") == mark
         assert store.count_articles() == 30
 
@@ -314,15 +315,22 @@ def test_failed_night_is_visible_and_next_night_catches_up(harness, tmp_path):
         assert runs == ["success", "failed", "failed", "failed", "success"]
 
 
-def test_permanent_fetch_error_is_not_retried(harness, tmp_path):
+def test_permanent_fetch_error_is_not_retried_and_other_queries_go_on(harness, tmp_path):
+    url = sqlite_url(tmp_path / "p.sqlite")
     with EutilsReplayServer.running(make_records(5)) as srv:
-        srv.inject("404", "esearch", times=None)
-        state = nf.nightly(source="pubmed", queries=["msc_liver"],
-                           database_url=sqlite_url(tmp_path / "p.sqlite"),
-                           export_dir=str(tmp_path / "e"), settings=_eutils(srv),
-                           retry_delay_seconds=0.0, return_state=True)
+        srv.inject("404", "esearch", times=1)
+        state = nf.nightly(source="pubmed", queries=["msc_liver", "msc_liver_vesicles"],
+                           database_url=url, export_dir=str(tmp_path / "e"),
+                           settings=_eutils(srv), retry_delay_seconds=0.0, return_state=True)
         assert state.is_failed()
-        assert len(srv.hits_for("esearch")) == 1
+        from pipeline.ingest import load_queries
+        term = load_queries()["msc_liver"].term
+        assert sum(h.params.get("term") == term for h in srv.hits_for("esearch")) == 1
+    store = nf.open_store(url)
+    assert store.count_articles() == store.count_extractions() == 5
+    assert store.get_watermark("msc_liver") is None
+    assert store.get_watermark("msc_liver_vesicles") == dt.date.today().isoformat()
+    assert (tmp_path / "e" / "mscgraph_latest.graphml").is_file()
     with pytest.raises(Exception, match="unknown query"):
         nf.nightly(source="pubmed", queries=["nope"], database_url=sqlite_url(tmp_path / "q"),
                    export_dir=str(tmp_path / "e"))
