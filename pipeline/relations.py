@@ -152,6 +152,12 @@ _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwen
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
 _NOT_ADVERBS = {"family", "assembly", "anomaly", "supply", "monopoly", "daily", "weekly",
                 "monthly", "yearly", "early", "lonely", "friendly", "italy", "butterfly"}
+_RESULT_VERBS = {"showed", "show", "shows", "exhibited", "exhibit", "exhibits", "displayed",
+                 "display", "displays", "had", "have", "has", "experienced", "developed",
+                 "presented"}
+_GROUP_WORDS = {"group", "groups", "arm", "arms", "cohort"}
+_EXPOSED = {"treated", "exposed", "transplanted", "injected", "infused", "fed", "receiving",
+            "recipient", "recipients"}
 _PREP_DET = {"by", "with", "of", "in", "the", "a", "an", "to", "for", "on", "from", "than",
              "showed", "had", "have", "has", "exhibited", "displayed", "its", "their",
              "whereas", "while", "but", "despite", "without", "no", "any", "show", "shows"}
@@ -244,10 +250,13 @@ class Polarity:
         return cls if cls in ("bad", "good") else ""
 
     def is_therapy(self, m: Mention) -> bool:
+        """An intervention (``therapy`` class and no ``diagnostic`` class: a biopsy or a
+        staging laparoscopy typed THERAPY treats nothing)."""
         key = (m.concept, m.text, m.type)
         hit = self._therapy_cache.get(key)
         if hit is None:
-            hit = self._therapy_cache[key] = "therapy" in self.classes(m)
+            cls = self.classes(m)
+            hit = self._therapy_cache[key] = "therapy" in cls and "diagnostic" not in cls
         return hit
 
 
@@ -427,7 +436,13 @@ def _skip_left(units: list[_Unit], k: int, lo: int, skip: set[str]) -> int:
 
 def _is_context(units: list[_Unit], k: int) -> bool:
     """Mention ``k`` is a study-context phrase (``in patients with X``, ``X mice``)."""
-    before = [units[j].low for j in range(max(0, k - 3), k) if not units[j].is_ent]
+    s = k
+    if k >= 2 and units[k - 1].low in _HEAD_MODIFIERS and not units[k - 1].is_ent:
+        if units[k - 2].is_ent and units[k - 2].low.endswith("-"):
+            s = k - 2                   # "with CCl4- induced fibrosis"
+        elif k >= 3 and units[k - 2].low == "-" and units[k - 3].is_ent:
+            s = k - 3                   # "with CCl4-induced fibrosis"
+    before = [units[j].low for j in range(max(0, s - 3), s) if not units[j].is_ent]
     after = units[k + 1].low if k + 1 < len(units) else ""
     after2 = units[k + 2].low if k + 2 < len(units) else ""
     if after in _LOCATIVE_HEADS or (after == "-" and after2 in _LOCATIVE_HEADS):
@@ -436,8 +451,9 @@ def _is_context(units: list[_Unit], k: int) -> bool:
         return True
     if before and before[-1] == "of" and len(before) >= 2 and before[-2] in _LOCATIVE_HEADS:
         return True
-    if before and before[-1] == "in" and units[k].mention and units[k].mention.type == "DISEASE":
-        return True
+    if before and before[-1] in ("in", "for") and units[k].mention \
+            and units[k].mention.type == "DISEASE":
+        return True         # "in D", "(screening) for D": a setting, never a subject
     return False
 
 
@@ -519,6 +535,7 @@ class _SentenceRules:
         self.compounds: list[tuple[int, int]] = []
         self.lof_targets: dict[int, list[Mention]] = {}
         self.sec_nominals: list[int] = []
+        self.inducers: dict[int, list[tuple[Mention, bool]]] = {}   # DIFF trigger -> agents
 
     # -- arguments -------------------------------------------------------------------------
 
@@ -559,9 +576,10 @@ class _SentenceRules:
     def objects_right(self, start: int, *, first_gap: int = 6, gap: int = 4,
                       stop_extra: frozenset[str] = frozenset(),
                       allow_first: frozenset[str] = frozenset(),
-                      modifiers: bool = True, compounds: bool = False
+                      modifiers: bool = True, compounds: bool = False, head: str = ""
                       ) -> tuple[list[tuple[int, str]], int]:
-        """Coordinated object entities from ``start`` rightwards: [(unit, sign modifier)]."""
+        """Coordinated object entities from ``start`` rightwards: [(unit, sign modifier)];
+        ``head`` is the sign class of a nominal governing them (``downregulation of``)."""
         u = self.u
         out: list[tuple[int, str]] = []
         n = 0
@@ -599,6 +617,14 @@ class _SentenceRules:
             if x.trig is not None:
                 t = x.trig
                 nxt = u[j + x.trig_len] if j + x.trig_len < len(u) else None
+                if t.kind in ("V", "P") and out and not (nxt is not None and nxt.low in (
+                        "by", "-")) and _skip_left(u, j, 0, _REAL_ADV) == out[-1][0]:
+                    # "X aggravated A and rapamycin prevented it": a new clause's subject
+                    g0 = min(_left_group(u, out[-1][0]))
+                    b = _skip_left(u, g0, 0, {"the", "a", "an"})
+                    if b >= 0 and u[b].low in ("and", ",", "but", "whereas", "while"):
+                        keep = [o for o in out if o[0] < g0]
+                        return keep, b
                 if compounds and t.kind == "P" and t.cls in ("INC", "DEC") and out \
                         and out[-1][0] == j - 1 and nxt is not None and nxt.is_ent:
                     # "hMSC induced proliferation": hMSC -> proliferation, keep collecting
@@ -625,7 +651,12 @@ class _SentenceRules:
                     continue
                 if t.kind == "N" and t.cls in ("SEC", "INC", "DEC", "IMPROVE") and prep_next \
                         and out and u[j - 1].low in ("and", "or"):
-                    # "the proliferation and activation of T cells": a coordinated head
+                    # "the proliferation and activation of T cells": a coordinated head;
+                    # "via downregulation of A and upregulation of B": its own sign
+                    if mod and t.cls != "SEC":
+                        mod = t.cls
+                    elif head in ("INC", "DEC") and t.cls in ("INC", "DEC") and t.cls != head:
+                        mod = "DEC"     # composes to the opposite of the head's sign
                     self.consumed.add(j)
                     j += x.trig_len + (0 if t.words[-1] in ("of", "to", "in") else 1)
                     continue
@@ -654,13 +685,15 @@ class _SentenceRules:
                 to = next((y for y in range(j + 2, min(len(u), j + 12)) if u[y].low == "to"), None)
                 if to is not None:      # "the ability of X to reduce Y": X is no object
                     break
-            if w in ("effect", "effects", "impact", "influence") and j + 1 < len(u) \
-                    and u[j + 1].low == "of":
+            if w in ("effect", "effects", "impact", "influence", "action", "actions") \
+                    and j + 1 < len(u) and u[j + 1].low == "of":
                 # "the effect of X on Y": Y is the object, X only qualifies it
                 on = next((y for y in range(j + 2, min(len(u), j + 8)) if u[y].low == "on"), None)
                 if on is not None:
                     j = on + 1
                     continue
+                if not out:
+                    break       # "abolished the anti-inflammatory effect of MSCs": no object
             if w == "of" and out and out[-1][0] == j - 1 and any(
                     p in self.ent(out[-1][0]).text.lower() for p in _PROPERTY_WORDS) \
                     and j + 1 < len(u) and u[j + 1].is_ent:
@@ -764,6 +797,15 @@ class _SentenceRules:
                 "treatment", "stimulation", "exposure", "incubation", "pretreatment") \
                 and u[k - 3].is_ent:
             k = k - 3
+        # "WJ-MSCs given 12 h after acetaminophen reduced ...": the subject is before the
+        # temporal phrase
+        b = _skip_left(u, min(_left_group(u, k, lo)), lo, {"the", "a", "an"})
+        if b > lo and u[b].low in ("after", "before", "following", "than", "prior") \
+                and not (b + 1 < len(u) and u[b + 1].is_ent and b + 1 == min(
+                    _left_group(u, k, lo)) and b == lo):
+            k2 = self.nearest_ent_left(b, lo, max_gap=6, skip_context=True)
+            if k2 is not None:
+                k = k2
         # "X activation in MSCs increased ...": prefer X over a locative "in Y"
         for _ in range(3):
             b, located = k, False      # walk over the whole NP ("Huh-7 and HCC cell lines")
@@ -943,6 +985,10 @@ class _SentenceRules:
                     for k, mod in objs:
                         self.emit_pred(s, cls, self.ent(k), mod, flip, _clause_start(u, t), t)
             return
+        if tr.kind in ("P", "A") and not is_passive and pbw in _RESULT_VERBS \
+                and cls in ("INC", "DEC", "IMPROVE", "WORSEN"):
+            self.result_statement(t, pb, cls, after)
+            return
         if tr.kind in ("P", "A") and not is_passive and (pbw in _PREP_DET or tr.kind == "A"):
             return      # adjectival ("with impaired regeneration"): no clause of its own
         if tr.kind == "P" and not is_passive and prevw in ("and", "or") \
@@ -1011,6 +1057,8 @@ class _SentenceRules:
             if not agents and pbw in _BE and cls in ("INC", "DEC"):
                 agents = self.exposure_agents()   # "ALT was reduced in MSC-treated mice"
                 agents = [a for a in agents if a not in objs]
+                if not agents:                    # "ALT was lower in the MSC group"
+                    agents = self.group_agents(after)
             if not agents:
                 return
             if pbw in _BE:      # a reduced relative ("X activated by Y") governs nothing
@@ -1035,6 +1083,12 @@ class _SentenceRules:
             self.nominal(t, tr, after, lo_scope)    # "blocking X using Y decreased Z"
             return
         objs, end = self.objects_right(after, modifiers=len(tr.words) > 1, compounds=True)
+        if cls == "INC" and end + 1 < len(u) and u[end].low == "to" and u[end + 1].trig \
+                is not None and u[end + 1].trig.cls == "DIFF":
+            # "HGF and OSM induced MSCs to differentiate into hepatocyte-like cells": the
+            # inducers increase the product (set on the DIFF trigger), not the source cells
+            self.inducers[end + 1] = subs
+            objs = [(k, m) for k, m in objs if self.ent(k).type != "CELL_TYPE"]
         self.subjects[t] = subs
         self.obj_end[t] = end
         self.objects[t] = [self.ent(k) for k, _ in objs]
@@ -1070,9 +1124,9 @@ class _SentenceRules:
         objs: list[tuple[int, str]] = []
         end = after
         if tr.kind == "G" or tr.words[-1] in ("of", "to", "in", "on"):
-            objs, end = self.objects_right(after, first_gap=3)
+            objs, end = self.objects_right(after, first_gap=3, head=cls)
         elif after < len(u) and u[after].low == "of":
-            objs, end = self.objects_right(after + 1, first_gap=3)
+            objs, end = self.objects_right(after + 1, first_gap=3, head=cls)
         elif t > 0 and u[t - 1].is_ent:     # "T cell activation in hepatitis": T cell
             objs = [(x, "") for x in _left_group(u, t - 1, lo)]
         elif after < len(u) and u[after].low in ("in", "on"):
@@ -1178,11 +1232,17 @@ class _SentenceRules:
         if d - a > 14:
             return False
         link = False
+        mods: set[int] = set()
         for x in range(a + 1, d):
             y = u[x]
+            if x in mods:
+                continue
             if y.is_ent:
                 if y.mention.concept_key == u[a].mention.concept_key:
                     continue        # "mesenchymal stem cell (MSC) therapy for D"
+                if x + 2 < d and u[x + 1].low == "-" and u[x + 2].low in _HEAD_MODIFIERS:
+                    mods.update((x + 1, x + 2))     # "in acetaminophen-induced D"
+                    continue
                 if self.is_therapy(x) or y.mention.type not in ("DISEASE", "CELL_TYPE"):
                     return False
                 continue
@@ -1195,7 +1255,10 @@ class _SentenceRules:
                 return False
             if y.low in _TREAT_LINK:
                 link = True
-        j = _skip_left(u, d, a + 1, {"the", "a", "an", "of", "various", "different", "severe",
+        e = d
+        if e - 3 > a and e - 1 in mods and u[e - 3].is_ent:
+            e -= 3                          # the disease NP starts at its modifier
+        j = _skip_left(u, e, a + 1, {"the", "a", "an", "of", "various", "different", "severe",
                                       "advanced", "spectrum", "kinds", "types", "patients",
                                       "chronic", "acute", "decompensated", "cirrhotic"})
         if j > a + 1 and not u[j].is_ent and u[j].low not in _TREAT_LINK | _STOP and \
@@ -1220,6 +1283,52 @@ class _SentenceRules:
         between = {u[x].low for x in range(d + 1, a) if not u[x].is_ent}
         return bool(between & {"is", "are", "remains", "remain", "was"}) and \
             not any(u[x].is_ent for x in range(d + 1, a))
+
+    def result_statement(self, t: int, pb: int, cls: str, after: int) -> None:
+        """``X-treated mice showed lower Y``, ``the X group had higher Y``, ``X knockout mice
+        exhibited exacerbated Y``: the exposure of the study subjects acts on Y."""
+        u = self.u
+        lo = _clause_start(u, t)
+        subs: list[tuple[Mention, bool]] = []
+        for k in range(lo, pb):
+            if not u[k].is_ent:
+                continue
+            nxt = u[k + 1].low if k + 1 < len(u) else ""
+            nxt2 = u[k + 2].low if k + 2 < len(u) else ""
+            if self.lof_flip(k):
+                subs.append((self.ent(k), True))
+            elif nxt in _GROUP_WORDS or (nxt == "-" and nxt2 in _EXPOSED) or nxt in _EXPOSED \
+                    or k in self.exposure_agents():
+                subs.append((self.ent(k), False))
+        if not subs:
+            return
+        objs, end = self.objects_right(after, first_gap=3, modifiers=True, compounds=True)
+        self.subjects[t] = subs
+        self.obj_end[t] = end
+        for s, flip in subs:
+            for k, mod in objs:     # "lower A and higher B": each adjective signs its noun
+                self.emit_pred(s, mod or cls, self.ent(k), "", flip, lo, t)
+
+    def group_agents(self, after: int) -> list[int]:
+        """Agents named right of a result (``... lower in the X group``, ``in mice treated
+        with X``, ``after X infusion``), up to a comparison (``than``, ``compared with``)."""
+        u = self.u
+        out: list[int] = []
+        for k in range(after, min(len(u), after + 10)):
+            w = u[k].low
+            if not u[k].is_ent:
+                if w in ("than", "compared", "versus", "vs", "vs.", ";", "whereas", "while",
+                         "but") or (u[k].trig is not None and u[k].trig.kind == "V"):
+                    break
+                continue
+            nxt = u[k + 1].low if k + 1 < len(u) else ""
+            nxt2 = u[k + 2].low if k + 2 < len(u) else ""
+            prev = " ".join(y.low for y in u[max(0, k - 2):k] if not y.is_ent)
+            if nxt in _GROUP_WORDS or (nxt == "-" and nxt2 in _EXPOSED) or (
+                    nxt in _THERAPY_NOUNS and prev.endswith(("after", "following"))) or \
+                    prev.endswith(("receiving", "treated with", "given", "after")):
+                out.append(k)
+        return out
 
     def exposure_agents(self) -> list[int]:
         """Entities the sentence names as the treatment or exposure of the study subjects:
@@ -1297,6 +1406,9 @@ class _SentenceRules:
         tgt = [k for k, _ in targets if self.ent(k).type == "CELL_TYPE"]
         if not tgt:
             return
+        for s, flip in self.inducers.get(t, []):
+            for k in tgt:
+                self.emit_pred(s, "INC", self.ent(k), "", flip, lo, t)
         if tr.cls == "POLAR":
             subs = self.agents_for(t, lo)
             self.subjects[t] = subs

@@ -446,3 +446,72 @@ def test_via_participle_takes_the_governing_subject(nlp) -> None:
     assert ("Metformin", "DECREASES", "T cell") in got
     assert ("liver injury", "DECREASES", "T cell") not in got
     assert ("Metformin", "INCREASES", "T cell") not in got
+
+
+TYPES.update({
+    "acetaminophen": ("MOLECULE", "CHEBI:46195"), "liver biopsy": ("THERAPY", "LOCAL:biopsy"),
+    "OSM": ("CYTOKINE", "HGNC:8506"), "TSG6": ("CYTOKINE", "HGNC:11785"),
+})
+
+
+def test_temporal_phrase_entity_is_no_subject(nlp) -> None:
+    got = triples(nlp, "MSCs given 12 h after acetaminophen did not reduce liver injury.",
+                  "MSCs", "acetaminophen", "liver injury", flags=True)
+    assert got == {("MSCs", "DECREASES", "liver injury", True, False)}
+
+
+def test_treats_through_an_induced_modifier(nlp) -> None:
+    got = triples(nlp, "MSCs in acetaminophen-induced acute liver failure",
+                  "MSCs", "acetaminophen", "acute liver failure")
+    assert ("MSCs", "TREATS", "acute liver failure") in got
+    assert ("acetaminophen", "INCREASES", "acute liver failure") in got
+
+
+def test_object_before_a_verb_starts_a_new_clause(nlp) -> None:
+    got = triples(nlp, "MSCs aggravated CCl4-induced liver fibrosis and rapamycin prevented "
+                  "apoptosis.", "MSCs", "CCl4", "liver fibrosis", "rapamycin", "apoptosis")
+    assert ("MSCs", "INCREASES", "rapamycin") not in got
+    assert ("rapamycin", "DECREASES", "apoptosis") in got
+    assert ("MSCs", "INCREASES", "liver fibrosis") in got
+
+
+def test_coordinated_nominals_keep_their_own_sign(nlp) -> None:
+    got = triples(nlp, "Metformin lowered ALT through downregulation of mTOR and upregulation "
+                  "of p53.", "Metformin", "ALT", "mTOR", "p53")
+    assert ("Metformin", "DECREASES", "mTOR") in got
+    assert ("Metformin", "INCREASES", "p53") in got
+
+
+def test_diagnostic_procedure_treats_nothing(nlp) -> None:
+    got = triples(nlp, "A liver biopsy for cirrhosis was taken.", "liver biopsy", "cirrhosis")
+    assert got == set()
+
+
+def test_result_statements_of_study_groups(nlp) -> None:
+    got = triples(nlp, "MSC-treated mice showed lower ALT and higher albumin.",
+                  "MSC", "ALT", "albumin")
+    assert got == {("MSC", "DECREASES", "ALT"), ("MSC", "INCREASES", "albumin")}
+    got = triples(nlp, "ALT was significantly lower in the MSC group than in controls.",
+                  "ALT", "MSC")
+    assert got == {("MSC", "DECREASES", "ALT")}
+
+
+def test_effect_of_cells_is_no_object(nlp) -> None:
+    got = triples(nlp, "Knockdown of TSG6 abolished the anti-inflammatory effect of MSCs.",
+                  "TSG6", "MSCs")
+    assert ("TSG6", "INCREASES", "MSCs") not in got
+
+
+def test_inducers_of_differentiation_increase_the_product(nlp) -> None:
+    got = triples(nlp, "HGF and OSM induced MSCs to differentiate into hepatocyte-like cells.",
+                  "HGF", "OSM", "MSCs", "hepatocyte-like cells")
+    assert got == {("HGF", "INCREASES", "hepatocyte-like cells"),
+                   ("OSM", "INCREASES", "hepatocyte-like cells"),
+                   ("MSCs", "DIFFERENTIATES_INTO", "hepatocyte-like cells")}
+
+
+def test_setting_through_an_induced_modifier(nlp) -> None:
+    got = triples(nlp, "In rats with CCl4-induced liver fibrosis, MSCs lowered ALT.",
+                  "CCl4", "liver fibrosis", "MSCs", "ALT")
+    assert ("MSCs", "TREATS", "liver fibrosis") in got
+    assert ("MSCs", "DECREASES", "ALT") in got
