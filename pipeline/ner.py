@@ -41,6 +41,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import itertools
 import logging
 import os
 import pickle
@@ -207,7 +208,7 @@ class TermTrie:
     def _reset_caches(self) -> None:
         # per-token-text walk info and chosen entries, filled by match_trie
         self._tokens: dict[str, Any] = {}
-        self._chosen: dict[tuple[str, tuple[str, ...]], TrieEntry | None] = {}
+        self._chosen: dict[tuple[str, tuple[str, ...], bool], TrieEntry | None] = {}
 
     @property
     def size(self) -> int:
@@ -381,23 +382,166 @@ def _base_tokenizer(nlp: Language) -> Tokenizer:
                      token_match=base.token_match, url_match=base.url_match)
 
 
+_CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer loop
+
+
+class _Chunk(NamedTuple):
+    """The tokens of one whitespace-delimited chunk, and the exception-pair pieces it starts
+    and ends with (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
+
+    words: tuple[str, ...]
+    heads: tuple[str, ...]
+    tails: tuple[str, ...]
+
+
 class NormalizingTokenizer:
     """Normalize the text (:func:`pipeline.text.normalize_text`), then tokenize it.
 
     Sets ``Doc._.mscgraph_norm``: ``None`` when the text did not change, else the plain-data
     offset map (:meth:`NormalizedText.to_json`) back to the original text.
+
+    Tokens are those of the wrapped spaCy rule tokenizer. spaCy tokenizes each whitespace-
+    delimited chunk on its own, so the tokens of a chunk are memoized (``max_chunks``
+    entries, first come first kept) and a document is built with ``Doc(vocab, words,
+    spaces)``; only unseen chunks go through the rule tokenizer, in one call per document.
+    Caveat: token-level ``NORM`` values of tokenizer exceptions are not copied (the lexeme's
+    norm is used); nothing in this project reads them. Call :meth:`clear_cache` after
+    changing the wrapped tokenizer's rules.
     """
 
-    def __init__(self, vocab: Any, tokenizer: Tokenizer) -> None:
+    def __init__(self, vocab: Any, tokenizer: Tokenizer, *, max_chunks: int = 200_000) -> None:
         Doc.set_extension("mscgraph_norm", default=None, force=True)
         self.vocab = vocab
         self.tokenizer = tokenizer
+        self.max_chunks = max_chunks
+        self.clear_cache()
+
+    def clear_cache(self) -> None:
+        """Forget the memoized chunk tokens (after changing the rule tokenizer)."""
+        self._chunks: dict[str, _Chunk] = {}
+        self._bridges: set[tuple[str, str]] | None = None
+        self._bridge_heads: set[str] = set()
+        self._bridge_tails: set[str] = set()
+        self._head_chars: set[str] = set()
+        self._tail_chars: set[str] = set()
+
+    def _bridge_pairs(self) -> set[tuple[str, str]]:
+        """Adjacent token pairs of the tokenizer exceptions that affix rules split.
+
+        spaCy's final special-case pass matches such token sequences over the whole document;
+        a match across a single space never applies (no exception contains a space) but can
+        shadow an overlapping one inside a chunk. So chunks where one may end with the first
+        token of a pair and the next (after one space) start with the second are tokenized
+        together (see :meth:`words`); no match crosses any other chunk boundary.
+        """
+        if self._bridges is None:
+            t = self.tokenizer
+            plain = Tokenizer(self.vocab, rules={}, prefix_search=t.prefix_search,
+                              suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
+                              token_match=t.token_match, url_match=t.url_match)
+            pairs: set[tuple[str, str]] = set()
+            for key in t.rules or {}:
+                w = [x.text for x in plain(key)]
+                pairs.update(zip(w, w[1:]))
+            self._bridge_tails = {a for a, _ in pairs}
+            self._bridge_heads = {b for _, b in pairs}
+            self._head_chars = {h[0] for h in self._bridge_heads}
+            self._tail_chars = {x[-1] for x in self._bridge_tails}
+            self._bridges = pairs
+        return self._bridges
 
     def __call__(self, text: str) -> Doc:
         norm = normalize_text(text)
-        doc = self.tokenizer(norm.text)
+        words, spaces = self.words(norm.text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.mscgraph_norm = norm.to_json()
         return doc
+
+    def words(self, text: str) -> tuple[list[str], list[bool]]:
+        """Token texts and trailing-space flags of ``text``, as spaCy's tokenizer gives them.
+
+        Chunks joined by one space whose edges may form a tokenizer-exception pair (see
+        :meth:`_bridge_pairs`) are tokenized together by spaCy.
+
+        >>> nlp = build_nlp(relations=False)                        # doctest: +SKIP
+        >>> nlp.tokenizer.words("CD4+CD25+ Tregs.")                 # doctest: +SKIP
+        (['CD4+', 'CD25+', 'Tregs', '.'], [False, True, False, False])
+        """
+        cache = self._chunks
+        bridges = self._bridges if self._bridges is not None else self._bridge_pairs()
+        chunks = _CHUNK_RE.findall(text)
+        missing = [c for c in chunks if c not in cache and not c[0].isspace()]
+        learned = self._learn(missing) if missing else cache
+        words: list[str] = []
+        spaces: list[bool] = []
+        tails: tuple[str, ...] = ()   # bridge tails of the chunk before a single space
+        window: list[str] = []        # chunks joined by bridged single spaces
+        win_at = 0                    # index in words of the window's first token
+        for chunk in chunks:
+            if chunk[0].isspace():
+                # a single space after a token is that token's trailing space (spaCy)
+                if chunk[0] == " " and words:
+                    spaces[-1] = True
+                    if len(chunk) == 1:
+                        continue
+                    chunk = chunk[1:]
+                if len(window) > 1:
+                    self._retokenize(window, words, spaces, win_at)
+                tails, window = (), []
+                got = cache.get(chunk) or learned.get(chunk) or self._learn([chunk])[chunk]
+            else:
+                got = cache.get(chunk) or learned[chunk]
+                if tails and got.heads and any((a, b) in bridges for a in tails
+                                               for b in got.heads):
+                    window.append(chunk)
+                else:
+                    if len(window) > 1:
+                        self._retokenize(window, words, spaces, win_at)
+                    window, win_at = [chunk], len(words)
+                tails = got.tails
+            words.extend(got.words)
+            spaces.extend([False] * len(got.words))
+        if len(window) > 1:
+            self._retokenize(window, words, spaces, win_at)
+        return words, spaces
+
+    def _retokenize(self, window: list[str], words: list[str], spaces: list[bool],
+                    at: int) -> None:
+        """Replace the tokens from ``at`` on by spaCy's tokens of the chunks of ``window``."""
+        doc = self.tokenizer(" ".join(window))
+        trailing = spaces[-1]   # the space after the window, if any
+        words[at:] = [t.text for t in doc]
+        spaces[at:] = [bool(t.whitespace_) for t in doc]
+        spaces[-1] = trailing
+
+    def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
+        """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
+        got: dict[str, _Chunk] = {}
+        solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
+        for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
+            got[c] = _Chunk(tuple(t.text for t in self.tokenizer(c)), (), ())
+        if solid:
+            self._bridge_pairs()
+            heads, tails = self._bridge_heads, self._bridge_tails
+            # one call; "\n" separators keep the chunks apart (no exception spans a newline)
+            doc = self.tokenizer("\n".join(solid))
+            k = 0
+            toks: list[str] = []
+            for t in itertools.chain(doc, (None,)):
+                if t is not None and t.text != "\n":
+                    toks.append(t.text)
+                    continue
+                c = solid[k]
+                got[c] = _Chunk(tuple(toks),
+                                tuple(h for h in heads if c.startswith(h))
+                                if c[0] in self._head_chars else (),
+                                tuple(x for x in tails if c.endswith(x))
+                                if c[-1] in self._tail_chars else ())
+                k += 1
+                toks = []
+        if len(self._chunks) + len(got) <= self.max_chunks:
+            self._chunks.update(got)
+        return got
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
@@ -408,6 +552,7 @@ class NormalizingTokenizer:
         return self.tokenizer.to_bytes(exclude=exclude)
 
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "NormalizingTokenizer":
+        self.clear_cache()
         self.tokenizer.from_bytes(data, exclude=exclude)
         return self
 
@@ -415,6 +560,7 @@ class NormalizingTokenizer:
         self.tokenizer.to_disk(path, exclude=exclude)
 
     def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "NormalizingTokenizer":
+        self.clear_cache()
         self.tokenizer.from_disk(path, exclude=exclude)
         return self
 
@@ -572,6 +718,8 @@ class _TokenInfo(NamedTuple):
     key: str                  # joined lowercase keys ("" when the token has none)
     exact: tuple[str, ...]    # exact keys
     starts: bool              # the key is a term or a term prefix: a walk may start here
+    relaxed_first: bool       # _relaxed_case_ok(text) of a span starting with this token
+    relaxed_inner: bool       # the token has a digit or a capital (later tokens of a span)
 
 
 def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
@@ -580,7 +728,9 @@ def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
     if got is None:
         lo, ex = _token_keys(text)
         key = _SEP.join(lo)
-        got = _TokenInfo(key, ex, bool(key) and (key in trie.terms or key in trie.prefixes))
+        got = _TokenInfo(key, ex, bool(key) and (key in trie.terms or key in trie.prefixes),
+                         _relaxed_case_ok(text),
+                         any(c.isdigit() or c.isupper() for c in text))
         if len(cache) > 500_000:
             cache.clear()
         cache[text] = got
@@ -609,7 +759,7 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
         while True:
             idx = terms.get(key)
             if idx is not None:
-                c = _choose(doc, trie, idx, key, infos, i, last + 1)
+                c = _choose(trie, idx, key, infos, i, last + 1)
                 if c is not None:
                     out.append(c)
             if key not in prefixes:
@@ -624,24 +774,24 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
     return out
 
 
-def _choose(doc: Doc, trie: TermTrie, idx: tuple[int, ...], key: str,
+def _choose(trie: TermTrie, idx: tuple[int, ...], key: str,
             infos: list[_TokenInfo], start: int, end: int) -> Candidate | None:
     """The best entry of term ``key`` for tokens ``[start, end)``, as a candidate."""
     exact = infos[start].exact if end == start + 1 else \
         tuple(x for k in range(start, end) for x in infos[k].exact)
+    # _relaxed_case_ok of the span text, from per-token flags (spaces are neither)
+    relaxed = infos[start].relaxed_first or any(infos[k].relaxed_inner
+                                                 for k in range(start + 1, end))
     memo = trie._chosen
-    mkey = (key, exact)
+    mkey = (key, exact, relaxed)
     e = memo.get(mkey, _MISSING)
     if e is _MISSING:
         entries = [trie.entries[i] for i in idx]
-        if all(x.exact is None or x.exact == exact for x in entries):
-            e = _best_entry(entries, exact)
-            if len(memo) > 500_000:
-                memo.clear()
-            memo[mkey] = e
-        else:  # the relaxed case rule depends on the surface text: not memoized
-            text = _words(doc).span(start, end)
-            e = _best_entry([x for x in entries if _case_ok(x, exact, text)], exact)
+        e = _best_entry([x for x in entries
+                         if x.exact is None or x.exact == exact or relaxed], exact)
+        if len(memo) > 500_000:
+            memo.clear()
+        memo[mkey] = e
     if e is None:
         return None
     return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
