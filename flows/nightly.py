@@ -37,13 +37,12 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import threading
 import time
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
@@ -71,7 +70,6 @@ __all__ = [
     "extract_batch",
     "extract_and_save",
     "open_store",
-    "break_dead_locks",
     "build_graph",
     "write_exports_task",
     "make_task_runner",
@@ -195,45 +193,6 @@ def _settings(database_url: str, overrides: dict[str, Any] | None) -> Settings:
 def _is_memory_url(url: str) -> bool:
     return url.startswith("sqlite") and (url.rstrip("/") in ("sqlite:", "sqlite:/")
                                          or ":memory:" in url or "mode=memory" in url)
-
-
-def break_dead_locks(store: Store, names: Iterable[str]) -> list[str]:
-    """Break locks whose owner is a process on this host that no longer exists.
-
-    A run killed with SIGKILL cannot release its lock; its heartbeat stops, but the store would
-    still refuse new runs until the lock's TTL passes. Owners are ``host:pid:thread:uuid``.
-    Returns the names of the locks broken.
-    """
-    broken = []
-    host = socket.gethostname()
-    for name in names:
-        holder = store._lock_holder(name)  # (owner, acquired_at) or None
-        if holder is None:
-            continue
-        parts = holder[0].split(":")
-        if len(parts) < 2 or parts[0] != host or not parts[1].isdigit():
-            continue
-        if int(parts[1]) == os.getpid() or _pid_alive(int(parts[1])):
-            continue
-        log.warning("breaking lock %r of dead process %s", name, holder[0])
-        with store.lock(name, force=True):
-            pass
-        broken.append(name)
-    return broken
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed child not yet reaped by its parent) is dead too
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 def make_task_runner(kind: str = "thread", *, dask_address: str | None = None,
@@ -425,7 +384,6 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
     failures: list[Exception] = []
     try:
         store = open_store(url)
-        break_dead_locks(store, (LOCK_NAME, "ingest"))
         with store.lock(LOCK_NAME, timeout=lock_timeout):
             # 1. ingest
             t0 = time.monotonic()
