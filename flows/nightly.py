@@ -127,20 +127,16 @@ def batches(items: Sequence[str], size: int) -> list[list[str]]:
 def is_transient(exc: BaseException) -> bool:
     """Whether a fetch error is worth retrying later (NCBI down, rate limit, timeouts).
 
-    The client raises :class:`FetchError` at once for a non-retryable answer (a 4xx other
-    than 429, message ending in ``(not retried)``) and after all its own tries otherwise.
+    The client raises :class:`FetchError` with ``transient=False`` at once for a
+    non-retryable answer (a 4xx other than 429, a rejected query) and, after all its own
+    tries, with ``transient=True`` otherwise.
 
     >>> is_transient(FetchError("... failed after 5 attempts: HTTP 503"))
     True
-    >>> is_transient(FetchError("E-utilities answered HTTP 400 Bad Request for x; (not retried)"))
+    >>> is_transient(FetchError("HTTP 400 Bad Request (not retried)", transient=False))
     False
     """
-    if not isinstance(exc, FetchError):
-        return False
-    flag = getattr(exc, "transient", None)
-    if flag is not None:
-        return bool(flag)
-    return "(not retried)" not in str(exc)
+    return isinstance(exc, FetchError) and exc.transient
 
 
 def retry_on_transient_fetch(task: Any, task_run: Any, state: Any) -> bool:

@@ -21,7 +21,15 @@ class ConfigError(PipelineError, ValueError):
 
 
 class FetchError(PipelineError):
-    """E-utilities could not be reached or kept failing after all retries."""
+    """E-utilities could not be reached or kept failing after all retries.
+
+    ``transient`` says whether trying again later may succeed (NCBI down, rate limited,
+    timeouts) or not (a rejected query, a 4xx other than 429).
+    """
+
+    def __init__(self, message: str, *, transient: bool = True) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class ParseError(PipelineError):

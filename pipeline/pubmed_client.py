@@ -148,7 +148,8 @@ def parse_esearch(body: bytes) -> SearchResult:
         raise ParseError(f"expected <eSearchResult>, got <{root.tag}>")
     error = root.findtext("ERROR")
     if error:
-        raise FetchError(f"ESearch rejected the search: {error.strip()}; check the query term")
+        raise FetchError(f"ESearch rejected the search: {error.strip()}; check the query term",
+                         transient=False)
     count_text = root.findtext("Count")
     if count_text is None:
         raise ParseError("ESearch answer has no <Count>")
@@ -306,7 +307,7 @@ class EutilsClient:
                 raise _Retryable(f"HTTP {exc.code} {exc.reason}", retry_after) from None
             raise FetchError(
                 f"E-utilities answered HTTP {exc.code} {exc.reason} for {shown}; check the "
-                "query, the ids and MSCGRAPH_EUTILS_URL (not retried)") from None
+                "query, the ids and MSCGRAPH_EUTILS_URL (not retried)", transient=False) from None
         except (TimeoutError, socket.timeout) as exc:
             raise _Retryable(f"timeout after {self.settings.timeout}s ({exc})") from None
         except http.client.HTTPException as exc:  # IncompleteRead, RemoteDisconnected, ...
