@@ -451,3 +451,15 @@ def test_cli_run_demo(harness, tmp_path, capsys):
     assert "nightly run: success" in out and "articles extracted" in out
     assert f"exports in {tmp_path / 'out'}" in out and "mscgraph_latest.graphml" in out
     assert main(["run", "--source", "ftp"]) == 1
+
+
+def test_demo_source_defaults_to_its_own_store_and_export_dir(monkeypatch):
+    from pipeline.cli import build_parser
+    from pipeline.cli.run_cmd import DEMO_DATABASE_URL, DEMO_EXPORT_DIR, flow_params
+    monkeypatch.delenv("MSCGRAPH_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MSCGRAPH_EXPORT_DIR", raising=False)
+    params = flow_params(build_parser().parse_args(["run", "--source", "demo"]))
+    assert params["database_url"] == DEMO_DATABASE_URL
+    assert params["export_dir"] == str(DEMO_EXPORT_DIR)
+    params = flow_params(build_parser().parse_args(["run", "--database-url", "sqlite://"]))
+    assert params["database_url"] == "sqlite://" and params["export_dir"] is None

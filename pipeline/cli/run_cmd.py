@@ -13,9 +13,16 @@ import time
 import warnings
 from typing import Any
 
+from ..config import PROJECT_ROOT
 from .ingest_cmd import _positive
 
-__all__ = ["register", "run", "flow_params", "format_summary"]
+__all__ = ["register", "run", "flow_params", "format_summary", "DEMO_DATABASE_URL",
+           "DEMO_EXPORT_DIR"]
+
+#: Where ``--source demo`` keeps its store and exports unless told otherwise, so the
+#: illustrative records never mix with a real PubMed store.
+DEMO_DATABASE_URL = "sqlite:///" + str(PROJECT_ROOT / "corpora" / "demo.sqlite")
+DEMO_EXPORT_DIR = PROJECT_ROOT / "graph_exports" / "demo"
 
 _DESCRIPTION = """\
 Run the nightly pipeline once: ingest new and revised records -> extract what is new or
@@ -23,7 +30,9 @@ stale -> rebuild the knowledge graph -> write dated and 'latest' exports.
 
 Sources:
   --source pubmed          the named queries (default all; pick with --query), over E-utilities
-  --source demo            the bundled demo corpus (corpora/demo): offline, about a minute
+  --source demo            the bundled demo corpus (corpora/demo): offline, under a minute;
+                           store corpora/demo.sqlite, exports graph_exports/demo/ (unless
+                           --database-url / --export-dir or their env vars say otherwise)
   --source xml:A.xml,B.xml PubMed XML files (.xml or .xml.gz)
 
 Every stage is a Prefect task. Without PREFECT_API_URL a temporary Prefect API is started for
@@ -78,8 +87,12 @@ def flow_params(args: argparse.Namespace) -> dict[str, Any]:
     """Parameters of the ``nightly`` flow from the parsed arguments."""
     overrides = {k: v for k, v in (("eutils_url", args.eutils_url), ("email", args.email))
                  if v}
-    return {"source": args.source, "queries": args.query, "database_url": args.database_url,
-            "export_dir": args.export_dir, "task_runner": args.task_runner,
+    database_url, export_dir = args.database_url, args.export_dir
+    if args.source == "demo":  # keep the illustrative records out of the real store/exports
+        database_url = database_url or os.environ.get("MSCGRAPH_DATABASE_URL") or DEMO_DATABASE_URL
+        export_dir = export_dir or os.environ.get("MSCGRAPH_EXPORT_DIR") or str(DEMO_EXPORT_DIR)
+    return {"source": args.source, "queries": args.query, "database_url": database_url,
+            "export_dir": export_dir, "task_runner": args.task_runner,
             "dask_address": args.dask_address, "batch_size": args.batch_size,
             "workers": args.workers, "settings": overrides or None,
             "lock_timeout": args.lock_timeout}
