@@ -491,7 +491,7 @@ def _negation_start(units: list[_Unit], lo: int, t: int) -> int:
 
 def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool]:
     """(negated, hedged, blocked) cues among units ``lo..hi-1``."""
-    neg = hedge = block = False
+    neg = hedge = block = aim = aim_block = False
     for j in range(max(lo, 0), hi):
         u = units[j]
         if u.is_ent:
@@ -507,7 +507,13 @@ def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool
         if w == "whether" or (w in _BLOCK and j > 0 and units[j - 1].low == "to") or (
                 w == "if" and j > 0 and units[j - 1].low in _BLOCK):
             block = True
-    return neg, hedge, block
+        elif w in _BLOCK and j > 0 and units[j - 1].low == "we":
+            aim = True          # "we evaluated the ability of X to ...": a study aim
+        elif aim and w in ("ability", "capacity", "potential", "efficacy", "role"):
+            aim_block = True
+        elif aim and w in ("that", "found", "showed", "revealed", "demonstrated", "and"):
+            aim_block = aim = False     # "we examined X and found that ...": a stated result
+    return neg, hedge, block or aim_block
 
 
 # --------------------------------------------------------------------------------------------
@@ -618,7 +624,7 @@ class _SentenceRules:
                 t = x.trig
                 nxt = u[j + x.trig_len] if j + x.trig_len < len(u) else None
                 if t.kind in ("V", "P") and out and not (nxt is not None and nxt.low in (
-                        "by", "-")) and _skip_left(u, j, 0, _REAL_ADV) == out[-1][0]:
+                        "by", "-")) and self.adjacent_left(out[-1][0], j):
                     # "X aggravated A and rapamycin prevented it": a new clause's subject
                     g0 = min(_left_group(u, out[-1][0]))
                     b = _skip_left(u, g0, 0, {"the", "a", "an"})
@@ -750,7 +756,7 @@ class _SentenceRules:
                             return [(self.ent(x), self.lof_flip(x)) for x in _left_group(u, k)]
                         break
                 return []
-            k = self.nearest_ent_left(j, 0, max_gap=5)
+            k = self.nearest_ent_left(j, 0, max_gap=2)
             if k is not None:
                 grp = _left_group(u, k)
                 flip = any(self.lof_flip(x) for x in grp)
@@ -763,6 +769,8 @@ class _SentenceRules:
         ref = self.anaphor_ref(j)
         if ref is not None:
             return [(ref, False)]
+        if self.is_pronoun(j) and self.u[j].low != "they":
+            return []       # "these treatments" with no known agent: not the nearest entity
         k = self.nearest_ent_left(t, lo, max_gap=8, skip_context=True)
         if k is None:
             # pronoun further left ("They also promote ...")
@@ -806,6 +814,15 @@ class _SentenceRules:
             k2 = self.nearest_ent_left(b, lo, max_gap=6, skip_context=True)
             if k2 is not None:
                 k = k2
+        # "X in combination with Y prevented ...": both are the agents
+        b = _skip_left(u, min(_left_group(u, k, lo)), lo, {"the", "a", "an"})
+        if b >= 1 and u[b].low == "with" and u[b - 1].low in ("combination", "together",
+                                                               "along", "combined"):
+            c = b - 2 if u[b - 2].low == "in" else b - 1
+            k2 = self.nearest_ent_left(c + 1, lo, max_gap=2, skip_context=True)
+            if k2 is not None:
+                grp = _left_group(u, k2, lo) + _left_group(u, k, lo)
+                return [(self.ent(x), self.lof_flip(x)) for x in grp]
         # "X activation in MSCs increased ...": prefer X over a locative "in Y"
         for _ in range(3):
             b, located = k, False      # walk over the whole NP ("Huh-7 and HCC cell lines")
@@ -848,7 +865,7 @@ class _SentenceRules:
         seg = [u[x].low for x in range(pend, t) if not u[x].is_ent]
         ents = [x for x in range(pend, t) if u[x].is_ent]
         coord = {",", "and", "or", "but", "as", "well"}
-        if not ents and all(w in _ADV or w in coord for w in seg):
+        if not ents and all(w in _ADV or w in coord or _is_ly_adverb(w) for w in seg):
             return p
         core = [w for w in seg if w not in _REAL_ADV]
         if core and core[0] in ("in", "at", "from", "during", "after", "within") and \
@@ -857,6 +874,19 @@ class _SentenceRules:
                 w in _CLAUSE or w in _REL for w in seg):
             return p
         return None
+
+    def in_adjectival_list(self, t: int) -> bool:
+        """``..., decreased SOD and GST, increased MMP-2``: the participle at ``t`` continues a
+        list of adjectival sign phrases, it has no subject of its own."""
+        u = self.u
+        k = self.nearest_ent_left(t, _clause_start(u, t), max_gap=1)
+        if k is None:
+            return False
+        b = _skip_left(u, min(_left_group(u, k)), 0, _ADV | {"the", "a", "an"})
+        if b < 1 or u[b].trig is None or u[b].trig.kind not in ("P", "A") \
+                or u[b].trig.cls not in ("INC", "DEC", "IMPROVE", "WORSEN"):
+            return False
+        return u[b - 1].low in (",", "but", "and", "by", "with", "of")
 
     def adjacent_left(self, k: int, t: int) -> bool:
         """Entity ``k`` ends right before ``t`` (adverbs and a bracketed abbreviation between)."""
@@ -1041,14 +1071,18 @@ class _SentenceRules:
                               and not _is_context(u, x)), None)
                 if first is not None:
                     subs = [(self.ent(x), self.lof_flip(x)) for x in [first]]
-            elif (bw in ("thereby", "thus") or prevw == ",") and gov:
+            elif (bw in ("thereby", "thus") or prevw in (",", "thereby", "thus")) and gov:
                 subs = list(self.subjects[max(gov)])
-                if len(tr.words) > 1 or bw in ("thereby", "thus"):
+                if len(tr.words) > 1 or bw in ("thereby", "thus") or prevw in (
+                        "thereby", "thus"):
                     chain_from = max(gov)   # "..., leading to Z": also the step edges
         if is_passive:
             agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else
                                             {"by", "from"} if cls == "SEC" else {"by"})
             k = self.nearest_ent_left(t, lo_scope, max_gap=6)
+            if k is not None and k + 2 < len(u) and u[k + 1].low == "-" \
+                    and u[k + 2].low in _HEAD_MODIFIERS:
+                k = None    # "the NSP-induced inhibition was reversed by Y": no entity head
             if k is not None and pbw not in _BE and not self.adjacent_left(k, t):
                 k = None    # reduced relative: "hepatocarcinogenesis triggered by X" (no entity)
             if k is None and not agents:
@@ -1078,6 +1112,8 @@ class _SentenceRules:
             k = self.first_therapy_in_clause(t)
             subs = [(self.ent(k), False)] if k is not None else []
         elif not subs:
+            if tr.kind == "P" and prevw == "," and self.in_adjectival_list(t):
+                return
             subs = self.subject_left(t)
         if not subs and tr.kind == "G":
             self.nominal(t, tr, after, lo_scope)    # "blocking X using Y decreased Z"
@@ -1092,15 +1128,22 @@ class _SentenceRules:
         self.subjects[t] = subs
         self.obj_end[t] = end
         self.objects[t] = [self.ent(k) for k, _ in objs]
+        if objs and cls in ("INC", "DEC", "IMPROVE", "WORSEN", "PROTECT"):
+            self.preds[t] = self.signed(cls, self.ent(objs[0][0]), objs[0][1])
+        if cls == "PROTECT" and end < len(u) and u[end].low == "from":
+            cls = "INC"         # "X protects cyclin B1 from destruction": keeps it
         for s, flip in subs:
             for k, mod in objs:
                 self.emit_pred(s, cls, self.ent(k), mod, flip, lo_scope, t)
         if chain_from is not None:
             # "X reduced Y, leading to lower Z": also (Y, Z) steps; X->Z emitted above
             p_objs = self.objects.get(chain_from, [])
+            p_pred = self.preds.get(chain_from, "INCREASES")
             for y in p_objs:
                 for k, mod in objs:
-                    self.emit(y, "INCREASES", self.ent(k), lo_scope, t)
+                    z = self.signed(cls, self.ent(k), mod)
+                    self.emit(y, "INCREASES" if z == p_pred else "DECREASES", self.ent(k),
+                              lo_scope, t)
 
     def emit_pred(self, s: Mention, cls: str, o: Mention, mod: str, flip: bool,
                   lo: int, t: int) -> None:

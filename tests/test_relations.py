@@ -515,3 +515,58 @@ def test_setting_through_an_induced_modifier(nlp) -> None:
                   "CCl4", "liver fibrosis", "MSCs", "ALT")
     assert ("MSCs", "TREATS", "liver fibrosis") in got
     assert ("MSCs", "DECREASES", "ALT") in got
+
+
+TYPES.update({
+    "cyclin B1": ("MOLECULE", "HGNC:1579"), "CenpH": ("MOLECULE", "HGNC:17268"),
+    "MPF": ("MOLECULE", "LOCAL:mpf"), "SOD": ("MOLECULE", "LOCAL:sod"),
+    "GST": ("MOLECULE", "LOCAL:gst"), "VCAM-1": ("MOLECULE", "HGNC:12663"),
+    "atropine": ("MOLECULE", "CHEBI:16684"), "diazepam": ("MOLECULE", "CHEBI:49575"),
+    "poisoning": ("DISEASE", "MESH:D011041"), "androgen": ("MOLECULE", "CHEBI:50113"),
+    "anemia": ("DISEASE", "MESH:D000740"), "hemoglobin": ("OUTCOME", "LOCAL:hemoglobin"),
+})
+
+
+def test_chain_step_sign_follows_both_steps(nlp) -> None:
+    got = triples(nlp, "Loss of CenpH decreased cyclin B1, leading to attenuation of MPF.",
+                  "CenpH", "cyclin B1", "MPF")
+    assert ("cyclin B1", "INCREASES", "MPF") in got
+    got = triples(nlp, "Rapamycin reduced mTOR, thereby increasing apoptosis.",
+                  "Rapamycin", "mTOR", "apoptosis")
+    assert ("mTOR", "DECREASES", "apoptosis") in got
+    assert ("Rapamycin", "INCREASES", "apoptosis") in got
+
+
+def test_protect_from_keeps_the_object(nlp) -> None:
+    got = triples(nlp, "CenpH protects cyclin B1 from degradation.", "CenpH", "cyclin B1")
+    assert got == {("CenpH", "INCREASES", "cyclin B1")}
+
+
+def test_list_of_adjectival_participles(nlp) -> None:
+    got = triples(nlp, "Livers showed more injury, but decreased SOD and GST, increased "
+                  "VCAM-1 and worse histology.", "SOD", "GST", "VCAM-1")
+    assert not any(s in ("SOD", "GST") for s, _p, _o in got)
+
+
+def test_combination_partners_are_both_agents(nlp) -> None:
+    got = triples(nlp, "In rats, diazepam in combination with atropine prevented poisoning.",
+                  "diazepam", "atropine", "poisoning")
+    assert ("diazepam", "DECREASES", "poisoning") in got
+    assert ("atropine", "DECREASES", "poisoning") in got
+
+
+def test_lack_of_is_loss_of_function(nlp) -> None:
+    got = triples(nlp, "The anemia caused by lack of androgen was mild.", "anemia", "androgen")
+    assert got == {("androgen", "DECREASES", "anemia")}
+
+
+def test_as_a_result_of_is_no_object_link(nlp) -> None:
+    got = triples(nlp, "The hemoglobin levels decrease as a result of hemolysis, and this anemia "
+                  "is mild.", "hemoglobin", "anemia")
+    assert ("hemoglobin", "DECREASES", "anemia") not in got
+
+
+def test_study_aim_ability_is_no_statement(nlp) -> None:
+    got = triples(nlp, "We evaluated the ability of rapamycin to attenuate apoptosis.",
+                  "rapamycin", "apoptosis")
+    assert got == set()
