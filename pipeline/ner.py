@@ -390,8 +390,10 @@ class _Chunk(NamedTuple):
     and ends with (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
 
     words: tuple[str, ...]
+    falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
     heads: tuple[str, ...]
     tails: tuple[str, ...]
+    ws: bool                    # a whitespace chunk
 
 
 class NormalizingTokenizer:
@@ -455,6 +457,8 @@ class NormalizingTokenizer:
         words, spaces = self.words(norm.text)
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc._.mscgraph_norm = norm.to_json()
+        # the token texts the components read (dropped by mscgraph_linker: not serializable)
+        doc.user_data["mscgraph.words"] = _Words(None, words, spaces)
         return doc
 
     def words(self, text: str) -> tuple[list[str], list[bool]]:
@@ -468,40 +472,46 @@ class NormalizingTokenizer:
         (['CD4+', 'CD25+', 'Tregs', '.'], [False, True, False, False])
         """
         cache = self._chunks
+        get = cache.get
         bridges = self._bridges if self._bridges is not None else self._bridge_pairs()
         chunks = _CHUNK_RE.findall(text)
-        missing = [c for c in chunks if c not in cache and not c[0].isspace()]
+        missing = [c for c in chunks if c not in cache]
         learned = self._learn(missing) if missing else cache
         words: list[str] = []
         spaces: list[bool] = []
-        tails: tuple[str, ...] = ()   # bridge tails of the chunk before a single space
-        window: list[str] = []        # chunks joined by bridged single spaces
-        win_at = 0                    # index in words of the window's first token
+        tails: tuple[str, ...] = ()     # bridge tails of the chunk before a single space
+        window: list[str] | None = None  # chunks joined by bridged single spaces
+        first = ""                      # the last chunk that was not bridged to its left
+        win_at = 0                      # index in words of that chunk's first token
         for chunk in chunks:
-            if chunk[0].isspace():
-                # a single space after a token is that token's trailing space (spaCy)
+            if chunk == " " and words:
+                spaces[-1] = True       # a single space is the previous token's trailing space
+                continue
+            got = get(chunk) or learned[chunk]
+            if got.ws:
                 if chunk[0] == " " and words:
                     spaces[-1] = True
-                    if len(chunk) == 1:
-                        continue
-                    chunk = chunk[1:]
-                if len(window) > 1:
+                    rest = chunk[1:]
+                    got = get(rest) or learned.get(rest) or self._learn([rest])[rest]
+                if window:
                     self._retokenize(window, words, spaces, win_at)
-                tails, window = (), []
-                got = cache.get(chunk) or learned.get(chunk) or self._learn([chunk])[chunk]
+                    window = None
+                tails = ()
             else:
-                got = cache.get(chunk) or learned[chunk]
                 if tails and got.heads and any((a, b) in bridges for a in tails
                                                for b in got.heads):
+                    if window is None:
+                        window = [first]
                     window.append(chunk)
                 else:
-                    if len(window) > 1:
+                    if window:
                         self._retokenize(window, words, spaces, win_at)
-                    window, win_at = [chunk], len(words)
+                        window = None
+                    first, win_at = chunk, len(words)
                 tails = got.tails
             words.extend(got.words)
-            spaces.extend([False] * len(got.words))
-        if len(window) > 1:
+            spaces.extend(got.falses)
+        if window:
             self._retokenize(window, words, spaces, win_at)
         return words, spaces
 
@@ -519,7 +529,8 @@ class NormalizingTokenizer:
         got: dict[str, _Chunk] = {}
         solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
         for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
-            got[c] = _Chunk(tuple(t.text for t in self.tokenizer(c)), (), ())
+            w = tuple(t.text for t in self.tokenizer(c))
+            got[c] = _Chunk(w, (False,) * len(w), (), (), True)
         if solid:
             self._bridge_pairs()
             heads, tails = self._bridge_heads, self._bridge_tails
@@ -532,11 +543,11 @@ class NormalizingTokenizer:
                     toks.append(t.text)
                     continue
                 c = solid[k]
-                got[c] = _Chunk(tuple(toks),
+                got[c] = _Chunk(tuple(toks), (False,) * len(toks),
                                 tuple(h for h in heads if c.startswith(h))
                                 if c[0] in self._head_chars else (),
                                 tuple(x for x in tails if c.endswith(x))
-                                if c[-1] in self._tail_chars else ())
+                                if c[-1] in self._tail_chars else (), False)
                 k += 1
                 toks = []
         if len(self._chunks) + len(got) <= self.max_chunks:
@@ -595,12 +606,16 @@ class _Words:
 
     __slots__ = ("text", "lower", "ws")
 
-    def __init__(self, doc: Doc) -> None:
-        strings = doc.vocab.strings
-        arr = doc.to_array([ORTH, SPACY]).tolist() if len(doc) else []
-        self.text = [strings[o] for o, _ in arr]
+    def __init__(self, doc: Doc | None, text: list[str] | None = None,
+                 ws: list[bool] | None = None) -> None:
+        if doc is not None:
+            strings = doc.vocab.strings
+            arr = doc.to_array([ORTH, SPACY]).tolist() if len(doc) else []
+            text = [strings[o] for o, _ in arr]
+            ws = [bool(sp) for _, sp in arr]
+        self.text: list[str] = text or []
         self.lower = [t.lower() for t in self.text]
-        self.ws = [bool(sp) for _, sp in arr]
+        self.ws: list[bool] = ws or []
 
     def span(self, a: int, b: int) -> str:
         """The text of tokens ``[a, b)``."""
@@ -656,8 +671,9 @@ def set_sentence_starts(doc: Doc) -> Doc:
                 if not abbrev and (nxt[:1].isupper() or nxt[:1].isdigit()
                                    or nxt[:1] in "([\"'"):
                     starts[j] = True
-    arr = numpy.asarray([1 if x else -1 for x in starts], dtype="int64").astype("uint64")
-    arr = arr.reshape(-1, 1)
+    # SENT_START is 1 (start) or -1 (not a start), as uint64
+    arr = numpy.full((n, 1), numpy.iinfo(numpy.uint64).max, dtype=numpy.uint64)
+    arr[[i for i, x in enumerate(starts) if x], 0] = 1
     doc.from_array([SENT_START], arr)
     return doc
 
@@ -1257,8 +1273,12 @@ def set_entities(doc: Doc, cands: list[Candidate]) -> None:
     sel = resolve_overlaps(cands)
     doc.ents = [Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "") for c in sel]
     # plain data, so docs stay serializable (nlp.pipe with n_process > 1)
-    doc.user_data[_CANDS_KEY] = [[c.start, c.end, c.type, c.concept, c.name, c.priority,
-                                  c.rule] for c in sel]
+    doc.user_data[_CANDS_KEY] = _as_rows(sel)
+
+
+def _as_rows(cands: list[Candidate]) -> list[list[Any]]:
+    """The plain-data record of candidates kept in ``doc.user_data``."""
+    return [[c.start, c.end, c.type, c.concept, c.name, c.priority, c.rule] for c in cands]
 
 
 def doc_candidates(doc: Doc) -> list[Candidate]:
@@ -1363,19 +1383,24 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
             new.append(Candidate(i, i + ln, e.type, e.concept, e.name, e.priority, "abbrev"))
     if drop:
         cands = [c for c in cands if not any(c.start == s and c.end == t for s, t in drop)]
+    # token masks: which tokens the new candidates / the kept entities cover
+    in_new = bytearray(n)
+    for x in new:
+        in_new[x.start:x.end] = b"\x01" * (x.end - x.start)
     keep = []
     for c in cands:
+        if in_new.find(1, c.start, c.end) < 0:
+            keep.append(c)
+            continue
         inside = [x for x in new if x.overlaps(c)]
         if inside and not any(c.start < x.start or x.end < c.end for x in inside):
             continue  # replaced by the document's definition
-        if inside and all(c.start <= x.start and x.end <= c.end for x in inside) \
-                and (c.end - c.start) > max(x.end - x.start for x in inside):
-            keep.append(c)  # a longer entity containing the short form stays
-            continue
-        keep.append(c)
-    keep_spans = [(c.start, c.end) for c in keep]
+        keep.append(c)  # (a longer entity containing the short form stays)
+    in_keep = bytearray(n)
+    for c in keep:
+        in_keep[c.start:c.end] = b"\x01" * (c.end - c.start)
     for x in new:
-        if not any(s < x.end and x.start < e for s, e in keep_spans):
+        if in_keep.find(1, x.start, x.end) < 0:
             keep.append(x)
     keep.sort(key=lambda c: c.start)
     return keep
@@ -1475,9 +1500,11 @@ class AbbreviationResolver:
             pairs.append((short, long))
         pairs += _fallback_pairs(doc, matches, {p[0].start for p in pairs})
         if pairs:
-            set_entities(doc, resolve_abbreviations(doc, pairs,
-                                                    drop_undefined=self.drop_undefined,
-                                                    max_short_len=self.max_short_len))
+            cands = resolve_overlaps(resolve_abbreviations(
+                doc, pairs, drop_undefined=self.drop_undefined,
+                max_short_len=self.max_short_len))
+            if _as_rows(cands) != doc.user_data.get(_CANDS_KEY):
+                set_entities(doc, cands)
         if self.make_serializable:
             # scispacy's plain-data form, so docs cross process boundaries
             for short, long in pairs:
