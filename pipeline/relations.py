@@ -152,6 +152,9 @@ _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwen
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
 _NOT_ADVERBS = {"family", "assembly", "anomaly", "supply", "monopoly", "daily", "weekly",
                 "monthly", "yearly", "early", "lonely", "friendly", "italy", "butterfly"}
+_PREPS = {"in", "from", "at", "on", "after", "during", "for", "with", "among", "within", "of"}
+_SOURCED = {"derived", "isolated", "obtained", "released", "secreted", "extracted", "purified",
+            "harvested", "generated", "collected", "produced", "prepared"}
 _RESULT_VERBS = {"showed", "show", "shows", "exhibited", "exhibit", "exhibits", "displayed",
                  "display", "displays", "had", "have", "has", "experienced", "developed",
                  "presented"}
@@ -415,6 +418,14 @@ def _left_group(units: list[_Unit], k: int, lo: int = 0) -> list[int]:
     if len(out) > 1 and not seg & {"and", "or", ",", "like", "such", "including", "(", "/",
                                     "e.g.", "nor", "as"}:
         return [k]
+    if len(out) > 1 and k > 0 and units[k - 1].low == ",":
+        # "In cultured HSC-T6 cells, UC-MSC-Ex inhibited ...": an introductory phrase
+        b = min(out) - 1
+        while b >= lo and b > min(out) - 4 and not units[b].is_ent and units[b].low not in (
+                _PREPS | {",", "and", "or"}):
+            b -= 1
+        if b >= lo and units[b].low in _PREPS:
+            return [k]
     return sorted(out)
 
 
@@ -627,9 +638,11 @@ class _SentenceRules:
                         "by", "-")) and self.adjacent_left(out[-1][0], j):
                     # "X aggravated A and rapamycin prevented it": a new clause's subject
                     g0 = min(_left_group(u, out[-1][0]))
-                    b = _skip_left(u, g0, 0, {"the", "a", "an"})
-                    if b >= 0 and u[b].low in ("and", ",", "but", "whereas", "while"):
-                        keep = [o for o in out if o[0] < g0]
+                    b = next((y for y in range(g0 - 1, max(start, g0 - 6) - 1, -1)
+                              if u[y].low in ("and", ",", "but", "whereas", "while")
+                              or u[y].trig is not None), -1)
+                    if b >= start and u[b].trig is None:
+                        keep = [o for o in out if o[0] < b]
                         return keep, b
                 if compounds and t.kind == "P" and t.cls in ("INC", "DEC") and out \
                         and out[-1][0] == j - 1 and nxt is not None and nxt.is_ent:
@@ -691,7 +704,8 @@ class _SentenceRules:
                 to = next((y for y in range(j + 2, min(len(u), j + 12)) if u[y].low == "to"), None)
                 if to is not None:      # "the ability of X to reduce Y": X is no object
                     break
-            if w in ("effect", "effects", "impact", "influence", "action", "actions") \
+            if w in ("effect", "effects", "impact", "influence", "action", "actions", "benefit",
+                     "benefits", "efficacy") \
                     and j + 1 < len(u) and u[j + 1].low == "of":
                 # "the effect of X on Y": Y is the object, X only qualifies it
                 on = next((y for y in range(j + 2, min(len(u), j + 8)) if u[y].low == "on"), None)
@@ -707,6 +721,8 @@ class _SentenceRules:
                 continue
             if depth == 0 and (w in _STOP or w in stop_extra):
                 break
+            if w == "free" and j + 1 < len(u) and u[j + 1].low == "of":
+                break       # "survival free of liver transplantation"
             if w == "," and j + 1 < len(u) and (u[j + 1].trig is not None
                                                 or u[j + 1].low in _STOP):
                 break
@@ -766,6 +782,11 @@ class _SentenceRules:
         if p is not None:
             return list(self.subjects[p]) + [(m, True) for m in self.lof_targets.get(p, [])]
         # anaphora right before the verb
+        if j > 0 and not u[j].is_ent and u[j].low in ("they", "it") and u[j - 1].low in (
+                "and", ",", "but", "whereas", "while"):
+            first = min((p for p in self.subjects if p < j and self.subjects[p]), default=None)
+            if first is not None:       # "X lowered A, and it/they reduced B": X
+                return [(m, False) for m, _f in self.subjects[first]]
         ref = self.anaphor_ref(j)
         if ref is not None:
             return [(ref, False)]
@@ -792,11 +813,12 @@ class _SentenceRules:
                     break
         # "X activated by Y facilitate Z": the subject is X, not the agent Y
         b = _skip_left(u, min(_left_group(u, k, lo)), lo, {"the", "a", "an"})
-        if b >= 1 and u[b].low == "by" and u[b - 1].trig is not None \
-                and u[b - 1].trig.kind == "P":
+        if b >= 1 and ((u[b].low == "by" and u[b - 1].trig is not None
+                        and u[b - 1].trig.kind == "P") or (u[b].low == "from"
+                                                           and u[b - 1].low in _SOURCED)):
             k2 = self.nearest_ent_left(b - 1, lo, max_gap=3, skip_context=True)
             if k2 is not None:
-                k = k2
+                k = k2      # "... exosomes derived from MSCs alleviate ...": the exosomes
         # "MSCs pretreated with IL-1 promoted ...": the subject is the primed cell
         if k >= 3 and u[k - 1].low == "with" and u[k - 2].low in _PRIMED and u[k - 3].is_ent:
             k = k - 3
@@ -1214,7 +1236,9 @@ class _SentenceRules:
                 # result statements: "significant improvements in X", subject = sentence agent
                 if gov:
                     subs = list(self.subjects[max(gov)])
-                elif objs[0][0] > t:       # not for "X inactivation" (object on the left)
+                elif objs[0][0] > t and tr.kind != "G":
+                    # not for "X inactivation" (object on the left), nor for a gerund that is
+                    # itself a subject ("enhancing X may improve ...")
                     subs = [(m, False) for m in self.sentence_agent(t)]
         if not subs:
             return
@@ -1268,6 +1292,14 @@ class _SentenceRules:
             return True
         nxt = self.u[k + 1].low if k + 1 < len(self.u) else ""
         return m.type in ("CELL_TYPE", "MOLECULE") and nxt in _THERAPY_NOUNS
+
+    def modifies_disease(self, k: int) -> bool:
+        """``hepatitis B-related cirrhosis``: ``k`` only names the cause of the next disease."""
+        u = self.u
+        if k + 3 < len(u) and u[k + 1].low == "-" and u[k + 2].low in _HEAD_MODIFIERS:
+            nxt = next((y for y in range(k + 3, min(len(u), k + 6)) if u[y].is_ent), None)
+            return nxt is not None and self.ent(nxt).type == "DISEASE"
+        return False
 
     def treat_path(self, a: int, d: int) -> bool:
         """``A ... for/in/with D`` with no verb trigger, clause break or other therapy between."""
@@ -1530,7 +1562,8 @@ class _SentenceRules:
         u = self.u
         therapies = [k for k, x in enumerate(u) if x.is_ent and self.is_therapy(k)]
         diseases = [k for k, x in enumerate(u) if x.is_ent and x.mention.type == "DISEASE"
-                    and not (" " not in x.low and x.low.endswith("ic"))]
+                    and not (" " not in x.low and x.low.endswith("ic"))
+                    and not self.modifies_disease(k)]
         if not therapies or not diseases:
             return
         for a in therapies:

@@ -570,3 +570,57 @@ def test_study_aim_ability_is_no_statement(nlp) -> None:
     got = triples(nlp, "We evaluated the ability of rapamycin to attenuate apoptosis.",
                   "rapamycin", "apoptosis")
     assert got == set()
+
+
+TYPES.update({
+    "IDO": ("CYTOKINE", "HGNC:6059"), "tryptophan": ("MOLECULE", "CHEBI:27897"),
+    "hepatitis B": ("DISEASE", "MESH:D006509"), "UC-MSCs2": ("CELL_TYPE", "CL:0002569"),
+    "HSC-T6 cells": ("CELL_TYPE", "LOCAL:hsc_t6"), "liposomes": ("THERAPY", "LOCAL:liposome"),
+})
+
+
+def test_product_derived_from_cells_is_the_subject(nlp) -> None:
+    got = triples(nlp, "Exosomes derived from MSCs alleviate liver fibrosis.",
+                  "Exosomes", "MSCs", "liver fibrosis")
+    assert ("Exosomes", "DECREASES", "liver fibrosis") in got
+    assert ("MSCs", "DECREASES", "liver fibrosis") not in got
+
+
+def test_benefit_of_cells_is_no_object(nlp) -> None:
+    got = triples(nlp, "Depletion of macrophages with liposomes abolished the benefit of MSCs.",
+                  "macrophages", "liposomes", "MSCs")
+    assert not any(o == "MSCs" for _s, _p, o in got)
+
+
+def test_new_clause_subject_after_a_modifier_phrase(nlp) -> None:
+    got = triples(nlp, "MSCs suppressed T cells, and the IDO inhibitor tryptophan restored "
+                  "proliferation.", "MSCs", "T cells", "IDO", "tryptophan", "proliferation")
+    assert ("MSCs", "DECREASES", "IDO") not in got
+    assert ("MSCs", "DECREASES", "tryptophan") not in got
+    assert ("MSCs", "DECREASES", "T cells") in got
+
+
+def test_introductory_phrase_is_no_subject(nlp) -> None:
+    got = triples(nlp, "In livers and in cultured HSC-T6 cells, exosomes inhibited apoptosis.",
+                  "HSC-T6 cells", "exosomes", "apoptosis")
+    assert got == {("exosomes", "DECREASES", "apoptosis")}
+
+
+def test_pronoun_after_and_is_the_sentence_subject(nlp) -> None:
+    got = triples(nlp, "Rapamycin reduced ALT, as shown by collagen staining, and it lowered "
+                  "apoptosis.", "Rapamycin", "ALT", "collagen", "apoptosis")
+    assert ("Rapamycin", "DECREASES", "apoptosis") in got
+    assert ("collagen", "DECREASES", "apoptosis") not in got
+
+
+def test_cause_modifier_of_a_disease_is_not_treated(nlp) -> None:
+    got = triples(nlp, "MSCs for hepatitis B-related cirrhosis: a trial", "MSCs",
+                  "hepatitis B", "cirrhosis")
+    assert ("MSCs", "TREATS", "cirrhosis") in got
+    assert ("MSCs", "TREATS", "hepatitis B") not in got
+
+
+def test_free_of_ends_the_objects(nlp) -> None:
+    got = triples(nlp, "Rapamycin prolonged survival free of liver transplantation.",
+                  "Rapamycin", "survival", "liver transplantation")
+    assert ("Rapamycin", "INCREASES", "liver transplantation") not in got
