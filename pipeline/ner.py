@@ -899,17 +899,24 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping selection: longest first, then priority, then type priority."""
     if len(cands) < 2:
         return list(cands)
-    ordered = sorted(cands, key=lambda c: (c.start - c.end, -c.priority,
-                                           -TYPE_PRIORITY.get(c.type, 0), c.start))
     taken: list[Candidate] = []
     used = bytearray(max(c.end for c in cands))
-    for c in ordered:
-        if any(used[c.start:c.end]):
+    for c in sorted(cands, key=_overlap_rank):
+        s, e = c.start, c.end
+        if used.find(1, s, e) >= 0:
             continue
         taken.append(c)
-        used[c.start:c.end] = b"\x01" * (c.end - c.start)
-    taken.sort(key=lambda c: c.start)
+        used[s:e] = b"\x01" * (e - s)
+    taken.sort(key=_start)
     return taken
+
+
+def _overlap_rank(c: Candidate) -> tuple[int, int, int, int]:
+    return (c.start - c.end, -c.priority, -TYPE_PRIORITY.get(c.type, 0), c.start)
+
+
+def _start(c: Candidate) -> int:
+    return c.start
 
 
 def _is_generic(doc: Doc, c: Candidate) -> bool:
@@ -1561,7 +1568,8 @@ _HAEMATO_RE = re.compile(r"ha?ematopoietic|hematopoiesis|haematopoiesis|bone mar
 
 def link_context(doc: Doc) -> None:
     """Context rules: HSC means haematopoietic stem cell only when the text says so."""
-    if not doc.ents:
+    rows = doc.user_data.get(_CANDS_KEY)   # the entities as plain data (cheaper than ents)
+    if not (rows if rows is not None else doc.ents):
         return
     text = _norm_of(doc).original
     if not _HAEMATO_RE.search(text) or "stellate" in text.lower():

@@ -62,8 +62,10 @@ _CHAR_CLASS = "[" + re.escape("".join(CHAR_MAP)) + "]"
 _SECTION_RE = re.compile(r"[A-Z][A-Z /&-]{2,40}(?::|\n|$)")
 _TOKEN_RE = re.compile(
     "(?P<char>" + _CHAR_CLASS + ")"
-    # OCR'd beta in gene symbols: "TGF-f1" (f for beta), "TGFß1", "IL-1ß" (sharp s for beta)
-    + r"|(?P<beta>(?<=[A-Z]{2}-)f(?=\d\b)|(?<=[A-Z0-9-])ß)"
+    # OCR'd beta in gene symbols: "TGF-f1" (f for beta), "TGFß1", "IL-1ß" (sharp s for beta);
+    # each branch starts with its character (the look-behind repeats it) so that the regex
+    # engine can skip ahead to candidate characters
+    + r"|(?P<beta>f(?<=[A-Z]{2}-f)(?=\d\b)|ß(?<=[A-Z0-9-]ß))"
     + r"|(?P<nl>\n)"
 )
 
