@@ -150,6 +150,8 @@ _INF_HOSTS = {"failed", "fail", "fails", "shown", "able", "unable", "used", "app
 _NOMINAL_BLOCK = {"of", "by", "through", "via", "for", "to", "whether", "than", "on", "from"}
 _RECEIVE = {"receive", "received", "receiving", "receives", "undergo", "underwent",
             "undergoing", "undergoes", "given", "treated", "transplanted", "infused", "injected"}
+_DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "significant", "marked",
+                "further", "any", "no"}
 _NOT_ADVERBS = {"family", "assembly", "anomaly", "supply", "monopoly", "daily", "weekly",
                 "monthly", "yearly", "early", "lonely", "friendly", "italy", "butterfly"}
 _PREPS = {"in", "from", "at", "on", "after", "during", "for", "with", "among", "within", "of"}
@@ -383,6 +385,10 @@ def _sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
                 u.trig = t
         if not u.is_ent:
             t = lex.match(lows, j)
+            if t is not None and t.kind == "V" and j > 0 and lows[j - 1] in _DETERMINERS:
+                # "the decrease in ALT": the noun reading after a determiner
+                t = next((x for x in lex.by_first.get(t.words[0], ())
+                          if x.words == t.words and x.kind == "N"), t)
             if t is not None:
                 u.trig, u.trig_len = t, len(t.words)
                 j += len(t.words)
@@ -654,7 +660,9 @@ class _SentenceRules:
                 if t.kind in ("P", "A") and t.cls in ("INC", "DEC", "IMPROVE", "WORSEN") \
                         and (modifiers or (first and j == start)) and nxt is not None \
                         and (nxt.is_ent or nxt.low not in _STOP) and not (
-                        nxt.low == "by"):
+                        nxt.low == "by") and not (
+                        t.kind == "P" and out and self.adjacent_left(out[-1][0], j)):
+                    # (not "inhibition of mTOR increased apoptosis": there it is the verb)
                     # adjectival sign modifier: "reduced ALT", "improved survival"
                     mod = t.cls
                     self.consumed.add(j)
@@ -890,7 +898,8 @@ class _SentenceRules:
         if not ents and all(w in _ADV or w in coord or _is_ly_adverb(w) for w in seg):
             return p
         core = [w for w in seg if w not in _REAL_ADV]
-        if core and core[0] in ("in", "at", "from", "during", "after", "within") and \
+        if core and core[0] in ("in", "at", "from", "during", "after", "within", "through",
+                                "via") and \
                 core[-1] in coord and len(seg) <= 10 and not any(
                 u[x].trig is not None for x in range(pend, t)) and not any(
                 w in _CLAUSE or w in _REL for w in seg):
@@ -946,6 +955,9 @@ class _SentenceRules:
         u = self.u
         lof = self.lex.lof
         j = _skip_left(u, k, 0, {"the", "of", "a", "an"})
+        if j >= 2 and j == k - 1 and not u[j].is_ent and u[j].trig is None \
+                and u[j - 1].low == "of" and u[j].low.isalpha():
+            j = _skip_left(u, j, 0, {"the", "of", "a", "an"})   # "inhibition of hepatic X"
         if j >= 0 and j < k - 1 and u[j].low in lof and u[j + 1].low in ("of", "the"):
             return True
         if j >= 0 and u[j].trig is not None and u[j].trig.cls == "DEC" \
@@ -1296,6 +1308,8 @@ class _SentenceRules:
     def modifies_disease(self, k: int) -> bool:
         """``hepatitis B-related cirrhosis``: ``k`` only names the cause of the next disease."""
         u = self.u
+        if k + 3 < len(u) and u[k + 1].low == "(" and u[k + 3].low == ")":
+            k += 3                      # "hepatitis B virus (HBV)-associated ACLF"
         if k + 3 < len(u) and u[k + 1].low == "-" and u[k + 2].low in _HEAD_MODIFIERS:
             nxt = next((y for y in range(k + 3, min(len(u), k + 6)) if u[y].is_ent), None)
             return nxt is not None and self.ent(nxt).type == "DISEASE"
@@ -1324,7 +1338,8 @@ class _SentenceRules:
             if y.trig is not None and y.trig.cls != "TREAT":
                 return False
             if y.low in (";", ":", ".", "while", "whereas", "which", "that", "but", "by",
-                         "through", "via", "than", "compared", "versus") or y.low in _BLOCK:
+                         "through", "via", "than", "compared", "versus", "screened",
+                         "monitored", "tested", "followed") or y.low in _BLOCK:
                 return False
             if y.low == "," and not (x + 1 < d and u[x + 1].low in ("e.g.", "such", "including")):
                 return False

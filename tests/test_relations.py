@@ -624,3 +624,30 @@ def test_free_of_ends_the_objects(nlp) -> None:
     got = triples(nlp, "Rapamycin prolonged survival free of liver transplantation.",
                   "Rapamycin", "survival", "liver transplantation")
     assert ("Rapamycin", "INCREASES", "liver transplantation") not in got
+
+
+def test_loss_of_function_over_an_adjective(nlp) -> None:
+    got = triples(nlp, "Inhibition of hepatic mTOR in mice increased apoptosis.", "mTOR",
+                  "apoptosis")
+    assert got == {("mTOR", "DECREASES", "apoptosis")}
+
+
+def test_coordinated_verb_after_a_means_phrase(nlp) -> None:
+    got = triples(nlp, "MSCs promote apoptosis through TNF-α, and increase inflammation.",
+                  "MSCs", "apoptosis", "TNF-α", "inflammation")
+    assert ("MSCs", "INCREASES", "inflammation") in got
+    assert ("TNF-α", "INCREASES", "inflammation") not in got
+
+
+def test_screened_for_is_no_treatment(nlp) -> None:
+    got = triples(nlp, "Patients receiving MSCs should be screened for cirrhosis.",
+                  "MSCs", "cirrhosis")
+    assert ("MSCs", "TREATS", "cirrhosis") not in got
+
+
+def test_loss_of_function_nominal_subject_with_a_past_verb(nlp) -> None:
+    got = triples(nlp, "Inhibition of mTOR increased apoptosis.", "mTOR", "apoptosis")
+    assert got == {("mTOR", "DECREASES", "apoptosis")}
+    got = triples(nlp, "Knockdown of TSG6 in MSCs abolished the decrease in ALT.",
+                  "TSG6", "MSCs", "ALT")
+    assert ("TSG6", "DECREASES", "ALT") in got
