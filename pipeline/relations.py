@@ -516,7 +516,8 @@ def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool
         w = u.low
         if w in _NEG:
             nxt = units[j + 1].low if j + 1 < len(units) else ""
-            if not (w == "not" and nxt == "only"):
+            if not (w == "not" and nxt == "only") and not (
+                    w in ("absence", "lack") and nxt == "of"):   # loss of function
                 neg = True
         if w in _HEDGE and not (w in ("could", "would") and j + 1 < len(units)
                                 and units[j + 1].low in ("not", "n't")):
@@ -526,7 +527,7 @@ def _scope_flags(units: list[_Unit], lo: int, hi: int) -> tuple[bool, bool, bool
             block = True
         elif w in _BLOCK and j > 0 and units[j - 1].low == "we":
             aim = True          # "we evaluated the ability of X to ...": a study aim
-        elif aim and w in ("ability", "capacity", "potential", "efficacy", "role"):
+        elif aim and w in ("ability", "capacity", "potential", "efficacy"):
             aim_block = True
         elif aim and w in ("that", "found", "showed", "revealed", "demonstrated", "and"):
             aim_block = aim = False     # "we examined X and found that ...": a stated result
@@ -587,8 +588,9 @@ class _SentenceRules:
         w = self.u[j].low
         prev = self.u[j - 1].low if j > 0 else ""
         if w == "they":
-            if self.lead is not None and self.lead.type in ("THERAPY", "MOLECULE"):
-                return self.lead
+            if self.lead is not None and self.lead.type in ("THERAPY", "MOLECULE") \
+                    and self.lead.text.lower().endswith(("s", "evs", "ex", "exo")):
+                return self.lead        # a plural product ("Exosomes ... They ...")
             return self.referent
         if w in _CELL_NOUNS and prev in ("these", "those", "such"):
             return self.referent
@@ -791,7 +793,7 @@ class _SentenceRules:
             return list(self.subjects[p]) + [(m, True) for m in self.lof_targets.get(p, [])]
         # anaphora right before the verb
         if j > 0 and not u[j].is_ent and u[j].low in ("they", "it") and u[j - 1].low in (
-                "and", ",", "but", "whereas", "while"):
+                "and", ",", "but", "whereas", "while", "although", "though"):
             first = min((p for p in self.subjects if p < j and self.subjects[p]), default=None)
             if first is not None:       # "X lowered A, and it/they reduced B": X
                 return [(m, False) for m, _f in self.subjects[first]]
@@ -892,6 +894,8 @@ class _SentenceRules:
             return None
         p = max(prev)
         pend = self.obj_end.get(p, p + 1)
+        if pend > t:
+            return None     # "aggravates CCl4- induced fibrosis": inside p's objects
         seg = [u[x].low for x in range(pend, t) if not u[x].is_ent]
         ents = [x for x in range(pend, t) if u[x].is_ent]
         coord = {",", "and", "or", "but", "as", "well"}
@@ -922,7 +926,7 @@ class _SentenceRules:
     def adjacent_left(self, k: int, t: int) -> bool:
         """Entity ``k`` ends right before ``t`` (adverbs and a bracketed abbreviation between)."""
         u = self.u
-        j = _skip_left(u, t, 0, _REAL_ADV | {","})
+        j = _skip_left(u, t, 0, _REAL_ADV | {","} | _LOCATIVE_HEADS | {"inpatients"})
         if j >= 0 and u[j].low == ")":
             j = next((y for y in range(j - 1, max(-1, j - 6), -1) if u[y].low == "("), j) - 1
         return j == k
@@ -961,7 +965,8 @@ class _SentenceRules:
         if j >= 0 and j < k - 1 and u[j].low in lof and u[j + 1].low in ("of", "the"):
             return True
         if j >= 0 and u[j].trig is not None and u[j].trig.cls == "DEC" \
-                and u[j].trig.kind in ("G", "N") and _clause_start(u, j) >= j - 1:
+                and u[j].trig.kind in ("G", "N") and (_clause_start(u, j) >= j - 1 or _skip_left(
+                    u, j, 0, _ADV | {"the"}) < _clause_start(u, j)):
             return True     # "blocking X ...", "Inhibition of X ..." as the clause subject
         if k + 1 < len(u):
             nx = u[k + 1].low
@@ -1053,7 +1058,9 @@ class _SentenceRules:
                 and cls in ("INC", "DEC", "IMPROVE", "WORSEN"):
             self.result_statement(t, pb, cls, after)
             return
-        if tr.kind in ("P", "A") and not is_passive and (pbw in _PREP_DET or tr.kind == "A"):
+        if tr.kind in ("P", "A") and not is_passive and (pbw in _PREP_DET or tr.kind == "A") \
+                and not (tr.kind == "P" and pbw in ("but", "whereas", "while")
+                         and self.vp_coordinated(t) is not None):
             return      # adjectival ("with impaired regeneration"): no clause of its own
         if tr.kind == "P" and not is_passive and prevw in ("and", "or") \
                 and not self.vp_coordinated(t):
@@ -1117,7 +1124,8 @@ class _SentenceRules:
             if k is not None and k + 2 < len(u) and u[k + 1].low == "-" \
                     and u[k + 2].low in _HEAD_MODIFIERS:
                 k = None    # "the NSP-induced inhibition was reversed by Y": no entity head
-            if k is not None and pbw not in _BE and not self.adjacent_left(k, t):
+            if k is not None and pbw not in _BE and cls != "SEC" \
+                    and not self.adjacent_left(k, t):
                 k = None    # reduced relative: "hepatocarcinogenesis triggered by X" (no entity)
             if k is None and not agents:
                 return
@@ -1164,6 +1172,13 @@ class _SentenceRules:
         self.objects[t] = [self.ent(k) for k, _ in objs]
         if objs and cls in ("INC", "DEC", "IMPROVE", "WORSEN", "PROTECT"):
             self.preds[t] = self.signed(cls, self.ent(objs[0][0]), objs[0][1])
+        if not objs and tr.kind == "P" and cls in ("INC", "DEC") and subs:
+            # "Total bilirubin decreased ... in the UC-MSC group": intransitive result
+            agents = self.group_agents(after)
+            for a in agents:
+                for m, _f in subs:
+                    if not self.pol.is_therapy(m):
+                        self.emit_pred(self.ent(a), cls, m, "", False, lo_scope, t)
         if cls == "PROTECT" and end < len(u) and u[end].low == "from":
             cls = "INC"         # "X protects cyclin B1 from destruction": keeps it
         for s, flip in subs:

@@ -651,3 +651,28 @@ def test_loss_of_function_nominal_subject_with_a_past_verb(nlp) -> None:
     got = triples(nlp, "Knockdown of TSG6 in MSCs abolished the decrease in ALT.",
                   "TSG6", "MSCs", "ALT")
     assert ("TSG6", "DECREASES", "ALT") in got
+
+
+def test_intransitive_results_in_a_group(nlp) -> None:
+    text = "Total bilirubin decreased and albumin increased in the MSC group."
+    doc = make_doc(nlp, text, ["albumin", "MSC"])
+    got = {(r.subject.text, r.predicate, r.object.text) for r in extract_relations(doc)}
+    assert got == {("MSC", "INCREASES", "albumin")}
+
+
+def test_but_then_a_coordinated_past_verb(nlp) -> None:
+    got = triples(nlp, "Deletion of p53 reversed apoptosis, but unexpectedly promoted "
+                  "tumorigenesis.", "p53", "apoptosis", "tumorigenesis")
+    assert got == {("p53", "INCREASES", "apoptosis"), ("p53", "DECREASES", "tumorigenesis")}
+
+
+def test_absence_of_is_no_negation(nlp) -> None:
+    got = triples(nlp, "Absence of p53 induced apoptosis.", "p53", "apoptosis", flags=True)
+    assert got == {("p53", "DECREASES", "apoptosis", False, False)}
+
+
+def test_chain_with_smaller_objects(nlp) -> None:
+    got = triples(nlp, "MSCs suppress mTOR, leading to smaller tumorigenesis.",
+                  "MSCs", "mTOR", "tumorigenesis")
+    assert ("mTOR", "INCREASES", "tumorigenesis") in got
+    assert ("MSCs", "DECREASES", "tumorigenesis") in got
