@@ -911,12 +911,14 @@ def _drop_cell_therapies(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
     """``MSC transplantation`` is annotated as the cell: drop the longer non-cell match."""
     w = _words(doc)
     cells = {(c.start, c.end) for c in cands if c.type == "CELL_TYPE"}
+    cell_ends: dict[int, list[int]] = {}   # start -> ends of the cell spans
+    for s, e in cells:
+        cell_ends.setdefault(s, []).append(e)
     out = []
     for c in cands:
         if c.type != "CELL_TYPE":
-            hit = any(s == c.start and e < c.end and
-                      all(t in PROCEDURE_WORDS for t in w.lower[e:c.end])
-                      for s, e in cells)
+            hit = any(e < c.end and all(t in PROCEDURE_WORDS for t in w.lower[e:c.end])
+                      for e in cell_ends.get(c.start, ()))
             if hit:
                 continue
             if c.type == "THERAPY" and "derived" in w.lower[c.start:c.end]:

@@ -287,3 +287,35 @@ def test_serializable_docs_round_trip() -> None:
     back = Doc(pipe.vocab).from_bytes(doc.to_bytes())
     assert doc_mentions(back) == doc_mentions(doc)
     assert doc._.abbreviations[0]["short_text"] == "HSCs"
+
+
+# --- tokenizer chunk memo and lazy trie entries (speed work; outputs must not change) -------
+
+_TOKENIZER_CASES = [
+    "Bone marrow-derived MSCs (BM-MSCs) reduced CCl4-induced fibrosis, e.g. via IL-10.",
+    "CD4+CD25+ Tregs  rose;TNF-α fell (p < 0.05).\nRESULTS: two  spaces and\n\na gap",
+    " leading space, trailing space ",
+    "an odd ( :)x string and ' ''quoted'' text with =) faces",
+    "i.e. Fig. 2 vs. Fig. 3 at 10a.m. and 5 p.m. :( ",
+]
+
+
+@pytest.mark.parametrize("text", _TOKENIZER_CASES)
+def test_chunk_memo_tokens_equal_spacy_rule_tokenizer(nlp: Language, text: str) -> None:
+    rule = nlp.tokenizer.tokenizer
+    expected = ([t.text for t in rule(text)], [bool(t.whitespace_) for t in rule(text)])
+    assert nlp.tokenizer.words(text) == expected      # cold
+    assert nlp.tokenizer.words(text) == expected      # memoized chunks
+
+
+def test_trie_pickle_round_trip_keeps_entries() -> None:
+    import pickle
+    t = TermTrie()
+    t.add("hepatic stellate cells", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell",
+                                              100))
+    t.add("HSC", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell", 90, ("HSC",)))
+    back = pickle.loads(pickle.dumps(t))
+    assert back.lookup("HSCs") == t.lookup("HSCs")
+    assert list(back.entries) == list(t.entries) and len(back.entries) == 2
+    back.add("stellate cell", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell", 50))
+    assert back.entries[2].priority == 50
