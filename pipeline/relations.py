@@ -155,6 +155,8 @@ _DETERMINERS = {"the", "a", "an", "this", "that", "its", "their", "significant",
 _NOT_ADVERBS = {"family", "assembly", "anomaly", "supply", "monopoly", "daily", "weekly",
                 "monthly", "yearly", "early", "lonely", "friendly", "italy", "butterfly"}
 _PREPS = {"in", "from", "at", "on", "after", "during", "for", "with", "among", "within", "of"}
+_CLASS_NOUNS = {"genes", "gene", "proteins", "protein", "factors", "molecules", "pathways",
+                "mechanisms", "signals", "markers"}
 _SOURCED = {"derived", "isolated", "obtained", "released", "secreted", "extracted", "purified",
             "harvested", "generated", "collected", "produced", "prepared"}
 _RESULT_VERBS = {"showed", "show", "shows", "exhibited", "exhibit", "exhibits", "displayed",
@@ -471,7 +473,29 @@ def _is_context(units: list[_Unit], k: int) -> bool:
     if before and before[-1] in ("in", "for") and units[k].mention \
             and units[k].mention.type == "DISEASE":
         return True         # "in D", "(screening) for D": a setting, never a subject
+    if units[k].mention and units[k].mention.type == "DISEASE":
+        # "in mice with bile duct ligation-induced fibrosis": over a few modifier words
+        j = s - 1
+        while j >= 1 and j > s - 6 and not units[j].is_ent and units[j].trig is None \
+                and units[j].low.replace("-", "").isalnum() and units[j].low not in (
+                "with", "in", "of", "and", "or", "by", "to", "that", "which"):
+            j -= 1
+        if j >= 1 and j < s - 1 and units[j].low == "with" \
+                and units[j - 1].low in _LOCATIVE_HEADS:
+            return True
     return False
+
+
+def _is_head_modifier(units: list[_Unit], k: int) -> bool:
+    """Entity ``k`` only qualifies the next noun (``CCl4-induced``, ``ligation-induced``);
+    not when that noun is a generic class (``autophagy-related genes`` stands for the entity)."""
+    if k + 2 < len(units) and units[k + 1].low == "-" and units[k + 2].low in _HEAD_MODIFIERS:
+        m = k + 2
+    elif units[k].low.endswith("-") and k + 1 < len(units) and units[k + 1].low in _HEAD_MODIFIERS:
+        m = k + 1
+    else:
+        return False
+    return not (m + 1 < len(units) and units[m + 1].low in _CLASS_NOUNS)
 
 
 def _clause_start(units: list[_Unit], t: int) -> int:
@@ -621,7 +645,8 @@ class _SentenceRules:
                 hyph = 3 if nx else 2
                 if not nx and x.low.endswith("-") and j + 1 < len(u):
                     nx = u[j + 1].low             # "CCl4- induced" (hyphen in the span)
-                if nx in _HEAD_MODIFIERS and j + hyph < len(u):
+                if nx in _HEAD_MODIFIERS and j + hyph < len(u) \
+                        and u[j + hyph].low not in _CLASS_NOUNS:
                     # "attenuated CCl4-induced fibrosis": the head is the object
                     first = False
                     n = 0
@@ -943,7 +968,8 @@ class _SentenceRules:
             elif w == "(":
                 depth = max(0, depth - 1)
             if u[x].is_ent:
-                if depth == 0 and not (skip_context and _is_context(u, x)):
+                if depth == 0 and not (skip_context and (_is_context(u, x)
+                                                         or _is_head_modifier(u, x))):
                     return x
                 continue
             if u[x].trig is not None and u[x].trig.kind in ("V",):
@@ -1590,7 +1616,8 @@ class _SentenceRules:
     def treats(self) -> None:
         """``X for Y``, ``X in patients with Y``, therapies acting in a disease context."""
         u = self.u
-        therapies = [k for k, x in enumerate(u) if x.is_ent and self.is_therapy(k)]
+        therapies = [k for k, x in enumerate(u) if x.is_ent and self.is_therapy(k)
+                     and not _is_head_modifier(u, k)]
         diseases = [k for k, x in enumerate(u) if x.is_ent and x.mention.type == "DISEASE"
                     and not (" " not in x.low and x.low.endswith("ic"))
                     and not self.modifies_disease(k)]

@@ -676,3 +676,11 @@ def test_chain_with_smaller_objects(nlp) -> None:
                   "MSCs", "mTOR", "tumorigenesis")
     assert ("mTOR", "INCREASES", "tumorigenesis") in got
     assert ("MSCs", "DECREASES", "tumorigenesis") in got
+
+
+def test_modifier_entities_are_no_subjects(nlp) -> None:
+    got = triples(nlp, "In mice with bile duct CCl4-induced fibrosis, both preparations reduced "
+                  "ALT.", "CCl4", "fibrosis", "ALT")
+    assert got == {("CCl4", "INCREASES", "fibrosis")}
+    got = triples(nlp, "Rapamycin inhibited mTOR-related genes.", "Rapamycin", "mTOR")
+    assert got == {("Rapamycin", "DECREASES", "mTOR")}
