@@ -1056,7 +1056,8 @@ class _SentenceRules:
         prevw = u[t - 1].low if t > 0 else ""
         # hyphenated participles ("HGF-induced") are handled separately; a hyphenated
         # modifier without an entity ("HBx-upregulated phenotypes") states nothing
-        if prevw == "-" and tr.kind == "P":
+        if tr.kind == "P" and (prevw == "-" or (t > 0 and u[t - 1].is_ent
+                                                and prevw.endswith("-"))):
             return
         if cls == "TREAT" and tr.kind != "V":
             if tr.kind == "N":
@@ -1586,11 +1587,17 @@ class _SentenceRules:
     def hyphen_patterns(self) -> None:
         """``X-derived Y`` (SECRETES), ``X-induced Y`` / ``X-mediated Y`` (INCREASES)."""
         u = self.u
-        for t in range(2, len(u) - 1):
+        for t in range(1, len(u) - 1):
             x = u[t]
-            if x.trig is None or x.trig.kind != "P" or u[t - 1].low != "-" or not u[t - 2].is_ent:
+            if x.trig is None or x.trig.kind != "P":
                 continue
-            agent = self.ent(t - 2)
+            if u[t - 1].is_ent and u[t - 1].low.endswith("-"):
+                a = t - 1                       # "CCl4- induced" (hyphen inside the span)
+            elif t >= 2 and u[t - 1].low == "-" and u[t - 2].is_ent:
+                a = t - 2
+            else:
+                continue
+            agent = self.ent(a)
             nxt = u[t + 1]
             if nxt.trig is not None and nxt.trig.kind == "N":
                 continue    # "X-mediated suppression of Y": handled by the nominal
@@ -1604,7 +1611,7 @@ class _SentenceRules:
                     else:
                         self.emit_pred(agent, "SEC", o, "", False, lo, t)
                 else:
-                    self.emit_pred(agent, x.trig.cls, o, mod, self.lof_flip(t - 2), lo, t)
+                    self.emit_pred(agent, x.trig.cls, o, mod, self.lof_flip(a), lo, t)
                 break
         for t in range(2, len(u) - 1):
             if u[t].low == "derived" and u[t].trig is None and u[t - 1].low == "-" \

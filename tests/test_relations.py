@@ -684,3 +684,11 @@ def test_modifier_entities_are_no_subjects(nlp) -> None:
     assert got == {("CCl4", "INCREASES", "fibrosis")}
     got = triples(nlp, "Rapamycin inhibited mTOR-related genes.", "Rapamycin", "mTOR")
     assert got == {("Rapamycin", "DECREASES", "mTOR")}
+
+
+def test_hyphen_inside_the_agent_span(nlp) -> None:
+    TYPES["CCl4-"] = ("MOLECULE", "CHEBI:27385")
+    got = triples(nlp, "mTOR aggravates CCl4- induced liver fibrosis.", "mTOR", "CCl4-",
+                  "liver fibrosis")
+    assert got == {("mTOR", "INCREASES", "liver fibrosis"),
+                   ("CCl4-", "INCREASES", "liver fibrosis")}
