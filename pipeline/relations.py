@@ -9,16 +9,21 @@ multi-word connectives) are located, and for each trigger the rules find
   ``by/through/via`` means and for coordinated verbs (``X reduces A and improves B``); the agent
   after ``by`` for passives and nominalizations (``Y was suppressed by X``, ``inhibition of Y by
   X``); the entity before ``-mediated/-induced/-derived``; the previous sentence's main cell
-  for ``they/these cells``;
+  for ``they/these cells``, its plural product or last drug for ``they``/``these drugs``/``the
+  vesicles``; the exposure of the study group in result statements (``X-treated mice showed
+  lower Y``, ``Y was lower in the X group``, ``Y decreased in the X group``);
 * the **objects**: the coordinated entities on the right up to a clause boundary, through
-  ``the proliferation of``-style chains (so a process and its cell are both objects);
+  ``the proliferation of``-style chains (so a process and its cell are both objects); an entity
+  before ``-induced/-associated/-related`` only qualifies the head after it (``attenuated
+  CCl4-induced fibrosis``: the object is fibrosis);
 * **sign** (``improve`` depends on whether the object is bad or good, ``data/relation_polarity.tsv``;
-  loss of function flips it), **negation** and **hedging** scopes.
+  loss of function flips it), **negation** (cut at ``but``) and **hedging** scopes.
 
 ``TREATS`` comes from ``X for Y`` / ``X in patients with Y`` patterns and from therapies that act
-in a stated disease context (``in models of Y``). Not supported: relations across sentences
-(other than the anaphora rule), nested clauses needing a parse, and comparisons
-(``X was higher than Y``).
+in a stated disease context (``in models of Y``); diagnostic procedures (``diagnostic`` class in
+the polarity file) treat nothing. Not supported: relations across sentences (other than the
+anaphora rules), nested clauses needing a parse, and comparisons between two named agents
+(``X was more potent than Y``).
 
 Example
 -------
