@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``annotate`` subcommand."""
     p = sub.add_parser("annotate", help="annotate JSON Lines texts with entities and relations",
-                       description=__doc__.split("::")[0].strip())
+                       description=__doc__.split("::")[0].strip().replace("``", "'"))
     p.add_argument("--input", "-i", required=True,
                    help="JSON Lines input ({id, text} or {id|pmid, title, abstract}); - = stdin")
     p.add_argument("--output", "-o", default="-", help="JSON Lines output; - = stdout (default)")

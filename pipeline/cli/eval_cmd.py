@@ -26,7 +26,7 @@ BENCH_MODES = ("ncbi-disease", "jnlpba", "biored")
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``eval`` subcommand and its modes."""
     p = sub.add_parser("eval", help="score extraction against gold files and benchmark corpora",
-                       description=__doc__.split("::")[0].strip(),
+                       description=__doc__.split("::")[0].strip().replace("``", "'"),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     modes = p.add_subparsers(dest="eval_mode", metavar="MODE")
 

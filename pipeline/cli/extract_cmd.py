@@ -27,7 +27,7 @@ examples:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``extract`` subcommand."""
     p = sub.add_parser("extract", help="extract entities and relations from stored articles "
-                       "that are new or stale", description=__doc__, epilog=_EPILOG,
+                       "that are new or stale", description=__doc__.replace("``", "'"), epilog=_EPILOG,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--database-url", help="SQLAlchemy URL of the store "
                    "(env MSCGRAPH_DATABASE_URL)")
