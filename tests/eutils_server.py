@@ -163,12 +163,14 @@ class EutilsReplayServer:
         Most ids of one search that ESearch/EFetch-with-history hand out (NCBI: 9,999).
     """
 
-    def __init__(self, records: list[Record] | None = None, *, cap: int = 9999) -> None:
+    def __init__(self, records: list[Record] | None = None, *, cap: int = 9999,
+                 port: int = 0) -> None:
         self.records: dict[str, Record] = {r.pmid: r for r in records or ()}
         self.terms: dict[str, set[str]] = {}
         self.hits: list[Hit] = []
         self.faults: list[Fault] = []
         self.cap = cap
+        self.port = port
         self._history: dict[tuple[str, str], list[str]] = {}
         self._webenv_ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -178,7 +180,7 @@ class EutilsReplayServer:
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> "EutilsReplayServer":
         handler = type("Handler", (_Handler,), {"replay": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True,
                                         name="eutils-replay")
@@ -358,3 +360,27 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
         except (BrokenPipeError, ConnectionResetError):  # client gave up (slow fault)
             pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve synthetic records on 127.0.0.1 until interrupted (for trying ``mscgraph ingest``).
+
+    ``python tests/eutils_server.py --records 500 --port 8000``, then
+    ``MSCGRAPH_EUTILS_URL=http://127.0.0.1:8000/entrez/eutils/ mscgraph ingest``.
+    """
+    import argparse
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--records", type=int, default=500, help="synthetic records to serve")
+    ap.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free)")
+    args = ap.parse_args(argv)
+    srv = EutilsReplayServer(make_records(args.records), port=args.port).start()
+    print(f"serving {args.records} synthetic records at {srv.base_url} (Ctrl-C stops)", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        srv.stop()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
