@@ -461,6 +461,8 @@ class NormalizingTokenizer:
         self._bridge_tails: set[str] = set()
         self._head_chars: set[str] = set()
         self._tail_chars: set[str] = set()
+        self._head_lens: list[int] = []
+        self._tail_lens: list[int] = []
 
     def _bridge_pairs(self) -> set[tuple[str, str]]:
         """Adjacent token pairs of the tokenizer exceptions that affix rules split.
@@ -484,6 +486,8 @@ class NormalizingTokenizer:
             self._bridge_heads = {b for _, b in pairs}
             self._head_chars = {h[0] for h in self._bridge_heads}
             self._tail_chars = {x[-1] for x in self._bridge_tails}
+            self._head_lens = sorted({len(h) for h in self._bridge_heads})
+            self._tail_lens = sorted({len(x) for x in self._bridge_tails})
             self._bridges = pairs
         return self._bridges
 
@@ -559,6 +563,15 @@ class NormalizingTokenizer:
         spaces[at:] = [bool(t.whitespace_) for t in doc]
         spaces[-1] = trailing
 
+    def _solid(self, chunk: str, words: tuple[str, ...]) -> "_Chunk":
+        """The :class:`_Chunk` of a non-space chunk with its tokens ``words``."""
+        heads, tails = self._bridge_heads, self._bridge_tails
+        return _Chunk(words, (False,) * len(words),
+                      tuple(chunk[:n] for n in self._head_lens if chunk[:n] in heads)
+                      if chunk[0] in self._head_chars else (),
+                      tuple(chunk[-n:] for n in self._tail_lens if chunk[-n:] in tails)
+                      if chunk[-1] in self._tail_chars else (), False)
+
     def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
         """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
         got: dict[str, _Chunk] = {}
@@ -568,7 +581,6 @@ class NormalizingTokenizer:
             got[c] = _Chunk(w, (False,) * len(w), (), (), True)
         if solid:
             self._bridge_pairs()
-            heads, tails = self._bridge_heads, self._bridge_tails
             # one call; "\n" separators keep the chunks apart (no exception spans a newline)
             doc = self.tokenizer("\n".join(solid))
             k = 0
@@ -578,11 +590,7 @@ class NormalizingTokenizer:
                     toks.append(t.text)
                     continue
                 c = solid[k]
-                got[c] = _Chunk(tuple(toks), (False,) * len(toks),
-                                tuple(h for h in heads if c.startswith(h))
-                                if c[0] in self._head_chars else (),
-                                tuple(x for x in tails if c.endswith(x))
-                                if c[-1] in self._tail_chars else (), False)
+                got[c] = self._solid(c, tuple(toks))
                 k += 1
                 toks = []
         if len(self._chunks) + len(got) <= self.max_chunks:
