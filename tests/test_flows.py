@@ -123,7 +123,7 @@ def test_retry_condition_only_on_transient_fetch_errors():
 
     transient = FetchError("GET x failed after 5 attempts: HTTP 503. NCBI may be down")
     permanent = FetchError("E-utilities answered HTTP 400 Bad Request for x; check the query "
-                           "(not retried)")
+                           "(not retried)", transient=False)
     assert nf.retry_on_transient_fetch(None, None, S(transient))
     assert not nf.retry_on_transient_fetch(None, None, S(permanent))
     assert not nf.retry_on_transient_fetch(None, None, S(StoreError("disk full")))
