@@ -51,6 +51,7 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from string import ascii_letters, digits
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 import numpy
@@ -420,6 +421,13 @@ def _base_tokenizer(nlp: Language) -> Tokenizer:
 _CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer loop
 
 
+#: Chunks whose spaCy tokens follow from their shape (unless a tokenizer exception applies):
+#: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
+#: lowercase letter. Each part is one token (checked on probes, see
+#: :meth:`NormalizingTokenizer._simple_path_agrees`).
+_SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
+
+
 class _Chunk(NamedTuple):
     """The tokens of one whitespace-delimited chunk, and the exception-pair pieces it starts
     and ends with (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
@@ -440,7 +448,10 @@ class NormalizingTokenizer:
     Tokens are those of the wrapped spaCy rule tokenizer. spaCy tokenizes each whitespace-
     delimited chunk on its own, so the tokens of a chunk are memoized (``max_chunks``
     entries, first come first kept) and a document is built with ``Doc(vocab, words,
-    spaces)``; only unseen chunks go through the rule tokenizer, in one call per document.
+    spaces)``. An unseen chunk is split by a Python port of spaCy's affix loop with the same
+    regexes (:meth:`_port_words`), simple chunks (``word``, ``(word``, ``word,``) without
+    regexes (:meth:`_simple_words`); chunks a tokenizer exception may touch go through the
+    rule tokenizer, in one call per document.
     Caveat: token-level ``NORM`` values of tokenizer exceptions are not copied (the lexeme's
     norm is used); nothing in this project reads them. Call :meth:`clear_cache` after
     changing the wrapped tokenizer's rules.
@@ -462,6 +473,8 @@ class NormalizingTokenizer:
         self._head_chars: set[str] = set()
         self._tail_chars: set[str] = set()
         self._head_lens: list[int] = []
+        self._rule_keys: frozenset[str] = frozenset()
+        self._simple_ok = False
         self._tail_lens: list[int] = []
 
     def _bridge_pairs(self) -> set[tuple[str, str]]:
@@ -487,9 +500,31 @@ class NormalizingTokenizer:
             self._head_chars = {h[0] for h in self._bridge_heads}
             self._tail_chars = {x[-1] for x in self._bridge_tails}
             self._head_lens = sorted({len(h) for h in self._bridge_heads})
+            self._rule_keys = frozenset(t.rules or ())
             self._tail_lens = sorted({len(x) for x in self._bridge_tails})
             self._bridges = pairs
+            self._simple_ok = self._simple_path_agrees()
         return self._bridges
+
+    def _simple_path_agrees(self) -> bool:
+        """Whether :meth:`_simple_words` gives :meth:`_port_words`'s tokens on probe chunks
+        (every letter and digit, letter pairs, unit and URL-like words, with each opening
+        and closing mark); when not (a customized tokenizer), simple chunks take the port.
+        """
+        chars = ascii_letters + digits
+        stems = list(chars) + [a + b for a in "aeszAESZ09" for b in "aegmsAEGMS09"] + [
+            "localhost", "www", "com", "http", "https", "mg", "kg", "km", "am", "pm", "US",
+            "Dr", "vs", "al", "eg", "ie", "etc", "st", "Mr", "No", "cm", "Inc", "fig", "Sec"]
+        for stem in stems:
+            for a in ("", "("):
+                for b in ("", ",", ";", ":", ")", "."):
+                    chunk = a + stem + b
+                    m = _SIMPLE_CHUNK_RE.fullmatch(chunk)
+                    got = self._simple_words(chunk, m) if m is not None else None
+                    if got is not None and got != self._port_words(chunk):
+                        log.warning("tokenizer fast path disabled: %r differs", chunk)
+                        return False
+        return True
 
     def __call__(self, text: str) -> Doc:
         norm = normalize_text(text)
@@ -563,6 +598,114 @@ class NormalizingTokenizer:
         spaces[at:] = [bool(t.whitespace_) for t in doc]
         spaces[-1] = trailing
 
+    def _affix_words(self, chunk: str) -> tuple[str, ...] | None:
+        """spaCy's tokens of one non-space chunk without building a ``Doc``, or ``None``.
+
+        Simple chunks (:data:`_SIMPLE_CHUNK_RE`) take :meth:`_simple_words`, the rest
+        :meth:`_port_words`.
+        """
+        if self._simple_ok:
+            m = _SIMPLE_CHUNK_RE.fullmatch(chunk)
+            if m is not None:
+                got = self._simple_words(chunk, m)
+                if got is not None:
+                    return got
+        return self._port_words(chunk)
+
+    def _simple_words(self, chunk: str, m: re.Match[str]) -> tuple[str, ...] | None:
+        """The tokens of a chunk matching :data:`_SIMPLE_CHUNK_RE` without running the
+        affix regexes: an optional ``(``, a word, an optional closing mark, each its own
+        token; ``None`` when a string spaCy looks up is an exception key or the tokens
+        could start a special-case match."""
+        opening, word, closing = m.groups()
+        rules = self._rule_keys
+        if chunk in rules or word in rules:
+            return None
+        words: tuple[str, ...] = (word,)
+        if opening:
+            if chunk[1:] in rules or "(" in rules or ("(", word) in self._bridges:
+                return None
+            words = ("(", word)
+        if closing:
+            if chunk[:-1] in rules or closing in rules or (word, closing) in self._bridges:
+                return None
+            words += (closing,)
+        return words
+
+    def _port_words(self, chunk: str) -> tuple[str, ...] | None:
+        """spaCy's tokens of one non-space chunk without building a ``Doc``, or ``None``.
+
+        A port of the affix loop of spaCy's ``Tokenizer`` (``_split_affixes`` and
+        ``_attach_tokens``, spaCy 3) calling the same prefix, suffix, infix, token-match and
+        URL-match functions. ``None`` (tokenize with spaCy) when a tokenizer exception could
+        apply: a string the loop looks up is an exception key, or a token or an adjacent
+        token pair could start a special-case match (:meth:`_bridge_pairs`).
+        """
+        t = self.tokenizer
+        rules = self._rule_keys
+        token_match, url_match = t.token_match, t.url_match
+        prefix_search, suffix_search = t.prefix_search, t.suffix_search
+        if chunk in rules:
+            return None
+        string = chunk
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        last_size = 0
+        while string and len(string) != last_size:
+            if token_match is not None and token_match(string):
+                break
+            if string in rules:
+                return None
+            last_size = len(string)
+            m = prefix_search(string) if prefix_search is not None else None
+            pre_len = m.end() - m.start() if m is not None else 0
+            if pre_len:
+                prefix, minus_pre = string[:pre_len], string[pre_len:]
+                if minus_pre in rules:
+                    return None
+            m = suffix_search(string[pre_len:]) if suffix_search is not None else None
+            suf_len = m.end() - m.start() if m is not None else 0
+            if suf_len:
+                suffix, minus_suf = string[-suf_len:], string[:-suf_len]
+                if minus_suf in rules:
+                    return None
+            if pre_len and suf_len and pre_len + suf_len <= len(string):
+                string = string[pre_len:-suf_len]
+                prefixes.append(prefix)
+                suffixes.append(suffix)
+            elif pre_len:
+                string = minus_pre
+                prefixes.append(prefix)
+            elif suf_len:
+                string = minus_suf
+                suffixes.append(suffix)
+        words = prefixes
+        if string:
+            if string in rules:
+                return None
+            if (token_match is not None and token_match(string)) or \
+                    (url_match is not None and url_match(string)):
+                words.append(string)
+            else:
+                start = 0
+                for m in (t.infix_finditer(string) if t.infix_finditer is not None else ()):
+                    a, b = m.start(), m.end()
+                    if a == 0:
+                        continue
+                    if a != start:
+                        words.append(string[start:a])
+                    if a != b:
+                        words.append(string[a:b])
+                    start = b
+                if string[start:]:
+                    words.append(string[start:])
+        words.extend(reversed(suffixes))
+        bridges = self._bridges
+        for i, w in enumerate(words):
+            if w in rules or (i and (words[i - 1], w) in bridges):
+                return None
+        return tuple(words)
+
     def _solid(self, chunk: str, words: tuple[str, ...]) -> "_Chunk":
         """The :class:`_Chunk` of a non-space chunk with its tokens ``words``."""
         heads, tails = self._bridge_heads, self._bridge_tails
@@ -581,6 +724,15 @@ class NormalizingTokenizer:
             got[c] = _Chunk(w, (False,) * len(w), (), (), True)
         if solid:
             self._bridge_pairs()
+            hard = []
+            for c in solid:
+                w = self._affix_words(c)
+                if w is None:
+                    hard.append(c)
+                else:
+                    got[c] = self._solid(c, w)
+            solid = hard
+        if solid:
             # one call; "\n" separators keep the chunks apart (no exception spans a newline)
             doc = self.tokenizer("\n".join(solid))
             k = 0

@@ -319,3 +319,34 @@ def test_trie_pickle_round_trip_keeps_entries() -> None:
     assert list(back.entries) == list(t.entries) and len(back.entries) == 2
     back.add("stellate cell", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell", 50))
     assert back.entries[2].priority == 50
+
+
+_CHUNKS = ["fibrosis", "fibrosis.", "HSCs.", "aB.", "A.", "a.", "(MSCs)", "(IL", "10,", "2024)",
+           "e.g.", "(e.g.", "vs.", "Dr.", "(Dr.", "al.", "cannot,", "gonna", "(gonna)", "10mg",
+           "10a.m.", "p.m.", "Fig.", "www.example.org", "co.", "US$", "(:", ":)", "IL-10;",
+           "CD4+CD25+", "TNF-α,", "it's", "(i.e.", "Inc.", "Jan.", "No.", "ml.", "10.", "x)",
+           "http://a.bc", "ok:", "(ok", "(", ")", ".", "St.", "Mt.", "Miss.", "A", "e"]
+
+
+@pytest.mark.parametrize("chunk", _CHUNKS)
+def test_affix_port_and_fast_path_equal_spacy(nlp: Language, chunk: str) -> None:
+    tok = nlp.tokenizer
+    tok._bridge_pairs()
+    assert tok._simple_ok
+    expected = tuple(t.text for t in tok.tokenizer(chunk))
+    for got in (tok._affix_words(chunk), tok._port_words(chunk)):
+        assert got is None or got == expected
+
+
+def test_chunk_tokens_equal_spacy_on_shared_corpus(nlp: Language, shared_dir) -> None:
+    import re
+    path = shared_dir / "corpora" / "real_texts.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    tok = nlp.tokenizer
+    tok._bridge_pairs()
+    chunks = {c for line in path.open(encoding="utf-8") if line.strip()
+              for c in re.findall(r"\S+", json.loads(line).get("text", ""))}
+    for c in sorted(chunks):
+        got = tok._affix_words(c)
+        assert got is None or got == tuple(t.text for t in tok.tokenizer(c)), c
