@@ -915,8 +915,14 @@ def _token_keys(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``(lowercase keys, exact keys)`` of one token, memoized."""
     got = _TOKEN_KEYS.get(text)
     if got is None:
-        subs = subtoken_keys(text)
-        got = (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
+        if text.isascii() and text.isalpha() and (text.islower() or "a" not in text):
+            # one letter run without a camel-case Greek name (all of them contain an "a"):
+            # subtoken_keys gives the singular word
+            w = _singular(text)
+            got = ((w.lower(),), (w,))
+        else:
+            subs = subtoken_keys(text)
+            got = (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
         if len(_TOKEN_KEYS) > 500_000:
             _TOKEN_KEYS.clear()
         _TOKEN_KEYS[text] = got
@@ -939,9 +945,14 @@ def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
     if got is None:
         lo, ex = _token_keys(text)
         key = _SEP.join(lo)
+        if text.isascii() and text.isalpha():
+            # no digits; a capital anywhere / after the first letter
+            inner, first = not text.islower(), not text[1:].islower() if text[1:] else False
+        else:
+            inner = any(c.isdigit() or c.isupper() for c in text)
+            first = _relaxed_case_ok(text)
         got = _TokenInfo(key, ex, bool(key) and (key in trie.terms or key in trie.prefixes),
-                         _relaxed_case_ok(text),
-                         any(c.isdigit() or c.isupper() for c in text))
+                         first, inner)
         if len(cache) > 500_000:
             cache.clear()
         cache[text] = got

@@ -350,3 +350,11 @@ def test_chunk_tokens_equal_spacy_on_shared_corpus(nlp: Language, shared_dir) ->
     for c in sorted(chunks):
         got = tok._affix_words(c)
         assert got is None or got == tuple(t.text for t in tok.tokenizer(c)), c
+
+
+@pytest.mark.parametrize("text", ["fibrosis", "MSCs", "hMSCs", "TGFbeta", "NFkappaB", "Alpha",
+                                  "bodies", "glass", "A", "Tregs", "IL", "mTOR", "DCs", "ies"])
+def test_token_key_shortcut_equals_subtoken_keys(text: str) -> None:
+    from pipeline.ner import _token_keys
+    subs = subtoken_keys(text)
+    assert _token_keys(text) == (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
