@@ -425,6 +425,7 @@ _CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer
 #: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
 #: lowercase letter. Each part is one token (checked on probes, see
 #: :meth:`NormalizingTokenizer._simple_path_agrees`).
+_NO_LEFTS: frozenset[str] = frozenset()
 _SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
 
 
@@ -434,7 +435,7 @@ class _Chunk(NamedTuple):
 
     words: tuple[str, ...]
     falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
-    heads: tuple[str, ...]
+    lefts: frozenset[str]       # pair starts that one of the chunk's heads completes
     tails: tuple[str, ...]
     ws: bool                    # a whitespace chunk
 
@@ -468,14 +469,11 @@ class NormalizingTokenizer:
         """Forget the memoized chunk tokens (after changing the rule tokenizer)."""
         self._chunks: dict[str, _Chunk] = {}
         self._bridges: set[tuple[str, str]] | None = None
-        self._bridge_heads: set[str] = set()
-        self._bridge_tails: set[str] = set()
-        self._head_chars: set[str] = set()
-        self._tail_chars: set[str] = set()
-        self._head_lens: list[int] = []
+        # bridge heads by first character, with the pair starts they complete; tails by last
+        self._heads_by_char: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._tails_by_char: dict[str, tuple[str, ...]] = {}
         self._rule_keys: frozenset[str] = frozenset()
         self._simple_ok = False
-        self._tail_lens: list[int] = []
 
     def _bridge_pairs(self) -> set[tuple[str, str]]:
         """Adjacent token pairs of the tokenizer exceptions that affix rules split.
@@ -495,13 +493,18 @@ class NormalizingTokenizer:
             for key in t.rules or {}:
                 w = [x.text for x in plain(key)]
                 pairs.update(zip(w, w[1:]))
-            self._bridge_tails = {a for a, _ in pairs}
-            self._bridge_heads = {b for _, b in pairs}
-            self._head_chars = {h[0] for h in self._bridge_heads}
-            self._tail_chars = {x[-1] for x in self._bridge_tails}
-            self._head_lens = sorted({len(h) for h in self._bridge_heads})
+            lefts: dict[str, set[str]] = {}
+            for a, b in pairs:
+                lefts.setdefault(b, set()).add(a)
+            heads: dict[str, list[tuple[str, frozenset[str]]]] = {}
+            for b, starts in sorted(lefts.items()):
+                heads.setdefault(b[0], []).append((b, frozenset(starts)))
+            self._heads_by_char = {c: tuple(v) for c, v in heads.items()}
+            tails: dict[str, list[str]] = {}
+            for a in sorted({a for a, _ in pairs}):
+                tails.setdefault(a[-1], []).append(a)
+            self._tails_by_char = {c: tuple(v) for c, v in tails.items()}
             self._rule_keys = frozenset(t.rules or ())
-            self._tail_lens = sorted({len(x) for x in self._bridge_tails})
             self._bridges = pairs
             self._simple_ok = self._simple_path_agrees()
         return self._bridges
@@ -547,7 +550,8 @@ class NormalizingTokenizer:
         """
         cache = self._chunks
         get = cache.get
-        bridges = self._bridges if self._bridges is not None else self._bridge_pairs()
+        if self._bridges is None:
+            self._bridge_pairs()
         chunks = _CHUNK_RE.findall(text)
         missing = [c for c in chunks if c not in cache]
         learned = self._learn(missing) if missing else cache
@@ -572,8 +576,7 @@ class NormalizingTokenizer:
                     window = None
                 tails = ()
             else:
-                if tails and got.heads and any((a, b) in bridges for a in tails
-                                               for b in got.heads):
+                if tails and got.lefts and not got.lefts.isdisjoint(tails):
                     if window is None:
                         window = [first]
                     window.append(chunk)
@@ -708,12 +711,15 @@ class NormalizingTokenizer:
 
     def _solid(self, chunk: str, words: tuple[str, ...]) -> "_Chunk":
         """The :class:`_Chunk` of a non-space chunk with its tokens ``words``."""
-        heads, tails = self._bridge_heads, self._bridge_tails
-        return _Chunk(words, (False,) * len(words),
-                      tuple(chunk[:n] for n in self._head_lens if chunk[:n] in heads)
-                      if chunk[0] in self._head_chars else (),
-                      tuple(chunk[-n:] for n in self._tail_lens if chunk[-n:] in tails)
-                      if chunk[-1] in self._tail_chars else (), False)
+        heads = self._heads_by_char.get(chunk[0])
+        lefts = _NO_LEFTS
+        if heads:
+            for head, starts in heads:
+                if chunk.startswith(head):
+                    lefts = lefts | starts
+        tails = self._tails_by_char.get(chunk[-1])
+        return _Chunk(words, (False,) * len(words), lefts,
+                      tuple(x for x in tails if chunk.endswith(x)) if tails else (), False)
 
     def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
         """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
@@ -721,7 +727,7 @@ class NormalizingTokenizer:
         solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
         for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
             w = tuple(t.text for t in self.tokenizer(c))
-            got[c] = _Chunk(w, (False,) * len(w), (), (), True)
+            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, (), True)
         if solid:
             self._bridge_pairs()
             hard = []
