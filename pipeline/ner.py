@@ -1138,7 +1138,7 @@ def _is_generic(doc: Doc, c: Candidate) -> bool:
     if c.priority >= 100 and c.rule == "lexicon":
         return False
     w = _words(doc)
-    words = " ".join(k for t in w.text[c.start:c.end] for k, _ in subtoken_keys(t))
+    words = " ".join([k for t in w.text[c.start:c.end] for k in _token_keys(t)[0]])
     if words in GENERIC_NOUNS or words in NOT_ENTITIES:
         return True
     if c.type == "PROCESS" and w.lower[c.end - 1] in ("gene", "genes"):
@@ -1492,7 +1492,9 @@ def _register_span_extension() -> None:
 def set_entities(doc: Doc, cands: list[Candidate]) -> None:
     """Write candidates to ``doc.ents`` (``Span._.canonical_name`` reads their names)."""
     sel = resolve_overlaps(cands)
-    doc.ents = [Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "") for c in sel]
+    # what the doc.ents setter does, without rebuilding the spans
+    doc.set_ents([Span(doc, c.start, c.end, label=c.type, kb_id=c.concept or "") for c in sel],
+                 default="outside")
     # plain data, so docs stay serializable (nlp.pipe with n_process > 1)
     doc.user_data[_CANDS_KEY] = _as_rows(sel)
 
