@@ -1,0 +1,149 @@
+"""Relation lexicons: trigger words and mention polarity, read from ``pipeline/data``.
+
+* :class:`TriggerLexicon` (``data/triggers.tsv``, ``form<TAB>class<TAB>kind``): verb,
+  participle, gerund, nominalization and multi-word trigger forms indexed by their first word;
+  ``LOF`` rows are loss-of-function words (they flip a relation's sign).
+* :class:`Polarity` (``data/relation_polarity.tsv``, ``match<TAB>value<TAB>class``): whether a
+  mention is ``bad``, ``good``, a ``therapy`` or ``diagnostic``, by concept, term or type.
+
+Both loaders are cached per path. The rules that use them are in
+:mod:`pipeline.relation_rules`; :mod:`pipeline.relations` re-exports this module's API.
+
+Example
+-------
+>>> load_triggers().match(["mscs", "secrete", "hgf"], 1).cls
+'SEC'
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .model import Mention
+
+__all__ = ["Trigger", "TriggerLexicon", "Polarity", "load_triggers", "load_polarity"]
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """One trigger form: surface words, relation class and grammatical kind."""
+
+    words: tuple[str, ...]
+    cls: str
+    kind: str
+
+
+@dataclass
+class TriggerLexicon:
+    """Trigger forms indexed by their first word (longest match wins)."""
+
+    by_first: dict[str, list[Trigger]] = field(default_factory=dict)
+    lof: frozenset[str] = frozenset()
+
+    def add(self, trig: Trigger) -> None:
+        lst = self.by_first.setdefault(trig.words[0], [])
+        lst.append(trig)
+        lst.sort(key=lambda t: (-len(t.words), t.kind != "A"))
+
+    def match(self, words: list[str], i: int) -> Trigger | None:
+        """The longest trigger starting at ``words[i]`` (verb readings before nouns)."""
+        for t in self.by_first.get(words[i], ()):
+            n = len(t.words)
+            if tuple(words[i:i + n]) == t.words:
+                return t
+        return None
+
+
+@lru_cache(maxsize=4)
+def load_triggers(path: str | None = None) -> TriggerLexicon:
+    """Read the trigger lexicon (``form<TAB>class<TAB>kind``; ``#`` starts a comment).
+
+    >>> lex = load_triggers()
+    >>> lex.match(["msc", "inhibited", "x"], 1).cls
+    'DEC'
+    """
+    lex = TriggerLexicon()
+    lof: set[str] = set()
+    p = Path(path) if path else _DATA / "triggers.tsv"
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        form, cls, kind = line.split("\t")[:3]
+        if cls == "LOF":
+            lof.add(form)
+            continue
+        lex.add(Trigger(tuple(form.lower().split()), cls, kind))
+    lex.lof = frozenset(lof)
+    return lex
+
+
+@dataclass
+class Polarity:
+    """Bad / good / therapy judgements of mentions (``data/relation_polarity.tsv``)."""
+
+    by_type: dict[str, str] = field(default_factory=dict)
+    by_concept: dict[str, str] = field(default_factory=dict)
+    terms: list[tuple[str, str]] = field(default_factory=list)
+    _therapy_cache: dict[tuple[Any, ...], bool] = field(default_factory=dict, repr=False)
+
+    def classes(self, m: Mention) -> set[str]:
+        """All classes of a mention (``{"bad"}``, ``{"therapy"}``, ...)."""
+        out: set[str] = set()
+        if m.concept and m.concept in self.by_concept:
+            out.add(self.by_concept[m.concept])
+        text = f" {m.text.lower()} | {m.name.lower()} "
+        for term, cls in self.terms:
+            if term in text:
+                out.add(cls)
+        if m.type in self.by_type:
+            out.add(self.by_type[m.type])
+        return out
+
+    def sign(self, m: Mention) -> str:
+        """``"bad"``, ``"good"`` or ``""`` (concept beats term beats type)."""
+        if m.concept and self.by_concept.get(m.concept) in ("bad", "good"):
+            return self.by_concept[m.concept]
+        text = f" {m.text.lower()} | {m.name.lower()} "
+        for term, cls in self.terms:
+            if cls in ("bad", "good") and term in text:
+                return cls
+        cls = self.by_type.get(m.type, "")
+        return cls if cls in ("bad", "good") else ""
+
+    def is_therapy(self, m: Mention) -> bool:
+        """An intervention (``therapy`` class and no ``diagnostic`` class: a biopsy or a
+        staging laparoscopy typed THERAPY treats nothing)."""
+        key = (m.concept, m.text, m.type)
+        hit = self._therapy_cache.get(key)
+        if hit is None:
+            cls = self.classes(m)
+            hit = self._therapy_cache[key] = "therapy" in cls and "diagnostic" not in cls
+        return hit
+
+
+@lru_cache(maxsize=4)
+def load_polarity(path: str | None = None) -> Polarity:
+    """Read ``relation_polarity.tsv`` (``match<TAB>value<TAB>class``).
+
+    >>> load_polarity().sign(Mention(0, 3, "ALT", "OUTCOME"))
+    'bad'
+    """
+    pol = Polarity()
+    p = Path(path) if path else _DATA / "relation_polarity.tsv"
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, value, cls = line.split("\t")[:3]
+        if kind == "type":
+            pol.by_type[value] = cls
+        elif kind == "concept":
+            pol.by_concept[value] = cls
+        else:
+            # word-boundary-ish match: pad short terms with spaces
+            term = value.lower()
+            pol.terms.append((f" {term} " if len(term) <= 4 else term, cls))
+    return pol
