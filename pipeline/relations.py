@@ -20,7 +20,6 @@ Example
 """
 from __future__ import annotations
 
-import logging
 from typing import Any, Callable, Iterable
 
 from .model import Mention, Relation
@@ -34,7 +33,6 @@ __all__ = [
     "extract_relations", "RelationExtractor", "make_relation_extractor",
 ]
 
-log = logging.getLogger(__name__)
 
 
 def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
