@@ -103,15 +103,27 @@ GENERIC_NOUNS = frozenset({
     "serum", "plasma", "blood", "liver", "expression", "level", "activity", "function",
     "group", "model", "study", "stem cell therapy",
 })
-#: Lexicon terms that are study-design words, bare regulation words or frequent clashes in
-#: PubMed prose (``KD`` = knockdown far more often than Kawasaki disease); curated entries win.
+#: Lexicon terms (joined token keys) that are study-design words, bare regulation words,
+#: generic class nouns or diagnostic procedures; curated entries win. Concept clashes of one
+#: spelling (``KD`` = knockdown, not Kawasaki disease) belong in ``data/blocklist.tsv``.
 NOT_ENTITIES = frozenset({
     "placebo", "growth", "hormone", "nutrient", "up regulation", "upregulation",
     "down regulation", "downregulation", "gene expression", "rna", "mrna", "dna",
-    "anti inflammatory", "immunosorbent", "kd", "ko", "wt", "control", "vehicle", "saline",
+    "anti inflammatory", "immunosorbent", "ko", "wt", "control", "vehicle", "saline",
     "weaning", "expression", "secretion", "production", "release", "signal", "pathway",
-    "bm", "lung", "skin", "kidney", "heart", "brain", "lobe", "diet", "food", "oil",
+    "lung", "skin", "kidney", "heart", "brain", "diet", "food", "oil",
     "paraffin", "water", "basal", "type i", "type ii", "clone",
+    # generic class nouns, routes and study design (guidelines: not entities)
+    "gene deletion", "deletion", "intravenous infusion", "infusion", "injection",
+    "intravenous injection", "intraperitoneal injection", "maximum tolerated dose",
+    "small interfering rna", "sirna", "antibody", "monoclonal antibody", "antioxidant",
+    "antiviral", "amino acid", "nucleotide", "cdna", "allele", "genotype", "haplotype",
+    "exon", "intron", "codon", "genome", "homozygote", "heterozygote", "point mutation",
+    "promoter region", "microsatellite marker", "transfection", "single nucleotide "
+    "polymorphism", "snp",
+    # diagnostic procedures are not therapies (THERAPY: therapeutic products and procedures)
+    "biopsy", "liver biopsy", "laparoscopy", "staging laparoscopy", "diagnostic laparoscopy",
+    "endoscopy", "ultrasound", "ultrasonography",
 })
 _FUNCTION_WORDS = frozenset({"in", "of", "the", "a", "an", "and", "or", "to", "for", "with",
                              "on", "by", "at", "as", "from", "into", "is", "are", "was"})
@@ -867,8 +879,12 @@ def set_sentence_starts(doc: Doc) -> Doc:
             if j < n and (ws[i] or ws[j - 1] or text[j - 1].isspace()):
                 nxt = text[j]
                 prev = w.lower[i - 1] if i > 0 else ""
+                # an initial is one Latin letter on its own ("J. Smith"); not the Greek
+                # letter or suffix letter of a name ("TNF-α. WJ-MSCs", "IFN-γ. The")
                 abbrev = t == "." and (prev.rstrip(".") in _SENT_ABBREV
-                                       or (len(prev) == 1 and prev.isalpha()))
+                                       or (len(prev) == 1 and prev.isascii() and prev.isalpha()
+                                           and not (i > 1 and text[i - 2] == "-"
+                                                    and not ws[i - 2])))
                 if not abbrev and (nxt[:1].isupper() or nxt[:1].isdigit()
                                    or nxt[:1] in "([\"'"):
                     starts[j] = True
@@ -1275,6 +1291,102 @@ def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
     return out
 
 
+#: Well-known cell lines of liver research, tagged without a following "cells"
+#: (``HepG2 proliferation``); others need ``<line> cells`` once in the document.
+KNOWN_CELL_LINES = frozenset({
+    "HepG2", "Hep3B", "Huh7", "Huh-7", "HuH-7", "LX-2", "LX2", "L02", "LO2", "AML12",
+    "SMMC-7721", "HL-7702", "BEL-7402", "MHCC97H", "HCCLM3", "Hepa1-6", "RAW264.7", "THP-1",
+})
+#: Abbreviated vesicle / medium products after ``<cell>-`` (``UC-MSC-Ex``, ``BMSC-EVs``).
+_PRODUCT_SUFFIXES = {
+    "Ex": ("MESH:D055354", "exosomes"), "Exs": ("MESH:D055354", "exosomes"),
+    "Exo": ("MESH:D055354", "exosomes"), "Exos": ("MESH:D055354", "exosomes"),
+    "EV": ("MESH:D000067128", "extracellular vesicles"),
+    "EVs": ("MESH:D000067128", "extracellular vesicles"),
+    "sEV": ("MESH:D000067128", "extracellular vesicles"),
+    "sEVs": ("MESH:D000067128", "extracellular vesicles"),
+    "CM": ("MESH:D017077", "conditioned medium"),
+}
+_TUMOR_WORDS = frozenset({"tumor", "tumour", "tumors", "tumours"})
+_SUPPRESSOR_ROLES = frozenset({"role", "roles", "function", "functions", "activity", "effect",
+                               "effects", "that", "which", "protein", "proteins"})
+_TUMOR_MEASURES = frozenset({"volume", "volumes", "weight", "weights", "size", "sizes",
+                             "burden"})
+_MODIFIER_HYPHEN = frozenset({"inducible", "induced", "responsive", "activated", "regulated",
+                              "stimulating", "associated", "related", "binding"})
+_MOLECULE_HEADS = frozenset({"factor", "factors", "protein", "proteins", "gene", "genes",
+                             "kinase", "receptor", "antigen", "antigens"})
+_HYPHEN_LINE_RE = re.compile(r"^[A-Z]{2,5}-[A-Z]{1,3}\d{1,4}[A-Za-z]?$")
+
+
+def _guideline_spans(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """Span and type conventions of the guidelines on selected candidates.
+
+    - ``tumor suppressor`` is no disease; ``tumour volume/weight/size`` is one OUTCOME span;
+    - ``Hepatitis B virus X protein`` is a MOLECULE span, not the disease;
+    - a name inside a molecule name (``hypoxia-inducible factor``) is no mention of its own;
+    - ``UC-MSC-Ex``, ``BMSC-EVs``: the cell plus the product (as ``MSC-derived exosomes``);
+    - cell lines (``HSC-T6 cells``, ``HepG2``) are one CELL_TYPE span with a ``LOCAL:`` id.
+
+    >>> _slug("HSC-T6")
+    'hsc_t6'
+    """
+    w = _words(doc)
+    lo, text, ws = w.lower, w.text, w.ws
+    n = len(text)
+    out: list[Candidate] = []
+    extra: list[Candidate] = []
+    for c in sel:
+        e = c.end
+        if c.type == "DISEASE" and e - c.start == 1 and lo[c.start] in _TUMOR_WORDS and e < n:
+            if lo[e] in ("suppressor", "suppressive") and e + 1 < n \
+                    and lo[e + 1] in _SUPPRESSOR_ROLES:
+                continue  # "tumor suppressor role/function of X" (NCBI-disease tags the
+                # modifier in "tumor suppressor gene(s)"; kept there for that benchmark)
+            if lo[e] in _TUMOR_MEASURES:
+                word = "burden" if lo[e] == "burden" else lo[e].rstrip("s")
+                extra.append(Candidate(c.start, e + 1, "OUTCOME", f"LOCAL:tumor_{word}",
+                                       f"tumor {word}", 30, "tumor_measure"))
+                continue
+        if c.type == "DISEASE" and e + 1 < n and lo[e] == "virus":
+            head = next((k for k in range(e + 1, min(e + 4, n)) if lo[k] in _MOLECULE_HEADS
+                         and lo[k] != "factor"), None)
+            if head is not None:
+                extra.append(Candidate(c.start, head + 1, "MOLECULE", None,
+                                       w.span(c.start, head + 1), 30, "viral_protein"))
+                continue
+        if c.type not in ("MOLECULE", "CYTOKINE") and e + 2 < n and text[e] == "-" \
+                and not ws[e - 1] and not ws[e] and lo[e + 1] in _MODIFIER_HYPHEN \
+                and lo[e + 2] in _MOLECULE_HEADS:
+            continue  # "hypoxia-inducible factor": part of a molecule name
+        if c.type == "CELL_TYPE" and e + 1 < n and text[e] == "-" and not ws[e - 1] \
+                and not ws[e] and text[e + 1] in _PRODUCT_SUFFIXES:
+            concept, name = _PRODUCT_SUFFIXES[text[e + 1]]
+            extra.append(Candidate(e + 1, e + 2, "THERAPY", concept, name, 30, "product"))
+        out.append(c)
+    # cell lines: "HSC-T6 cells" (tokens HSC - T6), well-known names on their own
+    lines: list[Candidate] = []
+    if "-" in text:
+        for i in range(1, n - 2):
+            if text[i] == "-" and not ws[i - 1] and not ws[i] and lo[i + 2] in ("cell", "cells") \
+                    and _HYPHEN_LINE_RE.match(text[i - 1] + "-" + text[i + 1]):
+                name = text[i - 1] + "-" + text[i + 1]
+                lines.append(Candidate(i - 1, i + 3, "CELL_TYPE", f"LOCAL:{_slug(name)}_cell",
+                                       f"{name} cell", 40, "cell_line"))
+    if not KNOWN_CELL_LINES.isdisjoint(text):
+        for i, t in enumerate(text):
+            if t in KNOWN_CELL_LINES:
+                end = i + 2 if i + 1 < n and lo[i + 1] in ("cell", "cells") else i + 1
+                lines.append(Candidate(i, end, "CELL_TYPE", f"LOCAL:{_slug(t)}_cell",
+                                       f"{t} cell", 40, "cell_line"))
+    new = extra + lines
+    if not new:
+        return out if len(out) != len(sel) else sel
+    out = [c for c in out if not any(c.overlaps(x) for x in new)]
+    out = resolve_overlaps(out + new)
+    return out
+
+
 _DEFICIENT = {"deficiency", "deficient", "deficiencies"}
 
 
@@ -1464,6 +1576,7 @@ class EntityMatcher:
         sel = _pathways(doc, sel, self.trie)
         sel = _deficiencies(doc, sel, self.trie)
         _extend_states(doc, sel)
+        sel = _guideline_spans(doc, sel, self.trie)
         sel = sel + _cell_lines(doc, sel)
         sel = _cell_phrases(doc, resolve_overlaps(sel), self.trie)
         sel = resolve_overlaps(sel + _elliptical(doc, sel, self.trie))

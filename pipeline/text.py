@@ -156,7 +156,10 @@ def normalize_text(text: str) -> NormalizedText:
     """
     if not text:
         return NormalizedText("", text)
-    first_nl = text.find("\n")
+    # the title / abstract boundary: the first newline after the first visible character
+    # (a text starting with blank lines would otherwise run the title into the abstract)
+    lead = len(text) - len(text.lstrip())
+    first_nl = text.find("\n", lead)
     out: list[str] = []
     segments: list[tuple[int, int, int, int]] = []
     pos = 0

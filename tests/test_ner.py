@@ -358,3 +358,63 @@ def test_token_key_shortcut_equals_subtoken_keys(text: str) -> None:
     from pipeline.ner import _token_keys
     subs = subtoken_keys(text)
     assert _token_keys(text) == (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
+
+
+# --- held-out error classes (issue 3); self-written sentences, committed lexicon ---------------
+
+def _full(full_nlp: Language, text: str) -> list[tuple[str, str, str | None]]:
+    return [(m.text, m.type, m.concept) for m in doc_mentions(full_nlp(text))]
+
+
+def test_sentence_split_after_greek_letter_before_abbreviation(full_nlp: Language) -> None:
+    doc = full_nlp("Cells lowered TNF-α. WJ-MSCs were given later. A. Jones agreed.")
+    assert [s.text for s in doc.sents] == ["Cells lowered TNF-α.", "WJ-MSCs were given later.",
+                                          "A. Jones agreed."]
+
+
+def test_title_after_leading_newline_is_its_own_sentence(full_nlp: Language) -> None:
+    doc = full_nlp("\nStromal Cells For Chronic Liver Scarring In Adults\nThe trial gives cells.")
+    assert any(s.text.strip() == "The trial gives cells." for s in doc.sents)
+
+
+def test_capitalised_sentence_initial_products(full_nlp: Language) -> None:
+    got = _full(full_nlp, "Title\nExosomes derived from MSCs helped. Conditioned medium from "
+                          "MSCs helped too.")
+    assert ("Exosomes", "THERAPY", "MESH:D055354") in got
+    assert ("Conditioned medium", "THERAPY", "MESH:D017077") in got
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("Title\nWe saw gene deletion after intravenous infusion and two injections.",
+     ["gene deletion", "intravenous infusion", "injections"]),
+    ("Title\nThe maximum tolerated dose of small interfering RNA and an antibody was set.",
+     ["maximum tolerated dose", "small interfering RNA", "antibody"]),
+    ("Title\nA liver biopsy and a laparoscopy were done first.", ["liver biopsy", "biopsy",
+                                                                  "laparoscopy"]),
+    ("Title\nKD of the gene in BM cells of the left lobe.", ["KD", "BM cells", "lobe"]),
+    ("Title\nP62 has a tumor suppressor role here.", ["tumor"]),
+])
+def test_generic_nouns_and_diagnostics_are_not_entities(full_nlp: Language, text: str,
+                                                        absent: list[str]) -> None:
+    got = {t for t, _, _ in _full(full_nlp, text)}
+    assert not got & set(absent), got
+
+
+def test_viral_protein_and_inducible_factor_are_molecules(full_nlp: Language) -> None:
+    got = _full(full_nlp, "Title\nHepatitis B virus X protein and hypoxia-inducible factor-1α "
+                          "(HIF-1α) rose; HIF-1α stayed.")
+    assert ("Hepatitis B virus X protein", "MOLECULE", None) in got
+    assert all(t != "DISEASE" for _, t, _ in got)
+    assert all(c != "MESH:D000860" for _, _, c in got)   # not hypoxia
+    assert ("HIF-1α", "MOLECULE", "HGNC:4910") in got
+
+
+def test_product_suffix_cell_lines_and_tumour_measures(full_nlp: Language) -> None:
+    got = _full(full_nlp, "Title\nUC-MSC-Ex lowered HSC-T6 cells, HepG2 proliferation and "
+                          "tumour volume.")
+    assert ("UC-MSC", "CELL_TYPE", "CL:0002569") in got
+    assert ("Ex", "THERAPY", "MESH:D055354") in got
+    assert ("HSC-T6 cells", "CELL_TYPE", "LOCAL:hsc_t6_cell") in got
+    assert ("HepG2", "CELL_TYPE", "LOCAL:hepg2_cell") in got
+    assert ("proliferation", "PROCESS", "GO:0008283") in got
+    assert ("tumour volume", "OUTCOME", "LOCAL:tumor_volume") in got

@@ -80,3 +80,9 @@ def test_random_spans_map_inside_the_original() -> None:
             e = rng.randrange(s, len(n.text) + 1)
             a, b = n.to_original(s, e)
             assert 0 <= a <= b <= len(text)
+
+
+def test_leading_blank_lines_keep_the_title_break() -> None:
+    text = "\n\nStromal Cells For Chronic Liver Scarring In Adults\nThe trial gives stromal cells."
+    n = normalize_text(text)
+    assert "Adults\nThe trial" in n.text
