@@ -37,9 +37,9 @@ log = logging.getLogger(__name__)
 
 _PKG = Path(__file__).resolve().parent
 #: Files whose content defines what extraction produces.
-_VERSIONED_FILES = ("text.py", "ner.py", "lexicon.py", "relations.py", "relation_lexicon.py",
-                    "relation_words.py", "relation_units.py", "relation_rules.py", "context.py",
-                    "extract.py")
+_VERSIONED_FILES = ("text.py", "ner.py", "abbreviations.py", "lexicon.py", "relations.py",
+                    "relation_lexicon.py", "relation_words.py", "relation_units.py",
+                    "relation_rules.py", "context.py", "extract.py")
 
 
 @lru_cache(maxsize=1)

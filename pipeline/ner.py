@@ -13,8 +13,9 @@ Pipeline (:func:`build_nlp`), built on ``spacy.blank("en")`` (no pretrained mode
                             resolution (longest, then priority, then type), guideline rules
                             (state words, elliptical coordination, interleaved abbreviations,
                             cell therapies as the cell, generic class nouns dropped)
-``mscgraph_abbreviations``  scispacy's ``AbbreviationDetector`` + in-document resolution: a
-                            short form takes its long form's concept everywhere in the document
+``mscgraph_abbreviations``  :mod:`pipeline.abbreviations`: Schwartz & Hearst definitions +
+                            in-document resolution: a short form takes its long form's concept
+                            everywhere in the document
 ``mscgraph_linker``         context rules (HSC = haematopoietic only when the text says so)
                             and ``Span._.canonical_name`` / ``ent.kb_id_``
 ``mscgraph_relations``      (optional, :mod:`pipeline.relations`)
@@ -1635,257 +1636,19 @@ def make_entities(nlp: Language, name: str, use_cache: bool, productive: bool) -
 
 
 # ---------------------------------------------------------------------------------------------
-# abbreviations
+# abbreviations: ``mscgraph_abbreviations`` lives in pipeline/abbreviations.py; imported here,
+# after the names it uses, so that importing pipeline.ner registers the factory
 
-def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
-                          drop_undefined: bool = True, max_short_len: int = 8
-                          ) -> list[Candidate]:
-    """Give each defined short form its long form's concept throughout the document.
+from . import abbreviations as _abbreviations  # noqa: E402
 
-    Parameters
-    ----------
-    doc : Doc
-        A document with ``doc.ents`` set.
-    pairs : list of (short, long) spans
-        The definitions (``hepatic stellate cells (HSCs)`` -> ``(HSCs, hepatic stellate
-        cells)``).
-    drop_undefined : bool
-        When a short form is defined by a long form that is not an entity, remove lexicon
-        entities on that short form (it means something else in this document).
-
-    Returns
-    -------
-    list of Candidate
-        The new entity candidates of the document.
-    """
-    cands = doc_candidates(doc)
-    by_end: dict[int, Candidate] = {}
-    for c in cands:
-        by_end[c.end] = c
-    defs: dict[tuple[str, ...], Candidate | None] = {}
-    for short, long in pairs:
-        if len(short.text) > max_short_len or long is None:
-            continue
-        st = short.text
-        if len(st) >= len(long.text) or not any(ch.isupper() or ch.isdigit() for ch in st):
-            continue  # "miR-126 (MSC ...)", "(mice)": not a definition
-        key = tuple(e for t in short for _, e in subtoken_keys(t.text))
-        if key in defs and defs[key] is not None:
-            continue
-        e = by_end.get(long.end)
-        if e is not None and e.start < long.end and e.end > long.start \
-                and not (e.start <= short.start and short.end <= e.end):
-            defs[key] = e
-            continue
-        disease = _unknown_disease(doc, long.start, long.end, cands)
-        if disease is not None:
-            cands.append(disease)
-            by_end[disease.end] = disease
-            defs[key] = disease
-        elif key not in defs:
-            defs[key] = None
-    if not defs:
-        return cands
-    n = len(doc)
-    new: list[Candidate] = []
-    drop: list[tuple[int, int]] = []
-    words = _words(doc).text
-    tok_keys: list[tuple[str, ...] | None] = [None] * n
-
-    def keys_at(j: int) -> tuple[str, ...]:
-        k = tok_keys[j]
-        if k is None:
-            k = tok_keys[j] = tuple(x for _, x in subtoken_keys(words[j]))
-        return k
-
-    firsts = {k[0] for k in defs if k}
-    first_chars = {k[0][:1] for k in firsts}
-    for i in range(n):
-        if words[i][:1] not in first_chars or not keys_at(i) or keys_at(i)[0] not in firsts:
-            continue
-        for key, e in defs.items():
-            got: tuple[str, ...] = ()
-            j = i
-            while j < n and len(got) < len(key):
-                got += keys_at(j)
-                j += 1
-            if got != key:
-                continue
-            ln = j - i
-            if e is None:
-                if drop_undefined:
-                    drop.append((i, i + ln))
-                continue
-            new.append(Candidate(i, i + ln, e.type, e.concept, e.name, e.priority, "abbrev"))
-    if drop:
-        cands = [c for c in cands if not any(c.start == s and c.end == t for s, t in drop)]
-    # token masks: which tokens the new candidates / the kept entities cover
-    in_new = bytearray(n)
-    for x in new:
-        in_new[x.start:x.end] = b"\x01" * (x.end - x.start)
-    keep = []
-    for c in cands:
-        if in_new.find(1, c.start, c.end) < 0:
-            keep.append(c)
-            continue
-        inside = [x for x in new if x.overlaps(c)]
-        if inside and not any(c.start < x.start or x.end < c.end for x in inside):
-            continue  # replaced by the document's definition
-        keep.append(c)  # (a longer entity containing the short form stays)
-    in_keep = bytearray(n)
-    for c in keep:
-        in_keep[c.start:c.end] = b"\x01" * (c.end - c.start)
-    for x in new:
-        if in_keep.find(1, x.start, x.end) < 0:
-            keep.append(x)
-    keep.sort(key=lambda c: c.start)
-    return keep
+_MOVED = frozenset({"resolve_abbreviations", "AbbreviationResolver", "make_abbreviations"})
 
 
-_DISEASE_HEADS = frozenset({
-    "disease", "syndrome", "disorder", "dysplasia", "dystrophy", "deficiency", "cancer",
-    "carcinoma", "tumor", "tumour", "anemia", "anaemia", "failure", "palsy", "atrophy",
-    "sclerosis", "leukemia", "leukaemia", "lymphoma", "sarcoma", "melanoma", "glioma",
-    "ataxia", "hepatitis", "infection", "injury"})
-_DISEASE_SUFFIX_RE = re.compile(r"(itis|oma|emia|aemia|pathy|plasia|trophy|osis)$")
-_NOT_DISEASE = frozenset({"apoptosis", "mitosis", "meiosis", "exocytosis", "endocytosis",
-                          "phagocytosis", "homeostasis", "diagnosis", "prognosis",
-                          "anastomosis", "symbiosis", "hypnosis", "osmosis", "genesis"})
-
-
-def _unknown_disease(doc: Doc, start: int, end: int, cands: list[Candidate]
-                     ) -> Candidate | None:
-    """A defined long form the lexicon lacks, named like a disease: ``Norrie disease (ND)``.
-
-    The span is the long form without leading function words; it must not overlap another
-    entity. Returns a DISEASE candidate without a concept id, or ``None``.
-    """
-    w = _words(doc)
-    while start < end and (w.lower[start] in _FUNCTION_WORDS or not w.text[start][:1].isalnum()):
-        start += 1
-    if end - start < 1 or end - start > 6:
-        return None
-    head = subtoken_keys(w.text[end - 1])
-    last = head[-1][0] if head else ""
-    if last in _NOT_DISEASE or not (last in _DISEASE_HEADS or _DISEASE_SUFFIX_RE.search(last)):
-        return None
-    if any(c.start < end and start < c.end for c in cands):
-        return None
-    text = w.span(start, end)
-    return Candidate(start, end, "DISEASE", None, text, 20, "abbrev_long")
-
-
-def _fallback_pairs(doc: Doc, matches: list[tuple[int, int, int]],
-                    have: set[int]) -> list[tuple[Span, Span]]:
-    """``ataxia-telangiectasia (A-T)``: a one-word short form right after an entity that
-    starts with the same letter (forms scispacy's filter rejects, e.g. with 1-letter parts)."""
-    w = _words(doc)
-    ends = {c.end: c for c in doc_candidates(doc)}
-    out = []
-    for _, s, e in matches:
-        if s in have or e - s > 3 or s < 2:
-            continue
-        short = w.span(s, e)
-        if " " in short or not 2 <= len(short) <= 10 or not any(ch.isupper() for ch in short):
-            continue
-        ent = ends.get(s - 1)
-        if ent is None or w.text[ent.start][:1].lower() != short[:1].lower():
-            continue
-        span = doc[s:e]
-        span._.long_form = doc[ent.start:ent.end]
-        out.append((span, doc[ent.start:ent.end]))
-    return out
-
-
-class AbbreviationResolver:
-    """``mscgraph_abbreviations``: scispacy's abbreviation detection + in-document resolution.
-
-    Uses the algorithm functions of scispacy's ``AbbreviationDetector`` (``filter_matches``,
-    ``find_abbreviation``: Schwartz & Hearst) on the parenthesized candidates. Sets
-    ``Doc._.abbreviations`` (the defining short-form spans, each with ``Span._.long_form``)
-    and rewrites ``doc.ents`` so every occurrence of a defined short form carries its long
-    form's type and concept (see :func:`resolve_abbreviations`).
-    """
-
-    def __init__(self, nlp: Language, name: str = "mscgraph_abbreviations", *,
-                 drop_undefined: bool = True, max_short_len: int = 8,
-                 make_serializable: bool = False) -> None:
-        Doc.set_extension("abbreviations", default=[], force=True)
-        Span.set_extension("long_form", default=None, force=True)
-        self.name = name
-        self.drop_undefined = drop_undefined
-        self.max_short_len = max_short_len
-        self.make_serializable = make_serializable
-
-    def __call__(self, doc: Doc) -> Doc:
-        from scispacy.abbreviation import filter_matches, find_abbreviation
-        w = _words(doc)
-        matches = _parenthesis_matches(w.text)
-        pairs: list[tuple[Span, Span]] = []
-        seen_long: set[str] = set()
-        seen_short: set[str] = set()
-        # scispacy's Schwartz-Hearst candidate filter and long-form search; every other
-        # occurrence of a short form is found by resolve_abbreviations
-        for long_cand, short_cand in (filter_matches(matches, doc) if matches else ()):
-            short, long = find_abbreviation(long_cand, short_cand)
-            if long is None or long.text in seen_long or short.text in seen_short:
-                continue
-            seen_long.add(long.text)
-            seen_short.add(short.text)
-            short._.long_form = long
-            pairs.append((short, long))
-        pairs += _fallback_pairs(doc, matches, {p[0].start for p in pairs})
-        if pairs:
-            cands = resolve_overlaps(resolve_abbreviations(
-                doc, pairs, drop_undefined=self.drop_undefined,
-                max_short_len=self.max_short_len))
-            if _as_rows(cands) != doc.user_data.get(_CANDS_KEY):
-                set_entities(doc, cands)
-        if self.make_serializable:
-            # scispacy's plain-data form, so docs cross process boundaries
-            for short, long in pairs:
-                short._.long_form = long.text
-            doc._.abbreviations = [
-                {"short_text": s.text, "short_start": s.start, "short_end": s.end,
-                 "long_text": lf.text, "long_start": lf.start, "long_end": lf.end}
-                for s, lf in pairs]
-        else:
-            doc._.abbreviations = [s for s, _ in pairs]
-        return doc
-
-
-def _parenthesis_matches(words: list[str], max_len: int = 8) -> list[tuple[int, int, int]]:
-    """``(0, start, end)`` of the tokens inside each ``( ... )`` of at most ``max_len`` tokens.
-
-    The same candidates scispacy's ``AbbreviationDetector`` matcher yields (innermost,
-    first closing bracket), found without a spaCy ``Matcher`` for speed.
-    """
-    out = []
-    n = len(words)
-    for i, t in enumerate(words):
-        if t != "(":
-            continue
-        for j in range(i + 1, min(n, i + max_len + 2)):
-            if words[j] == "(":
-                break
-            if words[j] == ")":
-                if j > i + 1:
-                    out.append((0, i + 1, j))
-                break
-    return out
-
-
-@Language.factory("mscgraph_abbreviations",
-                  default_config={"drop_undefined": True, "max_short_len": 8,
-                                  "make_serializable": False},
-                  assigns=["doc._.abbreviations", "doc.ents"])
-def make_abbreviations(nlp: Language, name: str, drop_undefined: bool,
-                       max_short_len: int, make_serializable: bool) -> AbbreviationResolver:
-    """Factory of :class:`AbbreviationResolver` (``make_serializable``: plain-data
-    abbreviations, needed for ``nlp.pipe(n_process>1)``)."""
-    return AbbreviationResolver(nlp, name, drop_undefined=drop_undefined,
-                                max_short_len=max_short_len,
-                                make_serializable=make_serializable)
+def __getattr__(name: str) -> Any:
+    """Names that moved to :mod:`pipeline.abbreviations` (still importable from here)."""
+    if name in _MOVED:
+        return getattr(_abbreviations, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---------------------------------------------------------------------------------------------
