@@ -184,7 +184,8 @@ def save_query(query: NamedQuery, path: str | os.PathLike | None = None) -> Path
     queries[query.name] = query
     lines = ["# mscgraph named queries (written by 'mscgraph ingest --save-query')", ""]
     for q in queries.values():
-        lines += [f"[queries.{q.name}]", f"description = {_toml_string(q.description)}",
+        key = q.name if "." not in q.name else _toml_string(q.name)  # a dot would nest tables
+        lines += [f"[queries.{key}]", f"description = {_toml_string(q.description)}",
                   f"term = {_toml_string(q.term)}", ""]
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines), encoding="utf-8")

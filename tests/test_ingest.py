@@ -65,6 +65,14 @@ def test_save_and_load_user_query(tmp_path, monkeypatch):
     assert load_queries(user).keys() == {"kupffer", "other"}
 
 
+def test_save_query_with_a_dotted_name(tmp_path):
+    path = tmp_path / "q.toml"
+    q = NamedQuery("msc.v2", "MSC[tiab]")
+    save_query(q, path)
+    save_query(NamedQuery("other", "x[tiab]"), path)
+    assert load_queries(path) == {"msc.v2": q, "other": NamedQuery("other", "x[tiab]")}
+
+
 def test_bad_queries():
     with pytest.raises(ConfigError):
         NamedQuery("bad name", "x")
