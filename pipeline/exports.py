@@ -366,7 +366,8 @@ def read_cyjs(source: str | Path | Mapping[str, Any]) -> KnowledgeGraph:
     try:
         data = json.loads(Path(source).read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise ParseError(f"{source}: not JSON ({exc})") from exc
+        raise ParseError(f"{source}: not JSON ({exc}); expected a .cyjs file written by "
+                         "'mscgraph export'") from exc
     return cyjs_graph(data)
 
 

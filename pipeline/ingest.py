@@ -406,7 +406,8 @@ def ingest_xml_files(store: Store, paths: Sequence[str | os.PathLike], *,
     files = [Path(p) for p in paths]
     missing = [str(p) for p in files if not p.is_file()]
     if missing:
-        raise ParseError(f"no such PubMed XML file: {', '.join(missing)}")
+        raise ParseError(f"no such PubMed XML file: {', '.join(missing)}; pass existing "
+                         "PubMed XML files (.xml or .xml.gz)")
     report = IngestReport(name, files=[str(p) for p in files])
     term = ", ".join(p.name for p in files)[:1000]
     with store.lock(LOCK_NAME), _recorded_run(store, report, term), \

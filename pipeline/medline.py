@@ -285,7 +285,8 @@ def parse_article_element(elem: etree._Element) -> Article:
     pmid_el = citation.find("PMID")
     pmid = element_text(pmid_el)
     if not pmid:
-        raise ParseError(f"<{elem.tag}> without a PMID (line {elem.sourceline})")
+        raise ParseError(f"<{elem.tag}> without a PMID (line {elem.sourceline}); the record is "
+                         "damaged: fetch the file again")
     version_text = (pmid_el.get("Version") or "1").strip()
     version = int(version_text) if version_text.isdigit() else 1
 

@@ -145,14 +145,16 @@ def parse_esearch(body: bytes) -> SearchResult:
     except (XMLSyntaxError, DefusedXmlException) as exc:
         raise ParseError(f"ESearch answer is not well-formed XML: {exc}") from exc
     if root.tag != "eSearchResult":
-        raise ParseError(f"expected <eSearchResult>, got <{root.tag}>")
+        raise ParseError(f"expected <eSearchResult>, got <{root.tag}>; check that "
+                         "MSCGRAPH_EUTILS_URL points at E-utilities")
     error = root.findtext("ERROR")
     if error:
         raise FetchError(f"ESearch rejected the search: {error.strip()}; check the query term",
                          transient=False)
     count_text = root.findtext("Count")
     if count_text is None:
-        raise ParseError("ESearch answer has no <Count>")
+        raise ParseError("ESearch answer has no <Count>; check that MSCGRAPH_EUTILS_URL "
+                         "points at E-utilities")
     return SearchResult(
         count=int(count_text),
         webenv=(root.findtext("WebEnv") or "").strip(),

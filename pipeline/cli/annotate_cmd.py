@@ -102,7 +102,8 @@ def run(args: argparse.Namespace) -> int:
     if infile is None:
         path = Path(args.input)
         if not path.is_file():
-            raise ParseError(f"input file {path} not found")
+            raise ParseError(f"input file {path} not found; pass a JSON Lines file or - for "
+                             "stdin")
         infile = path.open("r", encoding="utf-8")
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
     progress = None
