@@ -314,8 +314,9 @@ def main(argv: list[str] | None = None) -> int:
             "input": str(a.texts or (SHARED_TEXTS if SHARED_TEXTS.is_file() else DEMO_XML)),
             "distinct_texts": len(texts), "ratio": ratio}
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "speed.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
-    (a.out / "speed.md").write_text(to_markdown(rows, meta))
+    (a.out / "speed.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1),
+                                     encoding="utf-8")
+    (a.out / "speed.md").write_text(to_markdown(rows, meta), encoding="utf-8")
     print(f"wrote {a.out / 'speed.md'}")
     return 0
 

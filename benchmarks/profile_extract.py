@@ -69,9 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     report = "\n".join(lines) + "\n\n" + tree
     print(report)
     a.out.parent.mkdir(parents=True, exist_ok=True)
-    a.out.write_text(report)
+    a.out.write_text(report, encoding="utf-8")
     if a.html:
-        a.html.write_text(prof.output_html())
+        a.html.write_text(prof.output_html(), encoding="utf-8")
     return 0
 
 

@@ -17,12 +17,19 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from pipeline.model import Relation
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
-def gold_doc(nlp, g: dict):
+def gold_doc(nlp: Language, g: dict[str, Any]) -> Doc:
     """Doc of a gold record with its entities (overlaps dropped, spans expanded to tokens)."""
     doc = nlp.make_doc(g["text"])
     nl = g["text"].find("\n")          # title / abstract boundary is a sentence boundary
@@ -43,7 +50,10 @@ def gold_doc(nlp, g: dict):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Score relations on gold entities (or end to end with ``--ner``); goldtool's exit code."""
     import spacy
+
+    from pipeline.evaluation import load_jsonl
     from pipeline.model import Mention
     from pipeline.relations import extract_relations
 
@@ -57,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
         return end_to_end(a)
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    gold = [json.loads(line) for line in open(a.gold) if line.strip()]
+    gold = load_jsonl(a.gold)
     t0 = time.process_time()
     docs = [gold_doc(nlp, g) for g in gold]
     t1 = time.process_time()
@@ -76,18 +86,24 @@ def main(argv: list[str] | None = None) -> int:
         if a.errors:
             show_errors(g, rels)
     t2 = time.process_time()
-    Path(a.out).write_text("".join(json.dumps(x) + "\n" for x in lines))
     print(f"{len(gold)} docs; relations {t2 - t1:.3f}s ({len(gold) / max(t2 - t1, 1e-9):.0f} docs/s), "
           f"docs built in {t1 - t0:.3f}s")
+    return write_and_score(a, lines)
+
+
+def write_and_score(a: argparse.Namespace, lines: list[dict[str, Any]]) -> int:
+    """Write the system records to ``a.out`` and score them against ``a.gold`` with goldtool."""
+    Path(a.out).write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     tool = SHARED / "tools/goldtool.py"
     return subprocess.call([sys.executable, str(tool), "score", a.gold, a.out])
 
 
 def end_to_end(a: argparse.Namespace) -> int:
     """Run the full pipeline (NER + relations) on the gold texts and score it."""
+    from pipeline.evaluation import load_jsonl
     from pipeline.ner import build_nlp, doc_mentions
 
-    gold = [json.loads(line) for line in open(a.gold) if line.strip()]
+    gold = load_jsonl(a.gold)
     nlp = build_nlp(relations=True)
     texts = [g["text"] for g in gold]
     list(nlp.pipe(texts[:2]))                       # warm up caches
@@ -101,13 +117,12 @@ def end_to_end(a: argparse.Namespace) -> int:
                       "relations": [r.to_json() for r in rels]})
         if a.errors:
             show_errors(g, rels)
-    Path(a.out).write_text("".join(json.dumps(x) + "\n" for x in lines))
     print(f"{len(gold)} docs end to end in {dt:.3f}s CPU ({len(gold) / dt:.0f} docs/s)")
-    tool = SHARED / "tools/goldtool.py"
-    return subprocess.call([sys.executable, str(tool), "score", a.gold, a.out])
+    return write_and_score(a, lines)
 
 
-def show_errors(g: dict, rels) -> None:
+def show_errors(g: dict[str, Any], rels: Sequence[Relation]) -> None:
+    """Print the missed (gold, not found) and spurious triples of one document by sentence."""
     name = {}
     for e in g["entities"]:
         name.setdefault(e.get("concept") or "TEXT:" + e["text"].lower(), e["text"].replace("\n", " "))

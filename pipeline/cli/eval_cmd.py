@@ -108,7 +108,8 @@ def _run(args: argparse.Namespace) -> int:
         args.report.mkdir(parents=True, exist_ok=True)
         out = args.report / f"eval_{args.eval_mode}.md"
         out.write_text(f"# mscgraph eval {args.eval_mode}\n\n"
-                       + scores_to_markdown(str(args.gold), s, entities=ents, relations=rels))
+                       + scores_to_markdown(str(args.gold), s, entities=ents, relations=rels),
+                       encoding="utf-8")
         print(f"wrote {out}")
     return 0
 
@@ -126,7 +127,8 @@ def _run_benchmark(args: argparse.Namespace) -> int:
     if args.report:
         args.report.mkdir(parents=True, exist_ok=True)
         out = args.report / f"eval_{args.eval_mode}.md"
-        out.write_text(f"# mscgraph eval {args.eval_mode}\n\n" + _benchmark_markdown(res))
+        out.write_text(f"# mscgraph eval {args.eval_mode}\n\n" + _benchmark_markdown(res),
+                       encoding="utf-8")
         print(f"wrote {out}")
     return 0
 
@@ -249,7 +251,7 @@ def _report(args: argparse.Namespace) -> int:
         out["benchmarks"][name] = res.to_dict() | {"seconds": time.perf_counter() - t0}
         md.append(_benchmark_markdown(res))
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "quality.md").write_text("\n".join(md))
-    (args.out / "quality.json").write_text(json.dumps(out, indent=1))
+    (args.out / "quality.md").write_text("\n".join(md), encoding="utf-8")
+    (args.out / "quality.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
     print(f"wrote {args.out / 'quality.md'} and {args.out / 'quality.json'}")
     return 0
