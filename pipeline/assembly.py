@@ -74,6 +74,7 @@ class ConceptRecord:
 
     @property
     def concept(self) -> Concept:
+        """The record as a model :class:`Concept` (id, name, type)."""
         return Concept(self.id, self.name, self.type)
 
 
@@ -116,6 +117,7 @@ class Assembler:
 
     @property
     def pmids(self) -> list[str]:
+        """The PMIDs seen so far, sorted."""
         return sorted(self._articles)
 
     def add(self, article: ArticleLike, extraction: Extraction) -> None:

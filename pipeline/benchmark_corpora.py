@@ -93,6 +93,7 @@ class PubtatorDoc:
 
     @property
     def text(self) -> str:
+        """Title, newline, abstract (the offsets of the annotations refer to it)."""
         return f"{self.title}\n{self.abstract}"
 
 
@@ -412,6 +413,7 @@ class BenchmarkResult:
     notes: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what ``mscgraph eval --json`` prints)."""
         views = {}
         for k, s in self.views.items():
             views[k] = {t: p.as_dict(with_n=True) for t, p in s.by_type().items()}

@@ -93,12 +93,14 @@ class PRF:
 
     @classmethod
     def of(cls, c: "Counts") -> "PRF":
+        """Precision, recall and F1 of ``c`` (0.0 where undefined)."""
         p = c.tp / (c.tp + c.fp) if c.tp + c.fp else 0.0
         r = c.tp / (c.tp + c.fn) if c.tp + c.fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         return cls(p, r, f, c.tp + c.fn)
 
     def as_dict(self, with_n: bool = False) -> dict[str, float]:
+        """``{"p", "r", "f"}`` (plus the counts with ``with_n``)."""
         d: dict[str, float] = {"p": self.p, "r": self.r, "f": self.f}
         if with_n:
             d["n"] = self.n
@@ -114,6 +116,7 @@ class Counts:
     fn: int = 0
 
     def add(self, other: "Counts | tuple[int, int, int]") -> None:
+        """Add another tally or a ``(tp, fp, fn)`` tuple in place."""
         tp, fp, fn = (other.tp, other.fp, other.fn) if isinstance(other, Counts) else other
         self.tp += tp
         self.fp += fp
@@ -121,6 +124,7 @@ class Counts:
 
     @property
     def prf(self) -> PRF:
+        """Precision, recall and F1 of these counts."""
         return PRF.of(self)
 
 
@@ -150,22 +154,27 @@ class Scores:
 
     @property
     def entity_lenient(self) -> PRF:
+        """Micro P/R/F1 over all types, overlap matching."""
         return self._total(self.lenient).prf
 
     @property
     def entity_strict(self) -> PRF:
+        """Micro P/R/F1 over all types, exact-span matching."""
         return self._total(self.strict).prf
 
     @property
     def normalization(self) -> float:
+        """Share of matched entities whose concept is right."""
         return self.norm_ok / self.norm_n if self.norm_n else 0.0
 
     @property
     def negation_accuracy(self) -> float:
+        """Share of matched relations whose ``negated`` flag agrees."""
         return self.negated_ok / self.flags_n if self.flags_n else 0.0
 
     @property
     def hedging_accuracy(self) -> float:
+        """Share of matched relations whose ``hedged`` flag agrees."""
         return self.hedged_ok / self.flags_n if self.flags_n else 0.0
 
     def by_type(self) -> dict[str, PRF]:

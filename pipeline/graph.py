@@ -95,6 +95,7 @@ class GraphFilter:
 
     @property
     def evidence_level(self) -> bool:
+        """True when a criterion needs the evidence records (years, species, ...)."""
         return any(x is not None for x in (self.years, self.species, self.study_types,
                                            self.disease))
 
@@ -123,14 +124,17 @@ class MechanismPath:
 
     @property
     def sign(self) -> int:
+        """Product of the step signs: +1 or -1."""
         return math.prod(SIGNS[p] for p in self.predicates)
 
     @property
     def net_effect(self) -> str:
+        """``"increases"`` or ``"decreases"`` (from :attr:`sign`)."""
         return "increases" if self.sign > 0 else "decreases"
 
     @property
     def score(self) -> float:
+        """Product of the step beliefs divided by the path length."""
         return math.prod(self.beliefs) / len(self.predicates)
 
     def __str__(self) -> str:
@@ -140,6 +144,7 @@ class MechanismPath:
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form of the path."""
         return {"path": str(self), "net_effect": self.net_effect, "score": round(self.score, 6),
                 "length": len(self.predicates), "predicates": list(self.predicates),
                 "nodes": list(self.nodes), "beliefs": list(self.beliefs)}
@@ -320,6 +325,7 @@ class KnowledgeGraph:
 
     @property
     def concepts(self) -> dict[str, ConceptRecord]:
+        """Concept records by id (a copy)."""
         return dict(self._concepts)
 
     def statements(self) -> list[Statement]:

@@ -102,6 +102,7 @@ class IngestReport:
     files: list[str] = field(default_factory=list)
 
     def add(self, counts: UpsertCounts) -> None:
+        """Add the counts of one upserted batch."""
         self.inserted += counts.inserted
         self.updated += counts.updated
         self.unchanged += counts.unchanged

@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import LexiconError
 from .lexicon import (PRIORITY_CURATED_LIST, PRIORITY_EXACT, PRIORITY_LABEL, PRIORITY_RELATED,
@@ -65,6 +65,8 @@ CYTOKINE_FAMILIES = frozenset({
     "Interleukin", "CSF"})
 #: MeSH E subtrees typed OUTCOME: clinical chemistry and haematology tests, prognosis
 _OUTCOME_TREES = ("E01.370.225.124", "E01.370.225.625", "E01.789")
+#: HGNC id -> entity type (``CYTOKINE`` or ``MOLECULE``).
+GeneType = Callable[[str], str]
 _G_PROCESS = ("G03", "G04", "G05", "G07", "G09", "G10", "G11", "G12", "G16")
 
 
@@ -113,7 +115,7 @@ class MeshIndex:
                 self.xrefs[f[1]].setdefault(db, (tid, f[5]))
                 self.target_name.setdefault(tid, f[5])
 
-    def classify(self, ui: str, gene_type) -> tuple[str, str] | None:
+    def classify(self, ui: str, gene_type: GeneType) -> tuple[str, str] | None:
         """``(type, concept)`` for a descriptor, or None when it is outside the subtrees kept."""
         trees = self.trees.get(ui, [])
         x = self.xrefs.get(ui, {})
@@ -159,7 +161,8 @@ def _usable(term: str, *, max_len: int = 70, comma: bool = False) -> bool:
     return True
 
 
-def _read_mesh(mesh: MeshIndex, gene_type, hgnc_symbol: dict[str, str]) -> Iterator[Candidate]:
+def _read_mesh(mesh: MeshIndex, gene_type: GeneType, hgnc_symbol: dict[str, str]
+               ) -> Iterator[Candidate]:
     for ui in sorted(mesh.name):
         cls = mesh.classify(ui, gene_type)
         if cls is None:
@@ -271,7 +274,7 @@ def _split(field: str) -> list[str]:
     return [x.strip().strip('"') for x in re.split(r",\s*", field or "") if x.strip()]
 
 
-def _hgnc_candidates(genes: Genes, gene_type) -> Iterator[Candidate]:
+def _hgnc_candidates(genes: Genes, gene_type: GeneType) -> Iterator[Candidate]:
     alias_owners: dict[str, set[str]] = defaultdict(set)
     for r in genes.rows:
         for a in _split(r.get("Alias symbols", "")) + _split(r.get("Previous symbols", "")):
@@ -323,7 +326,7 @@ def _read_hucira(path: Path, genes: Genes, fplx: set[str]) -> tuple[set[str], li
     return symbols, out
 
 
-def _read_famplex(fam_dir: Path, genes: Genes, gene_type, mesh: MeshIndex) \
+def _read_famplex(fam_dir: Path, genes: Genes, gene_type: GeneType, mesh: MeshIndex) \
         -> tuple[set[str], list[Candidate]]:
     ent_path = fam_dir / "entities.csv"
     gm_path = fam_dir / "grounding_map.csv"
@@ -399,7 +402,7 @@ _NOISY_SYN = re.compile(r"susceptibility|, |\(disease\)|\bformerly\b|\bobsolete\
                         r"^[A-Z][A-Z0-9-]*\d$")
 
 
-def _disease_candidates(recs: list[dict], mesh: MeshIndex, gene_type, source: str,
+def _disease_candidates(recs: list[dict], mesh: MeshIndex, gene_type: GeneType, source: str,
                         syn_prio: int) -> Iterator[Candidate]:
     for rec in sorted(recs, key=lambda r: str(r.get("id"))):
         ui = _mesh_xref(rec, mesh, "MESH")
@@ -429,7 +432,8 @@ _HP_DISEASE = re.compile(r"itis\b|oma\b|cancer|carcinoma|neoplasm|tumou?r|failur
                          r"disease|syndrome", re.IGNORECASE)
 
 
-def _hpo_candidates(recs: list[dict], mesh: MeshIndex, gene_type) -> Iterator[Candidate]:
+def _hpo_candidates(recs: list[dict], mesh: MeshIndex, gene_type: GeneType
+                    ) -> Iterator[Candidate]:
     children: dict[str, list[str]] = defaultdict(list)
     by_id = {r["id"]: r for r in recs}
     for r in recs:

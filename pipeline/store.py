@@ -153,6 +153,7 @@ class ArticleInfo:
 
     @classmethod
     def from_article(cls, a: Article) -> "ArticleInfo":
+        """The metadata of ``a`` that assembly needs."""
         return cls(a.pmid, a.version, a.year, a.title, a.publication_types,
                    tuple(m.name for m in a.mesh_headings))
 
