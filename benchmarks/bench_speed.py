@@ -311,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"sizes": a.sizes, "date": time.strftime("%Y-%m-%d"),
             "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
             "python": platform.python_version(),
-            "input": str(a.texts or (SHARED_TEXTS if SHARED_TEXTS.is_file() else DEMO_XML)),
+            "input": str(a.texts) if a.texts else (
+                "../shared real_texts.jsonl + NCBI-disease + BioRED abstracts"
+                if SHARED_TEXTS.is_file() else str(DEMO_XML)),
             "distinct_texts": len(texts), "ratio": ratio}
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "speed.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1),
