@@ -59,7 +59,7 @@ from .relation_words import (
     _EXPOSED, _FLIP, _GROUP_WORDS, _HEAD_MODIFIERS, _HEDGE, _INF_HOSTS, _LOCATIVE_HEADS,
     _MEANS, _MODIFIER_SUFFIXES, _NEUTRAL_VERBS, _NOMINAL_BLOCK, _PREP_DET, _PRIMED,
     _PROPERTY_WORDS, _REAL_ADV, _RECEIVE, _REL, _RESULT_VERBS, _SIGNED, _SOURCED, _STOP,
-    _THERAPY_NOUNS, _TREAT_LINK,
+    _THERAPY_NOUNS, _TREAT_LINK, _CELL_LOSS,
 )
 
 __all__ = ["_SentenceRules", "_main_cell"]
@@ -138,6 +138,29 @@ class _SentenceRules:
                       ) -> tuple[list[tuple[int, str]], int]:
         """Coordinated object entities from ``start`` rightwards: [(unit, sign modifier)];
         ``head`` is the sign class of a nominal governing them (``downregulation of``)."""
+        out, end = self._objects_right(start, first_gap=first_gap, gap=gap,
+                                       stop_extra=stop_extra, allow_first=allow_first,
+                                       modifiers=modifiers, compounds=compounds, head=head)
+        return self._cell_loss_signs(out), end
+
+    def _cell_loss_signs(self, out: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """"<X> apoptosis of C": raising the process lowers the cell C (the "proliferation of
+        C" chain gives C the process's sign; a cell-loss process gives it the opposite)."""
+        u = self.u
+        fixed = []
+        for k, mod in out:
+            if k >= 2 and u[k].is_ent and u[k - 1].low == "of" and u[k - 2].is_ent \
+                    and self.ent(k).type == "CELL_TYPE" and self.ent(k - 2).type == "PROCESS" \
+                    and any(w in self.ent(k - 2).text.lower() for w in _CELL_LOSS) \
+                    and any(o == k - 2 for o, _m in out):
+                mod = "DEC" if mod in ("", "INC") else "INC"
+            fixed.append((k, mod))
+        return fixed
+
+    def _objects_right(self, start: int, *, first_gap: int, gap: int,
+                       stop_extra: frozenset[str], allow_first: frozenset[str],
+                       modifiers: bool, compounds: bool, head: str
+                       ) -> tuple[list[tuple[int, str]], int]:
         u = self.u
         out: list[tuple[int, str]] = []
         n = 0

@@ -21,7 +21,7 @@ __all__ = [
     "_NEUTRAL_VERBS", "_PROPERTY_WORDS", "_MODIFIER_SUFFIXES", "_HEAD_MODIFIERS",
     "_LOCATIVE_HEADS", "_TREAT_LINK", "_THERAPY_NOUNS", "_REAL_ADV", "_INF_HOSTS",
     "_NOMINAL_BLOCK", "_RECEIVE", "_DETERMINERS", "_NOT_ADVERBS", "_PREPS", "_CLASS_NOUNS",
-    "_SOURCED", "_RESULT_VERBS", "_GROUP_WORDS", "_EXPOSED", "_PREP_DET",
+    "_SOURCED", "_RESULT_VERBS", "_GROUP_WORDS", "_EXPOSED", "_PREP_DET", "_CELL_LOSS",
 ]
 
 _SIGNED = {"INC": "INCREASES", "DEC": "DECREASES"}
@@ -101,6 +101,10 @@ _NEUTRAL_VERBS = {"modulate", "modulates", "modulated", "regulate", "regulates",
                   "controls", "controlled", "influence", "influences", "influenced", "target",
                   "targets", "targeted", "reprogram", "reprograms", "reprogrammed"}
 _PROPERTY_WORDS = ("propert", "capacit", "potential", "effect")
+# processes that remove the cells they happen to: "induce apoptosis of HSCs" lowers HSCs
+_CELL_LOSS = ("apoptosis", "apoptotic", "death", "necrosis", "necroptosis", "pyroptosis",
+              "ferroptosis", "senescence", "killing", "lysis", "clearance", "elimination",
+              "depletion")
 _MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive", "deficient",
                       "null", "knockout", "treated", "exposed", "bearing", "fed"}
 # "CCl4-induced fibrosis", "obesity-associated steatosis": the entity before these only

@@ -692,3 +692,16 @@ def test_hyphen_inside_the_agent_span(nlp) -> None:
                   "liver fibrosis")
     assert got == {("mTOR", "INCREASES", "liver fibrosis"),
                    ("CCl4-", "INCREASES", "liver fibrosis")}
+
+
+def test_cell_loss_process_lowers_its_cell(nlp) -> None:
+    """"induce apoptosis of C" raises apoptosis and lowers C; inhibiting it raises C."""
+    got = triples(nlp, "MSCs induce apoptosis of Kupffer cells.", "MSCs", "apoptosis",
+                  "Kupffer cells")
+    assert got == {("MSCs", "INCREASES", "apoptosis"), ("MSCs", "DECREASES", "Kupffer cells")}
+    got = triples(nlp, "MSCs inhibited apoptosis of hepatocytes.", "MSCs", "apoptosis",
+                  "hepatocytes")
+    assert got == {("MSCs", "DECREASES", "apoptosis"), ("MSCs", "INCREASES", "hepatocytes")}
+    got = triples(nlp, "MSCs promoted proliferation of hepatocytes.", "MSCs", "proliferation",
+                  "hepatocytes")
+    assert ("MSCs", "INCREASES", "hepatocytes") in got
