@@ -35,9 +35,9 @@ MESH_SPECIES: dict[str, str] = {
 }
 
 _SPECIES_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(p, re.IGNORECASE)) for label, p in (
+    (label, re.compile(p)) for label, p in (
         ("human", r"\b(?:patients?|humans?|volunteers?|participants|women|men|children|adults|"
-                  r"h(?:BM-|UC-|AD-)?MSCs?|subjects with|donors?|outpatients|inpatients)\b"),
+                  r"h(?:bm-|uc-|ad-)?mscs?|subjects with|donors?|outpatients|inpatients)\b"),
         ("mouse", r"\b(?:mice|mouse|murine)\b"),
         ("rat", r"\b(?:rats?|murine rat)\b"),
         ("pig", r"\b(?:pigs?|porcine|swine|minipigs?)\b"),
@@ -57,21 +57,24 @@ _PT_REVIEW = ("review", "systematic review", "meta-analysis", "scoping review")
 
 _RE_REVIEW = re.compile(r"\b(?:this|the present|our|narrative|systematic|comprehensive) review\b|"
                         r"\bwe (?:review|summari[sz]e|discuss)\b|\bhere,? we (?:review|summari[sz]e)\b|"
-                        r"\bmeta-analysis\b|\breview (?:article|of the literature)\b", re.I)
+                        r"\bmeta-analysis\b|\breview (?:article|of the literature)\b")
 _RE_RCT = re.compile(r"\brandomi[sz]ed,?(?: [a-z-]+,?){0,4} (?:controlled )?(?:clinical )?trials?\b|"
-                     r"\brandomi[sz]ed controlled\b|\bplacebo-controlled\b|\bdouble-blind\b", re.I)
+                     r"\brandomi[sz]ed controlled\b|\bplacebo-controlled\b|\bdouble-blind\b")
 _RE_TRIAL = re.compile(r"\b(?:clinical trials?|phase (?:i{1,3}|[1-3])(?:/(?:i{1,3}|[1-3]))?|"
-                       r"open-label|single-arm|this trial|the trial|NCT\d{8}|enrolled|"
+                       r"open-label|single-arm|this trial|the trial|nct\d{8}|enrolled|"
                        r"will be (?:randomi[sz]ed|enrolled|included)|primary (?:outcome|endpoint)|"
-                       r"safety and efficacy|efficacy and safety|will (?:receive|undergo))\b",
-                       re.I)
+                       r"safety and efficacy|efficacy and safety|will (?:receive|undergo))\b")
 _RE_CLIN = re.compile(r"\b(?:retrospective(?:ly)?|prospective(?:ly)?|cohort|case series|"
                       r"case report|patients (?:were|who)|we (?:analy[sz]ed|enrolled|recruited)|"
-                      r"cross-sectional)\b", re.I)
+                      r"cross-sectional)\b")
 _RE_ANIMAL = re.compile(r"\b(?:mice|mouse|rats?|murine|pigs?|porcine|swine|dogs?|rabbits?|"
-                        r"monkeys?|macaques?|zebrafish|sheep|animal models?|in vivo)\b", re.I)
+                        r"monkeys?|macaques?|zebrafish|sheep|animal models?|in vivo)\b")
 _RE_VITRO = re.compile(r"\b(?:in vitro|in-vitro|cell lines?|cultured|co-?culture[sd]?|"
-                       r"conditioned medi(?:um|a)|transwell)\b", re.I)
+                       r"conditioned medi(?:um|a)|transwell)\b")
+_RE_PATIENT = re.compile(r"\bpatients?\b")
+
+# All text patterns are lower-case and run on the lower-cased text (one ``str.lower()`` per
+# document instead of case-insensitive matching in every pattern: several times faster).
 
 
 def _mesh_names(article: Article | None) -> list[str]:
@@ -87,6 +90,7 @@ def species_of(text: str, mesh_names: Iterable[str] = ()) -> tuple[str, ...]:
     ('human', 'rat')
     """
     found = {MESH_SPECIES[n] for n in mesh_names if n in MESH_SPECIES}
+    text = text.lower()
     for label, rx in _SPECIES_TEXT:
         if label not in found and rx.search(text):
             found.add(label)
@@ -102,13 +106,14 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
     'review'
     """
     pts = [p.lower() for p in publication_types]
+    text = text.lower()
     if any(p in _PT_RCT for p in pts):
         return "rct"
     if any(p.startswith(_PT_TRIAL) for p in pts):
         return "clinical_trial"
     if any(p in _PT_REVIEW for p in pts):
         return "review"
-    if any(p in _PT_STUDY for p in pts) and re.search(r"\bpatients?\b", text, re.I):
+    if any(p in _PT_STUDY for p in pts) and _RE_PATIENT.search(text):
         return "clinical_study"
     if _RE_REVIEW.search(text):
         return "review"
@@ -118,13 +123,13 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
         return "clinical_trial"
     animal = len(_RE_ANIMAL.findall(text))
     vitro = len(_RE_VITRO.findall(text))
-    if _RE_CLIN.search(text) and re.search(r"\bpatients?\b", text, re.I) and not animal:
+    if _RE_CLIN.search(text) and _RE_PATIENT.search(text) and not animal:
         return "clinical_study"
     if animal and animal >= vitro:
         return "animal_model"
     if vitro:
         return "in_vitro"
-    if re.search(r"\bpatients?\b", text, re.I) and not animal:
+    if _RE_PATIENT.search(text) and not animal:
         return "clinical_study"
     return "unknown"
 

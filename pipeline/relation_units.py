@@ -80,6 +80,9 @@ def _default_mention(span: Any, text: str | None = None, start: int | None = Non
 def _doc_words(doc: Any) -> list[str | None]:
     """Lowercased token texts of a Doc, ``None`` for whitespace tokens (one array read:
     creating Token objects per access is the slow part of pure-Python rules)."""
+    words = doc.user_data.get("mscgraph.words")   # set by the NER tokenizer: reuse it
+    if words is not None and len(words.text) == len(doc):
+        return [None if t.isspace() else low for t, low in zip(words.text, words.lower)]
     from spacy.attrs import IS_SPACE, LOWER
     arr = doc.to_array([LOWER, IS_SPACE])
     strings = doc.vocab.strings
