@@ -1683,23 +1683,27 @@ class Linker:
     """
 
     def __init__(self, nlp: Language, name: str = "mscgraph_linker", *,
-                 context_rules: bool = True) -> None:
+                 context_rules: bool = True, keep_words: bool = False) -> None:
         _register_span_extension()
         self.name = name
         self.context_rules = context_rules
+        self.keep_words = keep_words
 
     def __call__(self, doc: Doc) -> Doc:
         if self.context_rules:
             link_context(doc)
-        doc.user_data.pop("mscgraph.words", None)  # a per-run cache, not serializable
+        if not self.keep_words:  # a per-run cache, not serializable: the last reader drops it
+            doc.user_data.pop("mscgraph.words", None)
         return doc
 
 
-@Language.factory("mscgraph_linker", default_config={"context_rules": True},
+@Language.factory("mscgraph_linker", default_config={"context_rules": True,
+                                                      "keep_words": False},
                   assigns=["span._.canonical_name"])
-def make_linker(nlp: Language, name: str, context_rules: bool) -> Linker:
-    """Factory of :class:`Linker`."""
-    return Linker(nlp, name, context_rules=context_rules)
+def make_linker(nlp: Language, name: str, context_rules: bool, keep_words: bool) -> Linker:
+    """Factory of :class:`Linker` (``keep_words``: leave the tokenizer's word list on the Doc
+    for a later component, which then removes it)."""
+    return Linker(nlp, name, context_rules=context_rules, keep_words=keep_words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1724,15 +1728,16 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True,
     nlp.add_pipe("mscgraph_sentences")
     nlp.add_pipe("mscgraph_entities", config={"use_cache": use_cache})
     nlp.add_pipe("mscgraph_abbreviations", config={"make_serializable": serializable})
-    nlp.add_pipe("mscgraph_linker")
     if relations:
         try:
             from . import relations as _rel  # noqa: F401  (registers the factory)
         except ImportError:
             log.warning("pipeline.relations not importable; building without relations")
-        else:
-            if "mscgraph_relations" in Language.factories:
-                nlp.add_pipe("mscgraph_relations")
+        relations = "mscgraph_relations" in Language.factories
+    # the relation rules reuse the tokenizer's word list and drop it when done
+    nlp.add_pipe("mscgraph_linker", config={"keep_words": relations})
+    if relations:
+        nlp.add_pipe("mscgraph_relations")
     return nlp
 
 

@@ -154,6 +154,7 @@ class RelationExtractor:
         mention_of, sentence_of = _offset_mappers(doc)
         doc._.relations = extract_relations(doc, mention_of=mention_of, sentence_of=sentence_of,
                                             triggers=self.triggers, polarity=self.polarity)
+        doc.user_data.pop("mscgraph.words", None)  # the NER's per-run word list, not serializable
         return doc
 
 
