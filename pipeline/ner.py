@@ -1274,15 +1274,16 @@ def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
     out = []
     n = len(doc)
     for i, txt in enumerate(w.text):
-        if i + 1 >= n or i in covered or not _CELL_LINE_RE.match(txt):
+        # cheap tests first: only a token before "cell(s)" can name a cell line here
+        if i + 1 >= n or w.lower[i + 1] not in ("cell", "cells") or i in covered \
+                or i + 1 in covered or not _CELL_LINE_RE.match(txt):
             continue
-        if w.lower[i + 1] in ("cell", "cells") and i + 1 not in covered:
-            end = i + 2
-            if end < n and w.lower[end] in ("line", "lines"):
-                end += 1
-            names[txt] = f"LOCAL:{_slug(txt)}_cell"
-            out.append(Candidate(i, end, "CELL_TYPE", names[txt], f"{txt} cell", 40,
-                                 "cell_line"))
+        end = i + 2
+        if end < n and w.lower[end] in ("line", "lines"):
+            end += 1
+        names[txt] = f"LOCAL:{_slug(txt)}_cell"
+        out.append(Candidate(i, end, "CELL_TYPE", names[txt], f"{txt} cell", 40,
+                             "cell_line"))
     if names:
         taken = {i for c in out for i in range(c.start, c.end)}
         for i, txt in enumerate(w.text):
