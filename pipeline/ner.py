@@ -960,6 +960,7 @@ class _TokenInfo(NamedTuple):
     starts: bool              # the key is a term or a term prefix: a walk may start here
     relaxed_first: bool       # _relaxed_case_ok(text) of a span starting with this token
     relaxed_inner: bool       # the token has a digit or a capital (later tokens of a span)
+    single: TrieEntry | None  # the chosen entry of the one-token span (None: no term)
 
 
 def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
@@ -974,8 +975,10 @@ def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
         else:
             inner = any(c.isdigit() or c.isupper() for c in text)
             first = _relaxed_case_ok(text)
-        got = _TokenInfo(key, ex, bool(key) and (key in trie.terms or key in trie.prefixes),
-                         first, inner)
+        idx = trie.terms.get(key) if key else None
+        single = _chosen_entry(trie, idx, key, ex, first) if idx is not None else None
+        got = _TokenInfo(key, ex, bool(key) and (idx is not None or key in trie.prefixes),
+                         first, inner, single)
         if len(cache) > 500_000:
             cache.clear()
         cache[text] = got
@@ -998,24 +1001,27 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
         info = infos[i]
         if not info.starts:
             continue
+        e = info.single   # the one-token span, chosen once per token text
+        if e is not None:
+            out.append(Candidate(i, i + 1, e.type, e.concept or None, e.name, e.priority))
         key = info.key
-        last = i
+        if key not in prefixes:
+            continue
         j = i + 1
         while True:
-            idx = terms.get(key)
-            if idx is not None:
-                c = _choose(trie, idx, key, infos, i, last + 1)
-                if c is not None:
-                    out.append(c)
-            if key not in prefixes:
-                break
             while j < n and not infos[j].key:
                 j += 1
             if j >= n:
                 break
             key = key + _SEP + infos[j].key
-            last = j
             j += 1
+            idx = terms.get(key)
+            if idx is not None:
+                c = _choose(trie, idx, key, infos, i, j)
+                if c is not None:
+                    out.append(c)
+            if key not in prefixes:
+                break
     return out
 
 
@@ -1027,6 +1033,15 @@ def _choose(trie: TermTrie, idx: tuple[int, ...], key: str,
     # _relaxed_case_ok of the span text, from per-token flags (spaces are neither)
     relaxed = infos[start].relaxed_first or any(infos[k].relaxed_inner
                                                  for k in range(start + 1, end))
+    e = _chosen_entry(trie, idx, key, exact, relaxed)
+    if e is None:
+        return None
+    return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
+
+
+def _chosen_entry(trie: TermTrie, idx: tuple[int, ...], key: str, exact: tuple[str, ...],
+                  relaxed: bool) -> TrieEntry | None:
+    """The best entry of term ``key`` for a span with ``exact`` keys (memoized per trie)."""
     memo = trie._chosen
     mkey = (key, exact, relaxed)
     e = memo.get(mkey, _MISSING)
@@ -1037,9 +1052,7 @@ def _choose(trie: TermTrie, idx: tuple[int, ...], key: str,
         if len(memo) > 500_000:
             memo.clear()
         memo[mkey] = e
-    if e is None:
-        return None
-    return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
+    return e
 
 
 _MISSING: Any = object()
