@@ -1163,14 +1163,31 @@ def _start(c: Candidate) -> int:
     return c.start
 
 
-def _is_generic(doc: Doc, c: Candidate) -> bool:
+#: Whether one token text's keys are a generic noun or a non-entity (see :func:`_is_generic`).
+_GENERIC_TOKEN: dict[str, bool] = {}
+
+
+def _is_generic(doc: Doc, c: Candidate, w: _Words | None = None) -> bool:
     """Class nouns, non-entities, function-word starts, ``long form (ABBR)`` lexicon terms."""
     if c.priority >= 100 and c.rule == "lexicon":
         return False
-    w = _words(doc)
-    words = " ".join([k for t in w.text[c.start:c.end] for k in _token_keys(t)[0]])
-    if words in GENERIC_NOUNS or words in NOT_ENTITIES:
-        return True
+    if w is None:
+        w = _words(doc)
+    if c.end - c.start == 1:   # most candidates: the test memoized per token text
+        t = w.text[c.start]
+        generic = _GENERIC_TOKEN.get(t)
+        if generic is None:
+            words = " ".join(_token_keys(t)[0])
+            generic = words in GENERIC_NOUNS or words in NOT_ENTITIES
+            if len(_GENERIC_TOKEN) > 500_000:
+                _GENERIC_TOKEN.clear()
+            _GENERIC_TOKEN[t] = generic
+        if generic:
+            return True
+    else:
+        words = " ".join([k for t in w.text[c.start:c.end] for k in _token_keys(t)[0]])
+        if words in GENERIC_NOUNS or words in NOT_ENTITIES:
+            return True
     if c.type == "PROCESS" and w.lower[c.end - 1] in ("gene", "genes"):
         return True  # "tumor suppressor genes" is a class of genes, not a process
     if w.lower[c.start] in _FUNCTION_WORDS:
@@ -1584,7 +1601,8 @@ class EntityMatcher:
         if self.productive:
             cands += productive_candidates(doc, self.trie)
         cands = _drop_cell_therapies(doc, cands)
-        cands = [c for c in cands if not _is_generic(doc, c)]
+        w = _words(doc)
+        cands = [c for c in cands if not _is_generic(doc, c, w)]
         sel = resolve_overlaps(cands)
         sel = _interleaved(doc, sel, self.trie)
         _phospho(doc, sel)
