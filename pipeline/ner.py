@@ -224,6 +224,8 @@ class TermTrie:
         # per-token-text walk info and chosen entries, filled by match_trie
         self._tokens: dict[str, Any] = {}
         self._chosen: dict[tuple[str, tuple[str, ...], bool], TrieEntry | None] = {}
+        # productive-name reading of a token text, filled by productive_candidates
+        self._productive: dict[str, tuple[bool, str, str | None, str, int] | None] = {}
 
     @property
     def size(self) -> int:
@@ -240,7 +242,7 @@ class TermTrie:
             idx = self._index[entry] = len(self.entries)
             self.entries.append(entry)
         key = _SEP.join(keys)
-        if self._tokens or self._chosen:
+        if self._tokens or self._chosen or self._productive:
             self._reset_caches()
         have = self.terms.get(key, ())
         if idx not in have:
@@ -1086,28 +1088,45 @@ def productive_candidates(doc: Doc, trie: TermTrie) -> list[Candidate]:
     """
     out = []
     w = _words(doc)
-    for i, txt in enumerate(w.text):
+    text = w.text
+    n = len(text)
+    cache = trie._productive
+    for i, txt in enumerate(text):
         if len(txt) < 3 or txt[0] not in _PRODUCTIVE_FIRST:
             continue
-        for rx, typ in _PRODUCTIVE:
-            m = rx.match(txt)
-            if not m:
-                continue
-            prefix, num, letter, greek = m.groups()
-            symbol = (prefix.upper().replace("MICRORNA", "MIR") + num + (letter or "").upper()
-                      + _GREEK_LETTER.get(greek or "", ""))
-            end = i + 1
-            if prefix.lower() in ("mir", "microrna") and end + 1 < len(doc) \
-                    and w.text[end] == "-" and re.match(r"^[35]p$", w.text[end + 1]):
-                end += 2
-            hits = [e for e in trie.lookup(symbol) if e.type in ("CYTOKINE", "MOLECULE")]
-            if hits:
-                e = max(hits, key=lambda e: e.priority)
-                out.append(Candidate(i, end, e.type, e.concept, e.name, 1, "productive"))
-            else:
-                out.append(Candidate(i, end, typ, None, symbol, 0, "productive"))
-            break
+        got = cache.get(txt, _MISSING)
+        if got is _MISSING:
+            got = _productive_reading(trie, txt)
+            if len(cache) > 500_000:
+                cache.clear()
+            cache[txt] = got
+        if got is None:
+            continue
+        mir, typ, concept, name, priority = got
+        end = i + 1
+        if mir and end + 1 < n and text[end] == "-" and re.match(r"^[35]p$", text[end + 1]):
+            end += 2
+        out.append(Candidate(i, end, typ, concept, name, priority, "productive"))
     return out
+
+
+def _productive_reading(trie: TermTrie, txt: str) -> tuple[bool, str, str | None, str,
+                                                           int] | None:
+    """``(miR name, type, concept, name, priority)`` of a productive name, else ``None``."""
+    for rx, typ in _PRODUCTIVE:
+        m = rx.match(txt)
+        if not m:
+            continue
+        prefix, num, letter, greek = m.groups()
+        symbol = (prefix.upper().replace("MICRORNA", "MIR") + num + (letter or "").upper()
+                  + _GREEK_LETTER.get(greek or "", ""))
+        mir = prefix.lower() in ("mir", "microrna")
+        hits = [e for e in trie.lookup(symbol) if e.type in ("CYTOKINE", "MOLECULE")]
+        if hits:
+            e = max(hits, key=lambda e: e.priority)
+            return mir, e.type, e.concept, e.name, 1
+        return mir, typ, None, symbol, 0
+    return None
 
 
 def _keys_of(span: Span) -> tuple[str, ...]:
