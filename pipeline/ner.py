@@ -224,6 +224,8 @@ class TermTrie:
         # per-token-text walk info and chosen entries, filled by match_trie
         self._tokens: dict[str, Any] = {}
         self._chosen: dict[tuple[str, tuple[str, ...], bool], TrieEntry | None] = {}
+        # best entry of terms without case-sensitive entries (else _CASED), filled by _choose
+        self._plain: dict[str, Any] = {}
         # productive-name reading of a token text, filled by productive_candidates
         self._productive: dict[str, tuple[bool, str, str | None, str, int] | None] = {}
 
@@ -242,7 +244,7 @@ class TermTrie:
             idx = self._index[entry] = len(self.entries)
             self.entries.append(entry)
         key = _SEP.join(keys)
-        if self._tokens or self._chosen or self._productive:
+        if self._tokens or self._chosen or self._plain or self._productive:
             self._reset_caches()
         have = self.terms.get(key, ())
         if idx not in have:
@@ -1030,12 +1032,22 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
 def _choose(trie: TermTrie, idx: tuple[int, ...], key: str,
             infos: list[_TokenInfo], start: int, end: int) -> Candidate | None:
     """The best entry of term ``key`` for tokens ``[start, end)``, as a candidate."""
-    exact = infos[start].exact if end == start + 1 else \
-        tuple(x for k in range(start, end) for x in infos[k].exact)
-    # _relaxed_case_ok of the span text, from per-token flags (spaces are neither)
-    relaxed = infos[start].relaxed_first or any(infos[k].relaxed_inner
-                                                 for k in range(start + 1, end))
-    e = _chosen_entry(trie, idx, key, exact, relaxed)
+    plain = trie._plain
+    e = plain.get(key, _MISSING)
+    if e is _MISSING:
+        # a term without case-sensitive entries: the choice does not depend on the case
+        entries = [trie.entries[i] for i in idx]
+        e = _best_entry(entries, ()) if all(x.exact is None for x in entries) else _CASED
+        if len(plain) > 500_000:
+            plain.clear()
+        plain[key] = e
+    if e is _CASED:
+        exact = infos[start].exact if end == start + 1 else \
+            tuple(x for k in range(start, end) for x in infos[k].exact)
+        # _relaxed_case_ok of the span text, from per-token flags (spaces are neither)
+        relaxed = infos[start].relaxed_first or any(infos[k].relaxed_inner
+                                                     for k in range(start + 1, end))
+        e = _chosen_entry(trie, idx, key, exact, relaxed)
     if e is None:
         return None
     return Candidate(start, end, e.type, e.concept or None, e.name, e.priority)
@@ -1058,6 +1070,7 @@ def _chosen_entry(trie: TermTrie, idx: tuple[int, ...], key: str, exact: tuple[s
 
 
 _MISSING: Any = object()
+_CASED: Any = object()   # a term with case-sensitive entries (see _choose)
 
 
 def _best_entry(ok: list[TrieEntry], exact: tuple[str, ...]) -> TrieEntry | None:
