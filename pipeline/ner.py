@@ -1335,10 +1335,10 @@ def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
     names: dict[str, str] = {}
     out = []
     n = len(doc)
-    for i, txt in enumerate(w.text):
-        # cheap tests first: only a token before "cell(s)" can name a cell line here
-        if i + 1 >= n or w.lower[i + 1] not in ("cell", "cells") or i in covered \
-                or i + 1 in covered or not _CELL_LINE_RE.match(txt):
+    # only a token before "cell(s)" can name a cell line here
+    for i in [k - 1 for k, t in enumerate(w.lower) if k and (t == "cell" or t == "cells")]:
+        txt = w.text[i]
+        if i in covered or i + 1 in covered or not _CELL_LINE_RE.match(txt):
             continue
         end = i + 2
         if end < n and w.lower[end] in ("line", "lines"):
