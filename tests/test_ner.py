@@ -418,3 +418,23 @@ def test_product_suffix_cell_lines_and_tumour_measures(full_nlp: Language) -> No
     assert ("HepG2", "CELL_TYPE", "LOCAL:hepg2_cell") in got
     assert ("proliferation", "PROCESS", "GO:0008283") in got
     assert ("tumour volume", "OUTCOME", "LOCAL:tumor_volume") in got
+
+
+def test_match_trie_memoized_choices_keep_case_rules() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.ner import match_trie
+    t = TermTrie()
+    t.add("stem cell", TrieEntry("CELL_TYPE", "X:1", "stem cell", 10))
+    t.add("NO synthase", TrieEntry("MOLECULE", "X:2", "NO synthase", 10, ("NO", "synthase")))
+    t.add("NO", TrieEntry("MOLECULE", "X:3", "nitric oxide", 10, ("NO",)))
+    vocab = spacy.blank("en").vocab
+
+    def spans(words: list[str]) -> list[tuple[int, int, str | None]]:
+        return [(c.start, c.end, c.concept) for c in match_trie(Doc(vocab, words=words), t)]
+
+    for _ in range(2):  # the second round reads the memoized choices
+        assert spans(["Stem", "cells", "and", "NO", "synthase"]) == [
+            (0, 2, "X:1"), (3, 4, "X:3"), (3, 5, "X:2")]
+        assert spans(["stem", "cell", "no", "synthase"]) == [(0, 2, "X:1")]
