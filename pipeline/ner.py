@@ -856,6 +856,9 @@ def _words(doc: Doc) -> _Words:
 # ---------------------------------------------------------------------------------------------
 # sentences
 
+_SENT_MARKS = frozenset({".", "!", "?", "..."})
+
+
 def set_sentence_starts(doc: Doc) -> Doc:
     """Rule-based sentence starts.
 
@@ -870,12 +873,14 @@ def set_sentence_starts(doc: Doc) -> Doc:
     text, ws = w.text, w.ws
     starts = [False] * n
     starts[0] = True
-    for i in range(n):
+    marks = _SENT_MARKS
+    # only marks and whitespace tokens can start a sentence after them
+    for i in [k for k, t in enumerate(text) if t in marks or t.isspace()]:
         t = text[i]
-        if t.isspace():
+        if t not in marks:
             if "\n" in t and i + 1 < n:
                 starts[i + 1] = True
-        elif t in (".", "!", "?", "...") and i + 1 < n:
+        elif i + 1 < n:
             j = i + 1
             while j < n and text[j] in ('"', "'", ")", "]") and not ws[j - 1]:
                 j += 1
