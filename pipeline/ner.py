@@ -1826,6 +1826,33 @@ def span_mention(doc: Doc, span: Span, *, norm: NormalizedText | None = None) ->
 
 
 def doc_mentions(doc: Doc) -> list[Mention]:
-    """Every entity of ``doc`` as a :class:`~pipeline.model.Mention` (original offsets)."""
+    """Every entity of ``doc`` as a :class:`~pipeline.model.Mention` (original offsets).
+
+    Canonical names come from the matcher's record in one pass (the ``Span._`` getter
+    scans it per span); entities set by other code fall back to :func:`span_mention`.
+    """
     norm = _norm_of(doc)
-    return [span_mention(doc, e, norm=norm) for e in doc.ents]
+    rows = doc.user_data.get(_CANDS_KEY)
+    if not rows:
+        return [span_mention(doc, e, norm=norm) for e in doc.ents]
+    names = {(r[0], r[1], r[2]): r[4] for r in rows}
+    original = norm.original
+    plain = not norm.segments
+    out = []
+    for e in doc.ents:
+        label = e.label_
+        name = names.get((e.start, e.end, label))
+        if name is None:
+            out.append(span_mention(doc, e, norm=norm))
+            continue
+        a, b = e.start_char, e.end_char
+        if not plain:
+            a, b = norm.to_original(a, b)
+        text = original[a:b]
+        if len(text) > 1 and (text[-1] in "-/" or text[0] in "-/"):
+            stripped = text.rstrip("-/")
+            b -= len(text) - len(stripped)
+            text = stripped.lstrip("-/")
+            a = b - len(text)
+        out.append(Mention(a, b, text, label, e.kb_id_ or None, name or text))
+    return out
