@@ -9,8 +9,8 @@ baseline is capped at ``--baseline-docs`` 1,000, its per-abstract cost extrapola
     python benchmarks/bench_speed.py --stages parse,ner --sizes 1000
 
 Stages: ``parse`` (``pipeline.medline.parse_pubmed_xml`` over synthetic PubMed XML),
-``ner`` (tokenization + NER + normalization: ``nlp.pipe`` and
-:func:`pipeline.ner.doc_mentions`), ``extract`` (entities + relations + document context, the
+``ner`` (tokenization + NER + normalization: ``Extractor(relations=False, context=False)``,
+mentions out), ``extract`` (entities + relations + document context, the
 whole :class:`pipeline.extract.Extractor`), ``graph`` (assembly of
 the extractions into a ``KnowledgeGraph``), ``export`` (``pipeline.exports.write_exports``) and
 ``baseline`` (an untrained spaCy CNN pipeline with the ``en_core_sci_sm`` architecture:
@@ -183,13 +183,12 @@ def worker(stage: str, n: int, texts_path: Path | None, xml: Path | None) -> dic
     elif stage == "ner":
         # the NER measure: tokenization + NER + normalization, mentions out
         from pipeline.extract import Extractor
-        from pipeline.ner import doc_mentions
-        ex = Extractor(relations=False)
+        ex = Extractor(relations=False, context=False)
         ex.extract_text("warm-up: mesenchymal stem cells reduce fibrosis.", "w")
         load = time.perf_counter() - t_load
         t0, c0 = time.perf_counter(), time.process_time()
-        for doc in ex.nlp.pipe((t for _id, t in _texts_stream(texts, n)), batch_size=64):
-            items += len(doc_mentions(doc))
+        for e in ex.extract_texts(_texts_stream(texts, n)):
+            items += len(e.mentions)
     elif stage == "extract":
         from pipeline.extract import Extractor
         ex = Extractor()
