@@ -228,6 +228,23 @@ class TermTrie:
         self._plain: dict[str, Any] = {}
         # productive-name reading of a token text, filled by productive_candidates
         self._productive: dict[str, tuple[bool, str, str | None, str, int] | None] = {}
+        self._kept_walks: frozenset[str] | None = None
+
+    def kept_function_word_walks(self) -> frozenset[str]:
+        """Function words that start a multi-word term with a priority >= 100 entry.
+
+        Other multi-word matches starting with a function word are dropped as generic
+        (:func:`_is_generic`), so the trie walk need not start there.
+        """
+        if self._kept_walks is None:
+            heads = {f + _SEP: f for f in _FUNCTION_WORDS}
+            kept = set()
+            for key, idx in self.terms.items():
+                head = key[:key.find(_SEP) + 1]
+                if head in heads and any(self.entries[i].priority >= 100 for i in idx):
+                    kept.add(heads[head])
+            self._kept_walks = frozenset(kept)
+        return self._kept_walks
 
     @property
     def size(self) -> int:
@@ -970,6 +987,7 @@ class _TokenInfo(NamedTuple):
     relaxed_first: bool       # _relaxed_case_ok(text) of a span starting with this token
     relaxed_inner: bool       # the token has a digit or a capital (later tokens of a span)
     single: TrieEntry | None  # the chosen entry of the one-token span (None: no term)
+    walks: bool               # a multi-token match may start here (see match_trie)
 
 
 def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
@@ -986,8 +1004,11 @@ def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
             first = _relaxed_case_ok(text)
         idx = trie.terms.get(key) if key else None
         single = _chosen_entry(trie, idx, key, ex, first) if idx is not None else None
+        lower = text.lower()
+        walks = key in trie.prefixes and (lower not in _FUNCTION_WORDS or
+                                          lower in trie.kept_function_word_walks())
         got = _TokenInfo(key, ex, bool(key) and (idx is not None or key in trie.prefixes),
-                         first, inner, single)
+                         first, inner, single, walks)
         if len(cache) > 500_000:
             cache.clear()
         cache[text] = got
@@ -998,7 +1019,8 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
     """Every lexicon match in ``doc`` (overlapping; one best entry per span).
 
     Matches start at a token's first sub-token and end at a token's last one; tokens
-    without keys (spaces, hyphens) are passed over.
+    without keys (spaces, hyphens) are passed over. Multi-token matches starting with a
+    function word are only looked for where one could survive :func:`_is_generic`.
     """
     words = _words(doc).text
     cache = trie._tokens
@@ -1013,9 +1035,9 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
         e = info.single   # the one-token span, chosen once per token text
         if e is not None:
             out.append(Candidate(i, i + 1, e.type, e.concept or None, e.name, e.priority))
-        key = info.key
-        if key not in prefixes:
+        if not info.walks:
             continue
+        key = info.key
         j = i + 1
         while True:
             while j < n and not infos[j].key:
@@ -1179,6 +1201,13 @@ def _drop_cell_therapies(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
     """Non-overlapping selection: longest first, then priority, then type priority."""
     if len(cands) < 2:
+        return list(cands)
+    end = -1
+    for c in cands:   # already ordered and disjoint (often so): nothing to choose
+        if c.start < end or c.end <= c.start:
+            break
+        end = c.end
+    else:
         return list(cands)
     taken: list[Candidate] = []
     used = bytearray(max(c.end for c in cands))
@@ -1733,7 +1762,10 @@ def link_context(doc: Doc) -> None:
     if not (rows if rows is not None else doc.ents):
         return
     text = _norm_of(doc).original
-    if not _HAEMATO_RE.search(text) or "stellate" in text.lower():
+    lower = text.lower()
+    # substring tests first: the case-insensitive regex search costs more
+    if "stellate" in lower or ("ematopoie" not in lower and "marrow transplant" not in lower) \
+            or not _HAEMATO_RE.search(text):
         return
     cands = doc_candidates(doc)
     w = _words(doc)
