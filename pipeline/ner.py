@@ -170,7 +170,9 @@ def subtoken_keys(text: str) -> tuple[tuple[str, str], ...]:
     """
     if "\n" in text and not text.strip():
         return (("\n", "\n"),)
-    t = _GREEK_CAMEL.sub(r" \1 ", text).translate(_GREEK_TABLE)
+    if "a" in text and _GREEK_CAMEL.search(text):   # every Greek name has an "a"
+        text = _GREEK_CAMEL.sub(r" \1 ", text)
+    t = text.translate(_GREEK_TABLE)
     out = []
     for m in _SUB_RE.finditer(t):
         w = m.group()
