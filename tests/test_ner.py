@@ -438,3 +438,19 @@ def test_match_trie_memoized_choices_keep_case_rules() -> None:
         assert spans(["Stem", "cells", "and", "NO", "synthase"]) == [
             (0, 2, "X:1"), (3, 4, "X:3"), (3, 5, "X:2")]
         assert spans(["stem", "cell", "no", "synthase"]) == [(0, 2, "X:1")]
+
+
+def test_match_trie_skips_function_word_starts_unless_a_kept_term_needs_them() -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    from pipeline.ner import match_trie
+    t = TermTrie()
+    t.add("in situ hybridization", TrieEntry("PROCESS", "X:1", "in situ hybridization", 10))
+    t.add("at risk", TrieEntry("OUTCOME", "X:2", "at risk", 100))
+    assert t.kept_function_word_walks() == frozenset({"at"})
+    vocab = spacy.blank("en").vocab
+    words = ["in", "situ", "hybridization", "at", "risk"]
+    got = [(c.start, c.end) for c in match_trie(Doc(vocab, words=words), t)]
+    # a priority-10 match from "in" would be dropped as generic; the priority-100 one stays
+    assert got == [(3, 5)]
