@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -231,11 +231,14 @@ def find_definitions(words: Sequence[str], ws: Sequence[bool],
     return out
 
 
-def fallback_definitions(doc: Doc, spans: list[tuple[int, int]],
-                         have: set[int]) -> list[Definition]:
+def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
+                         acronyms: Mapping[str, Sequence[Any]] | None = None
+                         ) -> list[Definition]:
     """``ataxia-telangiectasia (A-T)``: a one-word short form right after an entity that
     starts with the same letter (forms the short-form filter rejects, e.g. with 1-letter
-    parts). ``have``: short-form starts already defined."""
+    parts), or that ``acronyms`` (short form -> lexicon entries with a ``concept``, the
+    lexicon's ambiguous acronyms) lists for the entity's concept: ``myotonic dystrophy (DM)``. ``have``:
+    short-form starts already defined."""
     w = _words(doc)
     ends: dict[int, Candidate] | None = None
     out: list[Definition] = []
@@ -248,10 +251,33 @@ def fallback_definitions(doc: Doc, spans: list[tuple[int, int]],
         if ends is None:
             ends = {c.end: c for c in doc_candidates(doc)}
         ent = ends.get(s - 1)
-        if ent is None or w.text[ent.start][:1].lower() != short[:1].lower():
+        if ent is None:
+            continue
+        if w.text[ent.start][:1].lower() != short[:1].lower() and not (
+                acronyms and ent.concept and
+                any(x.concept == ent.concept for x in acronyms.get(short, ()))) \
+                and not _permuted_initials(short, w.text[ent.start:ent.end]):
             continue
         out.append((s, e, ent.start, ent.end))
     return out
+
+
+def _permuted_initials(short: str, long_words: Sequence[str]) -> bool:
+    """Whether an all-capital short form is the initials of the long form's last words in
+    another order, as in acronyms of Latin names: ``DM`` for *(congenital) myotonic
+    dystrophy* (dystrophia myotonica).
+
+    >>> _permuted_initials("DM", ["congenital", "myotonic", "dystrophy"])
+    True
+    >>> _permuted_initials("MD", ["muscular", "dystrophy", "type", "2"])
+    False
+    """
+    n = len(short)
+    if not (short.isalpha() and short.isupper() and 2 <= n <= 6) or len(long_words) < n:
+        return False
+    tail = long_words[-n:]
+    return all(t[:1].isalpha() for t in tail) and \
+        sorted(t[0].upper() for t in tail) == sorted(short)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,6 +469,20 @@ class AbbreviationResolver:
         self.drop_undefined = drop_undefined
         self.max_short_len = max_short_len
         self.make_serializable = make_serializable
+        self._nlp = nlp
+        self._acronyms: Mapping[str, Sequence[Any]] | None = None
+
+    @property
+    def acronyms(self) -> Mapping[str, Sequence[Any]]:
+        """The entity matcher's ambiguous acronyms (:attr:`pipeline.ner.TermTrie.acronyms`),
+        looked up on first use; empty without a ``mscgraph_entities`` component."""
+        if self._acronyms is None:
+            try:
+                trie = self._nlp.get_pipe("mscgraph_entities").trie
+            except (KeyError, AttributeError):
+                trie = None
+            self._acronyms = getattr(trie, "acronyms", None) or {}
+        return self._acronyms
 
     def __call__(self, doc: Doc) -> Doc:
         w = _words(doc)
@@ -450,7 +490,7 @@ class AbbreviationResolver:
         if "(" in w.text:
             spans = parenthesis_spans(w.text)
             pairs = find_definitions(w.text, w.ws, spans)
-            pairs += fallback_definitions(doc, spans, {p[0] for p in pairs})
+            pairs += fallback_definitions(doc, spans, {p[0] for p in pairs}, self.acronyms)
         if pairs:
             cands = resolve_definitions(doc, pairs, drop_undefined=self.drop_undefined,
                                         max_short_len=self.max_short_len)

@@ -76,7 +76,7 @@ log = logging.getLogger(__name__)
 
 _DATA = Path(__file__).resolve().parent / "data"
 #: Bump when the trie layout or key function changes (invalidates the pickle cache).
-TRIE_FORMAT = "4"
+TRIE_FORMAT = "7"
 
 #: Tie-break between types when one span maps to several concepts of equal priority.
 TYPE_PRIORITY: dict[str, int] = {
@@ -219,6 +219,9 @@ class TermTrie:
         self.terms: dict[str, tuple[int, ...]] = {}
         self.prefixes: set[str] = set()
         self.entries: list[TrieEntry] = []
+        # ambiguous ontology acronyms left out of matching (see _defined_only): text ->
+        # entries; they count where the document names the concept (_document_acronyms)
+        self.acronyms: dict[str, tuple[TrieEntry, ...]] = {}
         self._index: dict[TrieEntry, int] = {}
         self._reset_caches()
 
@@ -274,11 +277,14 @@ class TermTrie:
     def __getstate__(self) -> dict[str, Any]:
         entries = self.entries
         raw = entries.raw if isinstance(entries, _LazyEntries) else [tuple(e) for e in entries]
-        return {"terms": self.terms, "prefixes": self.prefixes, "entries": raw}
+        return {"terms": self.terms, "prefixes": self.prefixes, "entries": raw,
+                "acronyms": {k: [tuple(e) for e in v] for k, v in self.acronyms.items()}}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.terms = state["terms"]
         self.prefixes = state["prefixes"]
+        self.acronyms = {k: tuple(TrieEntry(*e) for e in v)
+                         for k, v in state.get("acronyms", {}).items()}
         # entries become TrieEntry objects when first used (a few thousand of ~200k)
         self.entries = _LazyEntries(state["entries"])  # type: ignore[assignment]
         self._index = {}
@@ -376,11 +382,67 @@ def _cache_dir() -> Path:
     return Path(base) / "mscgraph"
 
 
+#: Short all-capital synonyms from the ontologies ("RA", "PMA", "GC", "PBL", "EC") stand for
+#: many things in PubMed prose; for these types they match only where the document defines
+#: them (the abbreviation resolver then gives the long form's concept) or where a curated
+#: row (priority >= 10: labels, curated lists, overrides) names them.
+_DEFINED_ONLY_TYPES = frozenset({"DISEASE", "CELL_TYPE", "OUTCOME", "PROCESS", "THERAPY"})
+_ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]{1,3}s?")
+
+
+def _defined_only(term: str, typ: str, priority: int) -> bool:
+    """Whether a lexicon row is an ambiguous ontology acronym (see :data:`_DEFINED_ONLY_TYPES`).
+
+    >>> _defined_only("PMA", "DISEASE", 4), _defined_only("HCC", "DISEASE", 50)
+    (True, False)
+    """
+    return priority < 10 and typ in _DEFINED_ONLY_TYPES and _ACRONYM_RE.fullmatch(term) is not None
+
+
+def _document_acronyms(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
+    """Ambiguous acronyms (:attr:`TermTrie.acronyms`) that stand for a concept the document
+    names elsewhere: ``FRDA`` in an abstract on Friedreich ataxia, ``RA`` next to rheumatoid
+    arthritis; in other documents ``RA`` (retinoic acid), ``PMA`` or ``GC`` stay unmatched.
+
+    ``sel`` is ordered and disjoint; the result is too (free tokens only).
+    """
+    acronyms = trie.acronyms
+    if not acronyms or not sel:
+        return sel
+    words = _words(doc).text
+    hits = [(i, t) for i, t in enumerate(words) if t in acronyms or
+            (t[-1:] == "s" and t[:-1] in acronyms)]
+    if not hits:
+        return sel
+    named = {c.concept for c in sel if c.concept}
+    taken = bytearray(len(words))
+    for c in sel:
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+    added = []
+    for i, t in hits:
+        if taken[i]:
+            continue
+        entries = acronyms.get(t) or acronyms[t[:-1]]
+        ok = [e for e in entries if e.concept in named]
+        if ok:
+            e = max(ok, key=lambda e: (e.priority, TYPE_PRIORITY.get(e.type, 0)))
+            added.append(Candidate(i, i + 1, e.type, e.concept, e.name, e.priority, "acronym"))
+    if not added:
+        return sel
+    return sorted(sel + added, key=_start)
+
+
 def build_term_trie(rows: Iterable[tuple[str, str, str, str, bool, int]]) -> TermTrie:
-    """Build a :class:`TermTrie` from lexicon rows (see :func:`_iter_lexicon_rows`)."""
+    """Build a :class:`TermTrie` from lexicon rows (see :func:`_iter_lexicon_rows`);
+    ambiguous ontology acronyms (:func:`_defined_only`) go to :attr:`TermTrie.acronyms`."""
     trie = TermTrie()
     for term, typ, concept, name, cs, prio in rows:
         if len(term) < 2 or typ not in TYPE_PRIORITY:
+            continue
+        if _defined_only(term, typ, prio):
+            have = trie.acronyms.get(term, ())
+            if all(e.concept != concept for e in have):
+                trie.acronyms[term] = have + (TrieEntry(typ, concept, name, prio),)
             continue
         exact = tuple(e for _, e in subtoken_keys(term)) if cs else None
         trie.add(term, TrieEntry(typ, concept, name, prio, exact))
@@ -1681,7 +1743,7 @@ class EntityMatcher:
         sel = sel + _cell_lines(doc, sel)
         sel = _cell_phrases(doc, resolve_overlaps(sel), self.trie)
         sel = resolve_overlaps(sel + _elliptical(doc, sel, self.trie))
-        return sel
+        return _document_acronyms(doc, sel, self.trie)
 
     def __call__(self, doc: Doc) -> Doc:
         set_entities(doc, self.candidates(doc))

@@ -68,6 +68,9 @@ class ReferenceResolver:
                       "phagocytosis", "homeostasis", "diagnosis", "prognosis", "anastomosis",
                       "symbiosis", "hypnosis", "osmosis", "genesis"})
 
+    def __init__(self, acronyms: dict | None = None) -> None:
+        self.acronyms = acronyms or {}
+
     def __call__(self, doc: Doc) -> Doc:
         w = _words(doc)
         matches = _reference_brackets(w.text)
@@ -84,8 +87,7 @@ class ReferenceResolver:
         doc._.abbreviations = [s for s, _ in pairs]
         return doc
 
-    @staticmethod
-    def _fallback(doc: Doc, matches: list, have: set[int]) -> list[tuple[Span, Span]]:
+    def _fallback(self, doc: Doc, matches: list, have: set[int]) -> list[tuple[Span, Span]]:
         w = _words(doc)
         ends = {c.end: c for c in doc_candidates(doc)}
         out = []
@@ -96,7 +98,15 @@ class ReferenceResolver:
             if " " in short or not 2 <= len(short) <= 10 or not any(c.isupper() for c in short):
                 continue
             ent = ends.get(s - 1)
-            if ent is None or w.text[ent.start][:1].lower() != short[:1].lower():
+            if ent is None:
+                continue
+            tail = [t.text for t in doc[ent.start:ent.end]][-len(short):]
+            permuted = short.isalpha() and short.isupper() and len(short) <= 6 and \
+                len(tail) == len(short) and all(t[0].isalpha() for t in tail) and \
+                sorted(t[0].upper() for t in tail) == sorted(short)
+            listed = ent.concept in {x.concept for x in self.acronyms.get(short, ())}
+            if w.text[ent.start][:1].lower() != short[:1].lower() and not listed \
+                    and not permuted:
                 continue
             span = doc[s:e]
             span._.long_form = doc[ent.start:ent.end]
@@ -291,7 +301,8 @@ def _state(doc: Doc) -> tuple:
 
 
 def _compare(nlp: Language, texts: list[str]) -> int:
-    new, old = AbbreviationResolver(nlp), ReferenceResolver()
+    new = AbbreviationResolver(nlp)
+    old = ReferenceResolver(new.acronyms)
     skip = ["mscgraph_abbreviations", "mscgraph_linker"]
     defined = 0
     for doc in nlp.pipe(texts, disable=skip, batch_size=64):

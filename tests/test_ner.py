@@ -454,3 +454,30 @@ def test_match_trie_skips_function_word_starts_unless_a_kept_term_needs_them() -
     got = [(c.start, c.end) for c in match_trie(Doc(vocab, words=words), t)]
     # a priority-10 match from "in" would be dropped as generic; the priority-100 one stays
     assert got == [(3, 5)]
+
+
+def _found(nlp: Language, text: str) -> list[tuple[str, str, str | None]]:
+    return [(m.text, m.type, m.concept) for m in doc_mentions(nlp(text))]
+
+
+def test_ambiguous_acronyms_need_the_document_to_name_their_concept(full_nlp) -> None:
+    # written for this test: RA and PMA are ontology synonyms of several things
+    lab = "Monocytes were primed with PMA, then cultured with RA for two days."
+    assert _found(full_nlp, lab) == [("Monocytes", "CELL_TYPE", "CL:0000576")]
+    clinic = "Rheumatoid arthritis flares were rarer. RA activity fell after MSC infusion."
+    got = _found(full_nlp, clinic)
+    assert ("RA", "DISEASE", "MESH:D001172") in got
+    assert ("MSC", "CELL_TYPE", "CL:0000134") in got
+
+
+def test_latin_order_acronym_is_a_definition(full_nlp) -> None:
+    text = "Congenital myotonic dystrophy (DM) is rare. In DM, muscle weakness starts early."
+    got = _found(full_nlp, text)
+    dm = [c for t, _, c in got if t == "DM"]
+    assert len(dm) == 2 and set(dm) == {got[0][2]}
+
+
+def test_curated_short_forms_win_over_gene_aliases(full_nlp) -> None:
+    got = _found(full_nlp, "The Th1/Th2 balance shifted in SCID mice with AML.")
+    assert ("Th1", "CELL_TYPE", "CL:0000545") in got and ("Th2", "CELL_TYPE", "CL:0000546") in got
+    assert ("AML", "DISEASE", "MESH:D015470") in got
