@@ -25,7 +25,8 @@ CYTOKINE    ``HGNC:`` (cytokines, chemokines, growth factors: huCIRA genes and I
             families (TGFB, VEGF, FGF, PDGF ...), ``CHEBI:``/``MESH:`` small mediators (PGE2, NO)
 MOLECULE    other ``HGNC:`` genes (protein coding), ``FPLX:`` families (SMAD, MMP, NFkappaB),
             ``CHEBI:`` (curated and FamPlex groundings), else ``MESH:`` D-tree chemicals/drugs
-DISEASE     ``MESH:`` C tree; DOID/MONDO/HPO synonyms through their MeSH cross-references
+DISEASE     ``MESH:`` C tree and F03 (mental disorders); DOID/MONDO/HPO synonyms through their
+            MeSH cross-references
 OUTCOME     ``MESH:`` (lab tests, survival, mortality, signs and symptoms C23.888) and HPO
             phenotypes (``MESH:`` through the HPO xref, else ``HP:``), ``LOCAL:`` scores
 PROCESS     ``GO:`` where MeSH maps to GO, else ``MESH:`` G-tree phenomena, ``LOCAL:`` pathways

@@ -128,7 +128,9 @@ class MeshIndex:
             return "OUTCOME", "MESH:" + ui
         if "GO" in x and any(t[0] in "GC" for t in trees):
             return "PROCESS", x["GO"][0]
-        ctrees = [t for t in trees if t[0] == "C" and not t.startswith("C22")]
+        # diseases: the C tree (not C22, animal diseases) and F03 mental disorders
+        ctrees = [t for t in trees if (t[0] == "C" and not t.startswith("C22"))
+                  or t.startswith("F03")]
         if ctrees:
             if all(t.startswith("C23.888") for t in ctrees):
                 return "OUTCOME", "MESH:" + ui
