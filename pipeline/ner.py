@@ -1613,6 +1613,12 @@ def _cell_phrases(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candid
         if w.lower[i + 1] not in ("cell", "cells") or i in covered or i + 1 in covered:
             continue
         if w.lower[i] not in CELL_ADJECTIVES:
+            if _MARKER_RE.match(w.text[i]):   # "CD34+ cells", "CD4+CD25+ cells"
+                start = i   # "CD4+CD25+" is two tokens
+                while start > 0 and start - 1 not in covered and not w.ws[start - 1] \
+                        and _MARKER_RE.match(w.text[start - 1]):
+                    start -= 1
+                out.append(_marker_cells(w, start, i + 2, trie))
             continue
         text = w.span(i, i + 2)
         hits = [e for e in trie.lookup(text) if e.type == "CELL_TYPE"]
@@ -1623,6 +1629,20 @@ def _cell_phrases(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candid
         out = [x for x in out if not (x.start == i and x.end == i + 1)]
     out.sort(key=lambda c: c.start)
     return out
+
+
+def _marker_cells(w: _Words, start: int, end: int, trie: TermTrie) -> Candidate:
+    """``CD34+ cells`` (tokens ``[start, end - 1)`` are the markers): a CELL_TYPE named by
+    its surface markers, with the lexicon's concept or ``LOCAL:cd34_positive_cell``."""
+    text = w.span(start, end)
+    hits = [e for e in trie.lookup(text) if e.type == "CELL_TYPE"]
+    if hits:
+        e = max(hits, key=lambda e: e.priority)
+        return Candidate(start, end, "CELL_TYPE", e.concept, e.name, 20, "cell_phrase")
+    markers = re.findall(r"([A-Za-z][A-Za-z0-9]*)(?:\+|\(\+\))", w.span(start, end - 1))
+    slug = "_".join(f"{_slug(m)}_positive" for m in markers)
+    name = "".join(f"{m}+" for m in markers) + " cell"
+    return Candidate(start, end, "CELL_TYPE", f"LOCAL:{slug}_cell", name, 20, "cell_phrase")
 
 
 def _elliptical(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:

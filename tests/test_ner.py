@@ -481,3 +481,9 @@ def test_curated_short_forms_win_over_gene_aliases(full_nlp) -> None:
     got = _found(full_nlp, "The Th1/Th2 balance shifted in SCID mice with AML.")
     assert ("Th1", "CELL_TYPE", "CL:0000545") in got and ("Th2", "CELL_TYPE", "CL:0000546") in got
     assert ("AML", "DISEASE", "MESH:D015470") in got
+
+
+def test_marker_defined_cells(full_nlp) -> None:
+    got = _found(full_nlp, "Sorted CD34+ cells and CD4+CD25+ cells were counted.")
+    assert ("CD34+ cells", "CELL_TYPE", "LOCAL:cd34_positive_cell") in got
+    assert ("CD4+CD25+ cells", "CELL_TYPE", "LOCAL:cd4_positive_cd25_positive_cell") in got
