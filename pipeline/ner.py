@@ -76,7 +76,7 @@ log = logging.getLogger(__name__)
 
 _DATA = Path(__file__).resolve().parent / "data"
 #: Bump when the trie layout or key function changes (invalidates the pickle cache).
-TRIE_FORMAT = "7"
+TRIE_FORMAT = "8"
 
 #: Tie-break between types when one span maps to several concepts of equal priority.
 TYPE_PRIORITY: dict[str, int] = {
@@ -390,13 +390,23 @@ _DEFINED_ONLY_TYPES = frozenset({"DISEASE", "CELL_TYPE", "OUTCOME", "PROCESS", "
 _ACRONYM_RE = re.compile(r"[A-Z][A-Z0-9]{1,3}s?")
 
 
-def _defined_only(term: str, typ: str, priority: int) -> bool:
-    """Whether a lexicon row is an ambiguous ontology acronym (see :data:`_DEFINED_ONLY_TYPES`).
+def _defined_only(term: str, typ: str, priority: int) -> str | None:
+    """The acronym a lexicon row stands for when it is an ambiguous ontology acronym (see
+    :data:`_DEFINED_ONLY_TYPES`), else ``None``. Noisy synonyms (priority <= 4) of up to
+    five letters are acronyms that lost their case ("gave", "ever", "bac").
 
     >>> _defined_only("PMA", "DISEASE", 4), _defined_only("HCC", "DISEASE", 50)
-    (True, False)
+    ('PMA', None)
+    >>> _defined_only("gave", "DISEASE", 4), _defined_only("gout", "DISEASE", 10)
+    ('GAVE', None)
     """
-    return priority < 10 and typ in _DEFINED_ONLY_TYPES and _ACRONYM_RE.fullmatch(term) is not None
+    if priority >= 10 or typ not in _DEFINED_ONLY_TYPES:
+        return None
+    if _ACRONYM_RE.fullmatch(term):
+        return term
+    if priority <= 4 and len(term) <= 5 and term.isascii() and term.isalpha():
+        return term.upper()
+    return None
 
 
 def _document_acronyms(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
@@ -439,10 +449,11 @@ def build_term_trie(rows: Iterable[tuple[str, str, str, str, bool, int]]) -> Ter
     for term, typ, concept, name, cs, prio in rows:
         if len(term) < 2 or typ not in TYPE_PRIORITY:
             continue
-        if _defined_only(term, typ, prio):
-            have = trie.acronyms.get(term, ())
+        acronym = _defined_only(term, typ, prio)
+        if acronym:
+            have = trie.acronyms.get(acronym, ())
             if all(e.concept != concept for e in have):
-                trie.acronyms[term] = have + (TrieEntry(typ, concept, name, prio),)
+                trie.acronyms[acronym] = have + (TrieEntry(typ, concept, name, prio),)
             continue
         exact = tuple(e for _, e in subtoken_keys(term)) if cs else None
         trie.add(term, TrieEntry(typ, concept, name, prio, exact))
