@@ -1403,6 +1403,12 @@ def _pathways(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]
         h = end
         while h < n and w.lower[h] in _PATHWAY_HEADS and h - end < 3:
             h += 1
+        tail = None   # "TLR4/NF-κB signaling pathway": the last member is a lexicon pathway
+        if h == end and j + 1 < len(sel) and sel[j + 1].type == "PROCESS" \
+                and sel[j + 1].start == end + 1 and w.text[end] == "/" \
+                and w.lower[sel[j + 1].end - 1] in _PATHWAY_HEADS:
+            tail = sel[j + 1]
+            h = tail.end
         if h == end:
             continue
         span_text = w.span(c.start, h)
@@ -1413,6 +1419,10 @@ def _pathways(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]
         else:
             members = "_".join("".join(k for k, _ in subtoken_keys(w.span(x.start, x.end)))
                                for x in sel[k:j + 1])
+            if tail is not None:   # its own name without the pathway words
+                last = [k for t in w.text[tail.start:tail.end] for k, _ in subtoken_keys(t)
+                        if k not in _PATHWAY_HEADS and k.isalnum()]
+                members += "_" + "".join(last)
             concept, name = f"LOCAL:{members}_signaling", span_text
         merged = Candidate(c.start, h, "PROCESS", concept, name, 50, "pathway")
         out = [x for x in out if not x.overlaps(merged)] + [merged]
