@@ -233,6 +233,10 @@ def _recorded_run(store: Store, report: IngestReport, term: str) -> Iterator[Non
     """Record the run in the store: ``running`` now, then success/failed/interrupted."""
     t0 = time.monotonic()
     window = report.window or (None, None)
+    abandoned = store.close_abandoned_runs()   # the caller holds the ingest lock
+    if abandoned:
+        log.warning("marked %d earlier run(s) left 'running' by a killed process as "
+                    "interrupted", abandoned)
     report.run_id = store.start_run(report.name, term, window[0], window[1])
     try:
         yield

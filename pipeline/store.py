@@ -500,6 +500,21 @@ class Store:
             if not result.rowcount:
                 raise StoreError(f"no ingest run with id {run_id}; start it with start_run()")
 
+    def close_abandoned_runs(self) -> int:
+        """Mark runs still ``running`` as ``interrupted``; returns how many.
+
+        Call it while holding the ingest lock (:meth:`lock`): then no run can be going on, and
+        a ``running`` row is one whose process was killed before it could close it.
+        """
+        with self._write() as conn:
+            result = conn.execute(update(ingest_runs)
+                                  .where(ingest_runs.c.status == "running")
+                                  .values(status="interrupted", finished_at=_now(),
+                                          error="the process ended without closing the run "
+                                                "(killed?); a rerun resumes from the last "
+                                                "successful watermark"))
+            return int(result.rowcount or 0)
+
     def iter_runs(self, query_name: str | None = None) -> Iterator[RunRecord]:
         """All runs (optionally of one query), oldest first."""
         query = select(ingest_runs).order_by(ingest_runs.c.id)

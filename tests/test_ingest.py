@@ -354,3 +354,15 @@ def test_bundled_demo_corpus_loads_idempotently(store):
     first = ingest_demo(store)
     assert first.inserted == first.fetched > 0 and first.status == "success"
     assert ingest_demo(store).unchanged == first.fetched
+
+
+def test_run_left_running_by_a_killed_process_is_closed_next_time(store, tmp_path, caplog):
+    killed = store.start_run("pubmed_default", "msc AND liver")   # never finished: SIGKILL
+    a = write_xml(tmp_path / "a.xml", 2, 1)
+    with caplog.at_level(logging.WARNING, logger="pipeline.ingest"):
+        assert ingest_xml_files(store, [a]).inserted == 2
+    runs = {r.id: r for r in store.iter_runs()}
+    assert runs[killed].status == "interrupted" and "killed" in runs[killed].error
+    assert runs[killed].finished_at is not None
+    assert [r.status for r in runs.values() if r.id != killed] == ["success"]
+    assert "left 'running'" in caplog.text
