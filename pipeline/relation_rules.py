@@ -55,7 +55,7 @@ from .relation_units import (
     _negation_start, _scope_flags, _scope_start, _skip_left,
 )
 from .relation_words import (
-    _ADV, _AGENT_NOUNS, _AUX, _BE, _BLOCK, _CELL_NOUNS, _CLASS_NOUNS, _CLAUSE, _COORD,
+    _ADV, _AGENT_NOUNS, _AGENT_PARTICIPLES, _AUX, _BE, _BLOCK, _CELL_NOUNS, _CLASS_NOUNS, _CLAUSE, _COORD,
     _EXPOSED, _FLIP, _GROUP_WORDS, _HEAD_MODIFIERS, _HEDGE, _INF_HOSTS, _LOCATIVE_HEADS,
     _MEANS, _MODIFIER_SUFFIXES, _NEUTRAL_VERBS, _NOMINAL_BLOCK, _PREP_DET, _PRIMED,
     _PROPERTY_WORDS, _REAL_ADV, _RECEIVE, _REL, _RESULT_VERBS, _SIGNED, _SOURCED, _STOP,
@@ -317,9 +317,15 @@ class _SentenceRules:
         k = j
         while k < len(u) and k < j + 2 and not u[k].is_ent and u[k].low in _REAL_ADV:
             k += 1
+        marker = None   # "inhibition of Y mediated by X": the participle only links the agent
+        if "by" in words and k + 1 < len(u) and not u[k].is_ent \
+                and u[k].low in _AGENT_PARTICIPLES and u[k + 1].low == "by":
+            marker, k = k, k + 1
         if k >= len(u) or u[k].is_ent or u[k].low not in words:
             return [], j
         grp, end = self.objects_right(k + 1, first_gap=3, gap=2, modifiers=False)
+        if grp and marker is not None:
+            self.consumed.add(marker)
         return [g for g, _ in grp], end
 
     def subject_left(self, t: int) -> list[tuple[Mention, bool]]:
@@ -680,6 +686,13 @@ class _SentenceRules:
             agents, aend = self.agent_after(after, {"by", "with"} if cls == "TREAT" else
                                             {"by", "from"} if cls == "SEC" else {"by"})
             k = self.nearest_ent_left(t, lo_scope, max_gap=6)
+            if k is not None and pbw in _BE and k >= 3 and u[k - 1].low == "by" \
+                    and not u[k - 2].is_ent and u[k - 2].low in _AGENT_PARTICIPLES:
+                # "fibrosis induced by CCl4 was reduced by MSCs": the head before the
+                # reduced relative is what the verb acts on, not its agent
+                head = self.nearest_ent_left(k - 2, lo_scope, max_gap=1)
+                if head is not None:
+                    k = head
             if k is not None and k + 2 < len(u) and u[k + 1].low == "-" \
                     and u[k + 2].low in _HEAD_MODIFIERS:
                 k = None    # "the NSP-induced inhibition was reversed by Y": no entity head
@@ -772,6 +785,11 @@ class _SentenceRules:
         """``inhibition of X by Y``, ``X secretion by Y``, ``through X secretion``."""
         u = self.u
         cls = tr.cls
+        if cls == "PROTECT" and tr.words[-1] in ("effect", "effects", "role"):
+            # "the protective effect of X ...": X is the agent, never the object
+            if after < len(u) and u[after].low == "of":
+                self.protective_effect(t, after, lo)
+            return
         objs: list[tuple[int, str]] = []
         end = after
         if tr.kind == "G" or tr.words[-1] in ("of", "to", "in", "on"):
@@ -837,6 +855,30 @@ class _SentenceRules:
         for s, flip in subs:
             for k, mod in objs:
                 self.emit_pred(s, cls, self.ent(k), mod, flip, lo, t)
+
+    def protective_effect(self, t: int, after: int, lo: int) -> bool:
+        """``the protective effect of X against/on Y``: X protects (against) Y."""
+        u = self.u
+        agents, aend = self.objects_right(after + 1, first_gap=3, gap=2, modifiers=False)
+        k = aend
+        while k < len(u) and k < aend + 2 and not u[k].is_ent and u[k].low in _REAL_ADV:
+            k += 1
+        if not agents or k >= len(u) or u[k].is_ent or \
+                u[k].low not in ("against", "on", "in", "toward", "towards"):
+            return False
+        objs, end = self.objects_right(k + 1, first_gap=3)
+        if not objs:
+            return False
+        self.subjects[t] = [(self.ent(a), False) for a, _ in agents]
+        self.obj_end[t] = end
+        self.objects[t] = [self.ent(o) for o, _ in objs]
+        # "against Y": protects from Y; "on hepatocytes": keeps the cells
+        cls = "PROTECT" if u[k].low == "against" else None
+        for a, _ in agents:
+            for o, mod in objs:
+                ocls = cls or ("INC" if self.ent(o).type == "CELL_TYPE" else "PROTECT")
+                self.emit_pred(self.ent(a), ocls, self.ent(o), mod, False, lo, t)
+        return True
 
     def secretion_in(self, t: int) -> None:
         """``the production of X, Y in C`` inside another verb's object: C secretes X, Y."""
@@ -1162,8 +1204,12 @@ class _SentenceRules:
                     and not self.modifies_disease(k)]
         if not therapies or not diseases:
             return
+        # a stated direction ("the protective effect of X against Y") says more than TREATS
+        signed = {(id(f.subj), id(f.obj)) for f in self.found if f.pred != "TREATS"}
         for a in therapies:
             for d in diseases:
+                if (id(self.ent(a)), id(self.ent(d))) in signed:
+                    continue
                 if d > a and self.treat_path(a, d):
                     self.emit(self.ent(a), "TREATS", self.ent(d), _clause_start(u, a), d)
                 elif d < a and self.treat_path_reverse(d, a):
@@ -1181,7 +1227,8 @@ class _SentenceRules:
         hedged = _scope_flags(u, 0, len(u))[1]
         for m in agents.values():
             for d in ctx:
-                self.found.append(_Found(m, "TREATS", self.ent(d), False, hedged))
+                if (id(m), id(self.ent(d))) not in signed:
+                    self.found.append(_Found(m, "TREATS", self.ent(d), False, hedged))
 
 
 def _main_cell(found: list[_Found], units: list[_Unit], referent: Mention | None

@@ -122,6 +122,9 @@ _REAL_ADV = {"significantly", "markedly", "strongly", "dramatically", "directly"
              "slightly", "clearly", "obviously", "gradually", "rapidly", "only", "still",
              "dose-dependently", "consistently", "robustly", "profoundly", "then", "been",
              "being", "highly", "efficiently", "potently", "specifically", "never", "n't"}
+#: Participles that only link a nominal's agent: "inhibition of Y mediated by X".
+_AGENT_PARTICIPLES = {"mediated", "induced", "caused", "elicited", "exerted", "achieved",
+                      "conferred", "triggered", "afforded", "provided", "brought"}
 _INF_HOSTS = {"failed", "fail", "fails", "shown", "able", "unable", "used", "appear", "appears",
               "appeared", "seem", "seems", "seemed", "likely", "led", "lead", "leads", "due",
               "thought", "known", "reported", "found", "believed", "suggested", "continued",

@@ -705,3 +705,30 @@ def test_cell_loss_process_lowers_its_cell(nlp) -> None:
     got = triples(nlp, "MSCs promoted proliferation of hepatocytes.", "MSCs", "proliferation",
                   "hepatocytes")
     assert ("MSCs", "INCREASES", "hepatocytes") in got
+
+
+def _triples(text: str) -> set[tuple[str, str, str]]:
+    from pipeline.extract import get_extractor
+    ex = get_extractor()
+    return {(r.subject.text, r.predicate, r.object.text)
+            for r in ex.extract_text(text, "t").relations}
+
+
+def test_inhibition_mediated_by_an_agent_keeps_its_sign() -> None:
+    got = _triples("The inhibition of stellate cell activation mediated by MSC-derived "
+                   "exosomes lowered fibrosis.")
+    assert ("exosomes", "DECREASES", "stellate cell activation") in got
+    assert ("exosomes", "INCREASES", "stellate cell activation") not in got
+
+
+def test_passive_verb_acts_on_the_head_before_a_reduced_relative() -> None:
+    got = _triples("Fibrosis induced by CCl4 was reduced by MSCs.")
+    assert ("MSCs", "DECREASES", "Fibrosis") in got
+    assert ("MSCs", "DECREASES", "CCl4") not in got
+
+
+def test_protective_effect_of_x_against_y() -> None:
+    got = _triples("We studied the protective effect of MSCs against acute liver failure.")
+    assert got == {("MSCs", "DECREASES", "acute liver failure")}   # no TREATS besides
+    got = _triples("The protective effects of BM-MSCs on hepatocytes were clear.")
+    assert ("BM-MSCs", "INCREASES", "hepatocytes") in got
