@@ -806,7 +806,8 @@ class _SentenceRules:
                                         {"by", "in", "from"} if cls == "SEC" else {"by"})
         if cls == "SEC":
             agents = [a for a in agents if self.ent(a).type == "CELL_TYPE"]
-        subs: list[tuple[Mention, bool]] = [(self.ent(a), False) for a in agents]
+        # "activation of Y by deletion of X": a loss-of-function agent flips the sign
+        subs: list[tuple[Mention, bool]] = [(self.ent(a), self.lof_flip(a)) for a in agents]
         if not subs and t >= 3 and u[t - 1].low in ("a", "an", "the") and u[t - 2].low == "," \
                 and u[t - 3].is_ent:
             subs = [(self.ent(t - 3), False)]      # "X, a suppressor of Y"

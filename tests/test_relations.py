@@ -732,3 +732,8 @@ def test_protective_effect_of_x_against_y() -> None:
     assert got == {("MSCs", "DECREASES", "acute liver failure")}   # no TREATS besides
     got = _triples("The protective effects of BM-MSCs on hepatocytes were clear.")
     assert ("BM-MSCs", "INCREASES", "hepatocytes") in got
+
+
+def test_loss_of_function_agent_of_a_nominal_flips_the_sign() -> None:
+    got = _triples("The activation of mTORC1 by the deletion of TSC1 was shown.")
+    assert ("TSC1", "DECREASES", "mTORC1") in got
