@@ -601,6 +601,11 @@ class _SentenceRules:
             if tr.kind == "N":
                 self.treatment_nominal(t, after)
             return
+        if tr.kind == "G" and t > 0 and after < len(u) and not u[after].is_ent \
+                and u[after].low in _AGENT_NOUNS | {"drug", "therapy", "treatment",
+                                                    "medication", "agent"} \
+                and (u[t - 1].is_ent or (prevw == "-" and t > 1 and u[t - 2].is_ent)):
+            return      # "lipid-lowering drugs (statins)": names a drug class, states nothing
         before = _skip_left(u, t, 0, _ADV)
         bw = u[before].low if before >= 0 and not u[before].is_ent else ""
         pb = _skip_left(u, t, 0, _REAL_ADV)

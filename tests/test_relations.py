@@ -737,3 +737,9 @@ def test_protective_effect_of_x_against_y() -> None:
 def test_loss_of_function_agent_of_a_nominal_flips_the_sign() -> None:
     got = _triples("The activation of mTORC1 by the deletion of TSC1 was shown.")
     assert ("TSC1", "DECREASES", "mTORC1") in got
+
+
+def test_drug_class_compounds_state_nothing() -> None:
+    assert _triples("Patients received lipid-lowering drugs such as statins.") == set()
+    assert ("Rapamycin", "DECREASES", "mTOR") in _triples("Rapamycin, inhibiting mTOR, "
+                                                          "reduced fibrosis.")
