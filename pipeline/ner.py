@@ -183,7 +183,14 @@ def subtoken_keys(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def _relaxed_case_ok(text: str) -> bool:
-    """A text form with inner capitals or digits may match a case-sensitive entry."""
+    """A text form with inner capitals or digits may match a case-sensitive entry; not a
+    short one starting in lower case, which is a unit ("mM", "cM", "nM").
+
+    >>> _relaxed_case_ok("Tgfb1"), _relaxed_case_ok("IL6"), _relaxed_case_ok("mM")
+    (True, True, False)
+    """
+    if len(text) <= 3 and text[:1].islower() and text.isalpha():
+        return False
     return any(c.isdigit() for c in text) or any(c.isupper() for c in text[1:])
 
 
@@ -1074,6 +1081,8 @@ def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
         if text.isascii() and text.isalpha():
             # no digits; a capital anywhere / after the first letter
             inner, first = not text.islower(), not text[1:].islower() if text[1:] else False
+            if len(text) <= 3 and text[0].islower():
+                first = False   # a unit ("mM", "cM"), see _relaxed_case_ok
         else:
             inner = any(c.isdigit() or c.isupper() for c in text)
             first = _relaxed_case_ok(text)

@@ -487,3 +487,9 @@ def test_marker_defined_cells(full_nlp) -> None:
     got = _found(full_nlp, "Sorted CD34+ cells and CD4+CD25+ cells were counted.")
     assert ("CD34+ cells", "CELL_TYPE", "LOCAL:cd34_positive_cell") in got
     assert ("CD4+CD25+ cells", "CELL_TYPE", "LOCAL:cd4_positive_cd25_positive_cell") in got
+
+
+def test_units_and_ordinary_phrases_are_not_entities(full_nlp) -> None:
+    got = _found(full_nlp, "After treatment with MSC-CM, cells in 5 mM glucose were 2 cM apart.")
+    assert ("MSC-CM", "THERAPY", "MESH:D017077") in got        # conditioned medium
+    assert [t for t, _, _ in got if t in ("After treatment", "mM", "cM")] == []
