@@ -295,3 +295,32 @@ def test_rebuild_reproduces_committed_files(shared_dir: Path, tmp_path: Path):
                           ("liver cirrhosis", "MESH:D008103"), ("NAFLD", "MESH:D065626"),
                           ("acetaminophen", "CHEBI:46195")):
         assert lex.lookup(term)[0].concept == concept, term
+
+
+def test_curated_ids_name_the_concept_they_claim() -> None:
+    """A curated or override row's name must be a name of its id in the generated lexicon
+    (catches typos such as conditioned medium -> D018153, which is Czech Republic)."""
+    import csv
+    import difflib
+    from collections import defaultdict
+
+    from pipeline.lexicon import DATA_DIR, normalize_key
+    lex = Lexicon.load(overrides=False)
+    names: dict[str, set[str]] = defaultdict(set)
+    for r in lex.iter_rows():
+        names[r[2]].update((normalize_key(r[0]), normalize_key(r[3])))
+    wrong = []
+    for path in (DATA_DIR / "curated.tsv", DATA_DIR / "overrides.tsv"):
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.reader(fh, delimiter="\t"):
+                if len(row) < 4 or row[0] in ("", "term") or row[0].startswith("#"):
+                    continue
+                concept, name = row[2], normalize_key(row[3])
+                known = names.get(concept)
+                if not known or name in known:
+                    continue
+                canon = normalize_key(lex.concept_name(concept) or "")
+                if difflib.SequenceMatcher(None, canon, name).ratio() < 0.5 \
+                        and name not in canon and canon not in name:
+                    wrong.append((path.name, row[0], concept, row[3], canon))
+    assert not wrong, wrong
