@@ -29,7 +29,8 @@ DISEASE     ``MESH:`` C tree and F03 (mental disorders); DOID/MONDO/HPO synonyms
             MeSH cross-references
 OUTCOME     ``MESH:`` (lab tests, survival, mortality, signs and symptoms C23.888) and HPO
             phenotypes (``MESH:`` through the HPO xref, else ``HP:``), ``LOCAL:`` scores
-PROCESS     ``GO:`` where MeSH maps to GO, else ``MESH:`` G-tree phenomena, ``LOCAL:`` pathways
+PROCESS     ``GO:`` where MeSH maps to GO, else ``MESH:`` G-tree phenomena (not G05.360
+            genome components), ``LOCAL:`` pathways
 THERAPY     ``MESH:`` E02/E04 procedures, exosomes, vesicles, conditioned media, ``LOCAL:``
 =========== ===================================================================================
 

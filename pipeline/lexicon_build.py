@@ -135,9 +135,14 @@ class MeshIndex:
             if all(t.startswith("C23.888") for t in ctrees):
                 return "OUTCOME", "MESH:" + ui
             return "DISEASE", "MESH:" + ui
-        if any(t[:3] in _G_PROCESS for t in trees):
+        # phenomena and processes; not G05.360 genome components (plasmids, response
+        # elements, open reading frames: structures, not processes)
+        if any(t[:3] in _G_PROCESS and not t.startswith("G05.360") for t in trees):
             return "PROCESS", x["GO"][0] if "GO" in x else "MESH:" + ui
         if any(t[0] == "D" for t in trees):
+            if any(t.startswith("G05.360") for t in trees) and "HGNC" not in x \
+                    and not any(t.startswith("D12") for t in trees):
+                return None     # nucleic-acid structures (codons, UTRs): not molecules either
             if "HGNC" in x:
                 return gene_type(x["HGNC"][0]), x["HGNC"][0]
             return "MOLECULE", "MESH:" + ui
