@@ -1273,8 +1273,9 @@ def _drop_cell_therapies(doc: Doc, cands: list[Candidate]) -> list[Candidate]:
                 continue
             if c.type == "THERAPY" and "derived" in w.lower[c.start:c.end]:
                 continue  # "MSC-derived exosomes": split into cell + product
+            # "MSC transplantation", "MSC-transplantation", "stem cell (MSC) transplantation"
             if c.type == "THERAPY" and any(e == c.start or (e == c.start - 1 and
-                                                            w.text[e] == "-")
+                                                            w.text[e] in ("-", ")"))
                                            for _, e in cells) \
                     and all(t in PROCEDURE_WORDS for t in w.lower[c.start:c.end]):
                 continue  # "MSC transplantation": the cell only
@@ -1870,23 +1871,39 @@ _HAEMATO_RE = re.compile(r"ha?ematopoietic|hematopoiesis|haematopoiesis|bone mar
                          re.I)
 
 
+_LIVER_RE = re.compile(r"liver|hepat|cirrho")
+
+
 def link_context(doc: Doc) -> None:
-    """Context rules: HSC means haematopoietic stem cell only when the text says so."""
+    """Context rules over the whole document.
+
+    - HSC means haematopoietic stem cell only when the text says so (else hepatic stellate
+      cell, as the guidelines ask for liver papers).
+    - A bare "fibrosis" is liver fibrosis (``MESH:D008103``, the guidelines' liver-context id)
+      only in a text about the liver; elsewhere ("renal fibrosis ... fibrosis") it is
+      ``MESH:D005355`` Fibrosis.
+    """
     rows = doc.user_data.get(_CANDS_KEY)   # the entities as plain data (cheaper than ents)
     if not (rows if rows is not None else doc.ents):
         return
     text = _norm_of(doc).original
     lower = text.lower()
     # substring tests first: the case-insensitive regex search costs more
-    if "stellate" in lower or ("ematopoie" not in lower and "marrow transplant" not in lower) \
-            or not _HAEMATO_RE.search(text):
+    haemato = "stellate" not in lower and ("ematopoie" in lower or "marrow transplant" in lower) \
+        and _HAEMATO_RE.search(text) is not None
+    other_organ = "fibros" in lower and not _LIVER_RE.search(lower)
+    if not (haemato or other_organ):
         return
     cands = doc_candidates(doc)
     w = _words(doc)
     changed = False
     for c in cands:
-        if c.concept == "CL:0000632" and w.span(c.start, c.end).rstrip("s").upper() == "HSC":
+        if haemato and c.concept == "CL:0000632" \
+                and w.span(c.start, c.end).rstrip("s").upper() == "HSC":
             c.concept, c.name, changed = "CL:0000037", "hematopoietic stem cell", True
+        elif other_organ and c.concept == "MESH:D008103" \
+                and w.span(c.start, c.end).lower() in ("fibrosis", "fibroses"):
+            c.concept, c.name, changed = "MESH:D005355", "Fibrosis", True
     if changed:
         set_entities(doc, cands)
 

@@ -493,3 +493,13 @@ def test_units_and_ordinary_phrases_are_not_entities(full_nlp) -> None:
     got = _found(full_nlp, "After treatment with MSC-CM, cells in 5 mM glucose were 2 cM apart.")
     assert ("MSC-CM", "THERAPY", "MESH:D017077") in got        # conditioned medium
     assert [t for t, _, _ in got if t in ("After treatment", "mM", "cM")] == []
+
+
+def test_fibrosis_outside_the_liver_and_abbreviated_cell_therapies(full_nlp) -> None:
+    kidney = _found(full_nlp, "Stromal cells attenuated renal fibrosis. Fibrosis fell.")
+    assert ("renal fibrosis", "DISEASE", "MESH:D007674") in kidney
+    assert ("Fibrosis", "DISEASE", "MESH:D005355") in kidney
+    liver = _found(full_nlp, "Stromal cells attenuated hepatic fibrosis. Fibrosis fell.")
+    assert ("Fibrosis", "DISEASE", "MESH:D008103") in liver
+    got = _found(full_nlp, "Mesenchymal stem cell (MSC) transplantation was safe.")
+    assert [t for t, typ, _ in got if typ == "THERAPY"] == []   # the cell only (guidelines)
