@@ -241,6 +241,14 @@ class TermTrie:
         # productive-name reading of a token text, filled by productive_candidates
         self._productive: dict[str, tuple[bool, str, str | None, str, int] | None] = {}
         self._kept_walks: frozenset[str] | None = None
+        self._acronym_forms: frozenset[str] | None = None
+
+    def acronym_forms(self) -> frozenset[str]:
+        """The texts :attr:`acronyms` match: each acronym and its plural ("RA", "AMLs")."""
+        if self._acronym_forms is None:
+            self._acronym_forms = frozenset(self.acronyms) | frozenset(
+                a + "s" for a in self.acronyms)
+        return self._acronym_forms
 
     def kept_function_word_walks(self) -> frozenset[str]:
         """Function words that start a multi-word term with a priority >= 100 entry.
@@ -427,10 +435,11 @@ def _document_acronyms(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[C
     if not acronyms or not sel:
         return sel
     words = _words(doc).text
-    hits = [(i, t) for i, t in enumerate(words) if t in acronyms or
-            (t[-1:] == "s" and t[:-1] in acronyms)]
-    if not hits:
+    forms = trie.acronym_forms()
+    seen = forms.intersection(words)   # one C-level pass; most documents have none
+    if not seen:
         return sel
+    hits = [(i, t) for i, t in enumerate(words) if t in seen]
     named = {c.concept for c in sel if c.concept}
     taken = bytearray(len(words))
     for c in sel:
@@ -921,7 +930,7 @@ def original_offsets(doc: Doc, start_char: int, end_char: int, *,
 class _Words:
     """Token texts of a doc as plain lists (iterating spaCy tokens is slow)."""
 
-    __slots__ = ("text", "lower", "ws")
+    __slots__ = ("text", "lower", "ws", "_cells")
 
     def __init__(self, doc: Doc | None, text: list[str] | None = None,
                  ws: list[bool] | None = None) -> None:
@@ -933,6 +942,24 @@ class _Words:
         self.text: list[str] = text or []
         self.lower = [t.lower() for t in self.text]
         self.ws: list[bool] = ws or []
+        self._cells: list[int] | None = None
+
+    def cell_nouns(self) -> list[int]:
+        """Indices of the tokens ``cell``/``cells`` (any case), ascending; memoized."""
+        if self._cells is None:
+            out = []
+            lower = self.lower
+            for word in ("cell", "cells"):
+                i = -1
+                try:
+                    while True:   # list.index scans in C
+                        i = lower.index(word, i + 1)
+                        out.append(i)
+                except ValueError:
+                    pass
+            out.sort()
+            self._cells = out
+        return self._cells
 
     def span(self, a: int, b: int) -> str:
         """The text of tokens ``[a, b)``."""
@@ -1465,7 +1492,7 @@ def _cell_lines(doc: Doc, sel: list[Candidate]) -> list[Candidate]:
     out = []
     n = len(doc)
     # only a token before "cell(s)" can name a cell line here
-    for i in [k - 1 for k, t in enumerate(w.lower) if k and (t == "cell" or t == "cells")]:
+    for i in [k - 1 for k in w.cell_nouns() if k]:
         txt = w.text[i]
         if i in covered or i + 1 in covered or not _CELL_LINE_RE.match(txt):
             continue
@@ -1640,8 +1667,8 @@ def _cell_phrases(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candid
                 continue
         out.append(c)
     covered = {i for c in out for i in range(c.start, c.end)}
-    for i in range(n - 1):
-        if w.lower[i + 1] not in ("cell", "cells") or i in covered or i + 1 in covered:
+    for i in [k - 1 for k in w.cell_nouns() if k]:
+        if i in covered or i + 1 in covered:
             continue
         if w.lower[i] not in CELL_ADJECTIVES:
             if _MARKER_RE.match(w.text[i]):   # "CD34+ cells", "CD4+CD25+ cells"
