@@ -236,9 +236,10 @@ def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
                          ) -> list[Definition]:
     """``ataxia-telangiectasia (A-T)``: a one-word short form right after an entity that
     starts with the same letter (forms the short-form filter rejects, e.g. with 1-letter
-    parts), or that ``acronyms`` (short form -> lexicon entries with a ``concept``, the
-    lexicon's ambiguous acronyms) lists for the entity's concept: ``myotonic dystrophy (DM)``. ``have``:
-    short-form starts already defined."""
+    parts), or that ``acronyms`` (short form -> lexicon entries with a ``concept``: the
+    lexicon's ambiguous acronyms) lists for the entity's concept, or that are the entity's
+    initials in another order: ``myotonic dystrophy (DM)``. ``have``: short-form starts
+    already defined."""
     w = _words(doc)
     ends: dict[int, Candidate] | None = None
     out: list[Definition] = []
@@ -470,19 +471,17 @@ class AbbreviationResolver:
         self.max_short_len = max_short_len
         self.make_serializable = make_serializable
         self._nlp = nlp
-        self._acronyms: Mapping[str, Sequence[Any]] | None = None
 
     @property
     def acronyms(self) -> Mapping[str, Sequence[Any]]:
-        """The entity matcher's ambiguous acronyms (:attr:`pipeline.ner.TermTrie.acronyms`),
-        looked up on first use; empty without a ``mscgraph_entities`` component."""
-        if self._acronyms is None:
-            try:
-                trie = self._nlp.get_pipe("mscgraph_entities").trie
-            except (KeyError, AttributeError):
-                trie = None
-            self._acronyms = getattr(trie, "acronyms", None) or {}
-        return self._acronyms
+        """The entity matcher's ambiguous acronyms (:attr:`pipeline.ner.TermTrie.acronyms`);
+        empty without a ``mscgraph_entities`` component. Read on each call, so a trie
+        assigned to the matcher later is used."""
+        try:
+            trie = self._nlp.get_pipe("mscgraph_entities").trie
+        except (KeyError, AttributeError):
+            return {}
+        return getattr(trie, "acronyms", None) or {}
 
     def __call__(self, doc: Doc) -> Doc:
         w = _words(doc)
