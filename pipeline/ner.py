@@ -309,6 +309,16 @@ class TermTrie:
         """Entries of one joined key."""
         return [self.entries[i] for i in self.terms.get(key, ())]
 
+    def best(self, text: str, *types: str) -> TrieEntry | None:
+        """The highest-priority entry of ``text`` among ``types`` (first of equals), or None.
+
+        >>> t = TermTrie(); t.add("HGF", TrieEntry("CYTOKINE", "HGNC:4893", "HGF", 10))
+        >>> t.best("HGF", "CYTOKINE").concept, t.best("HGF", "DISEASE")
+        ('HGNC:4893', None)
+        """
+        hits = [e for e in self.lookup(text) if e.type in types]
+        return max(hits, key=lambda e: e.priority) if hits else None
+
     def lookup(self, text: str) -> list[TrieEntry]:
         """Entries whose term has exactly the keys of ``text`` (case rules applied)."""
         keys = subtoken_keys(text)
@@ -1272,9 +1282,8 @@ def _productive_reading(trie: TermTrie, txt: str) -> tuple[bool, str, str | None
         symbol = (prefix.upper().replace("MICRORNA", "MIR") + num + (letter or "").upper()
                   + _GREEK_LETTER.get(greek or "", ""))
         mir = prefix.lower() in ("mir", "microrna")
-        hits = [e for e in trie.lookup(symbol) if e.type in ("CYTOKINE", "MOLECULE")]
-        if hits:
-            e = max(hits, key=lambda e: e.priority)
+        e = trie.best(symbol, "CYTOKINE", "MOLECULE")
+        if e is not None:
             return mir, e.type, e.concept, e.name, 1
         return mir, typ, None, symbol, 0
     return None
@@ -1449,9 +1458,8 @@ def _pathways(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]
         if h == end:
             continue
         span_text = w.span(c.start, h)
-        hits = [e for e in trie.lookup(span_text) if e.type == "PROCESS"]
-        if hits:
-            e = max(hits, key=lambda e: e.priority)
+        e = trie.best(span_text, "PROCESS")
+        if e is not None:
             concept, name = e.concept, e.name
         else:
             members = "_".join("".join(k for k, _ in subtoken_keys(w.span(x.start, x.end)))
@@ -1627,8 +1635,7 @@ def _deficiencies(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candid
         if span is None:
             continue
         text = w.span(*span)
-        hits = [e for e in trie.lookup(text) if e.type == "DISEASE"]
-        e = max(hits, key=lambda e: e.priority) if hits else None
+        e = trie.best(text, "DISEASE")
         merged = Candidate(span[0], span[1], "DISEASE", e.concept if e else None,
                            e.name if e else text, 30, "deficiency")
         out = [x for x in out if not x.overlaps(merged)] + [merged]
@@ -1679,8 +1686,7 @@ def _cell_phrases(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candid
                 out.append(_marker_cells(w, start, i + 2, trie))
             continue
         text = w.span(i, i + 2)
-        hits = [e for e in trie.lookup(text) if e.type == "CELL_TYPE"]
-        e = max(hits, key=lambda e: e.priority) if hits else None
+        e = trie.best(text, "CELL_TYPE")
         out.append(Candidate(i, i + 2, "CELL_TYPE", e.concept if e else None,
                              e.name if e else text, 20, "cell_phrase"))
         # a disease reading of the adjective ("glioblastoma" in "glioblastoma cells") yields
@@ -1693,9 +1699,8 @@ def _marker_cells(w: _Words, start: int, end: int, trie: TermTrie) -> Candidate:
     """``CD34+ cells`` (tokens ``[start, end - 1)`` are the markers): a CELL_TYPE named by
     its surface markers, with the lexicon's concept or ``LOCAL:cd34_positive_cell``."""
     text = w.span(start, end)
-    hits = [e for e in trie.lookup(text) if e.type == "CELL_TYPE"]
-    if hits:
-        e = max(hits, key=lambda e: e.priority)
+    e = trie.best(text, "CELL_TYPE")
+    if e is not None:
         return Candidate(start, end, "CELL_TYPE", e.concept, e.name, 20, "cell_phrase")
     markers = re.findall(r"([A-Za-z][A-Za-z0-9]*)(?:\+|\(\+\))", w.span(start, end - 1))
     slug = "_".join(f"{_slug(m)}_positive" for m in markers)
@@ -1719,9 +1724,8 @@ def _elliptical(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidat
         if xi in covered or len(x) > 6 or not x[:1].isalnum():
             continue
         rest = w.span(c.start + 1, c.end)
-        hits = [e for e in trie.lookup(f"{x} {rest}") if e.type == c.type]
-        if hits:
-            e = max(hits, key=lambda e: e.priority)
+        e = trie.best(f"{x} {rest}", c.type)
+        if e is not None:
             extra.append(Candidate(xi, xi + 1, e.type, e.concept, e.name, e.priority,
                                    "elliptical"))
     return extra
