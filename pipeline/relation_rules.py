@@ -311,12 +311,18 @@ class _SentenceRules:
             j += 1
         return out, j
 
-    def agent_after(self, j: int, words: set[str]) -> tuple[list[int], int]:
-        """Entity group right after ``by``-like word at or after ``j`` (within 4 units)."""
+    def past_adverbs(self, j: int) -> int:
+        """The first unit at or after ``j`` that is not one of up to two adverbs."""
         u = self.u
         k = j
         while k < len(u) and k < j + 2 and not u[k].is_ent and u[k].low in _REAL_ADV:
             k += 1
+        return k
+
+    def agent_after(self, j: int, words: set[str]) -> tuple[list[int], int]:
+        """Entity group right after ``by``-like word at or after ``j`` (within 4 units)."""
+        u = self.u
+        k = self.past_adverbs(j)
         marker = None   # "inhibition of Y mediated by X": the participle only links the agent
         if "by" in words and k + 1 < len(u) and not u[k].is_ent \
                 and u[k].low in _AGENT_PARTICIPLES and u[k + 1].low == "by":
@@ -866,9 +872,7 @@ class _SentenceRules:
         """``the protective effect of X against/on Y``: X protects (against) Y."""
         u = self.u
         agents, aend = self.objects_right(after + 1, first_gap=3, gap=2, modifiers=False)
-        k = aend
-        while k < len(u) and k < aend + 2 and not u[k].is_ent and u[k].low in _REAL_ADV:
-            k += 1
+        k = self.past_adverbs(aend)
         if not agents or k >= len(u) or u[k].is_ent or \
                 u[k].low not in ("against", "on", "in", "toward", "towards"):
             return False
