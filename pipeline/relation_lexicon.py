@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .model import Mention
 
@@ -58,6 +58,15 @@ class TriggerLexicon:
         return None
 
 
+def _rows(path: str | None, default: str) -> Iterator[list[str]]:
+    """The first three tab-separated fields of each line of ``path`` (else ``data/<default>``),
+    blank lines and ``#`` comments skipped."""
+    p = Path(path) if path else _DATA / default
+    for line in p.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.split("\t")[:3]
+
+
 @lru_cache(maxsize=4)
 def load_triggers(path: str | None = None) -> TriggerLexicon:
     """Read the trigger lexicon (``form<TAB>class<TAB>kind``; ``#`` starts a comment).
@@ -68,11 +77,7 @@ def load_triggers(path: str | None = None) -> TriggerLexicon:
     """
     lex = TriggerLexicon()
     lof: set[str] = set()
-    p = Path(path) if path else _DATA / "triggers.tsv"
-    for line in p.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        form, cls, kind = line.split("\t")[:3]
+    for form, cls, kind in _rows(path, "triggers.tsv"):
         if cls == "LOF":
             lof.add(form)
             continue
@@ -133,11 +138,7 @@ def load_polarity(path: str | None = None) -> Polarity:
     'bad'
     """
     pol = Polarity()
-    p = Path(path) if path else _DATA / "relation_polarity.tsv"
-    for line in p.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, value, cls = line.split("\t")[:3]
+    for kind, value, cls in _rows(path, "relation_polarity.tsv"):
         if kind == "type":
             pol.by_type[value] = cls
         elif kind == "concept":
