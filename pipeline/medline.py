@@ -1,6 +1,6 @@
 """PubMed XML (EFetch output, baseline and update files) to :class:`~pipeline.model.Article`.
 
-:func:`parse_pubmed_xml` streams a ``<PubmedArticleSet>`` with :func:`lxml.etree.iterparse`,
+:func:`parse_pubmed_xml` streams a ``<PubmedArticleSet>`` through :class:`lxml.etree.XMLPullParser`,
 clearing each record once parsed, so a 200 MB baseline file runs in constant memory. It yields
 :class:`ParsedArticle` (the article and its raw XML) and :class:`DeletedCitation` (PMIDs an
 update file withdraws). :func:`read_articles` is the whole-document convenience.
@@ -30,6 +30,7 @@ import io
 import logging
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Union
@@ -57,6 +58,7 @@ Source = Union[str, os.PathLike, bytes, IO[bytes]]
 
 _RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation")
 _GZIP_MAGIC = b"\x1f\x8b"
+_CHUNK = 64 * 1024  # bytes fed to the parser at a time
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _YEAR_RE = re.compile(r"\b(1[5-9]\d\d|2\d\d\d)\b")
@@ -414,13 +416,29 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
     """
     stream, name, owned = _open(source)
     try:
-        context = etree.iterparse(
-            stream, events=("end",), tag=_RECORD_TAGS, resolve_entities=False,
+        parser = etree.XMLPullParser(
+            events=("end",), tag=_RECORD_TAGS, resolve_entities=False,
             no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
             remove_comments=True, remove_pis=True)
-        checked = False
-        try:
-            for _, elem in context:
+        checked = at_end = False
+        fault: BaseException | None = None
+        while fault is None:
+            try:
+                chunk = stream.read(_CHUNK)
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    at_end = True
+                    root = parser.close()
+            except (etree.XMLSyntaxError, OSError, EOFError, UnicodeDecodeError,
+                    LookupError, zlib.error) as e:
+                fault = e
+            # Records completed before a fault come first, whatever the chunking: the
+            # parser queues their events before it reports the error in the same chunk.
+            # A fault at the end of input is a truncated file: the events close() queues
+            # then are records it closed by force, cut off mid-way, and are dropped.
+            events = () if at_end and fault is not None else parser.read_events()
+            for _, elem in events:
                 if not checked:
                     _check_no_entities(elem, name)
                     checked = True
@@ -428,21 +446,27 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
                     yield _record(elem, name)
                 finally:
                     _release(elem)
-            if not checked:
-                _check_no_entities(context.root, name)
-        except etree.XMLSyntaxError as e:
-            line = e.lineno if e.lineno is not None else "?"
-            hint = _ENCODING_HINT if "encoding" in e.msg.lower() or "utf-8" in e.msg.lower() \
-                else ""
-            raise ParseError(f"{name}: malformed XML at line {line}: {e.msg}{hint}; the "
-                             "records before this point were read, the rest of the file was not"
-                             ) from e
-        except (OSError, EOFError, UnicodeDecodeError, LookupError) as e:
-            # gzip corruption, truncated gzip stream, unknown encoding name
-            raise ParseError(f"{name}: cannot read PubMed XML: {e}") from e
+            if at_end and fault is None:
+                if not checked:
+                    _check_no_entities(root, name)
+                return
+        raise _parse_error(fault, name) from fault
     finally:
         if owned:
             stream.close()
+
+
+def _parse_error(e: BaseException, name: str) -> ParseError:
+    """The :class:`ParseError` a reader fault becomes, naming the file and, for XML, the line."""
+    if isinstance(e, etree.XMLSyntaxError):
+        line = e.lineno if e.lineno is not None else "?"
+        msg = e.msg or str(e)
+        hint = _ENCODING_HINT if "encoding" in msg.lower() or "utf-8" in msg.lower() else ""
+        return ParseError(f"{name}: malformed XML at line {line}: {msg}{hint}; the records "
+                          "before this point were read, the rest of the file was not")
+    # gzip corruption, truncated gzip stream, unknown encoding name
+    return ParseError(f"{name}: cannot read PubMed XML: {e}; the records before this point "
+                      "were read, the rest of the file was not")
 
 
 def _record(elem: etree._Element, name: str) -> MedlineRecord:

@@ -220,6 +220,31 @@ def test_malformed_in_the_middle_names_line():
     assert got == ["1", "2"]
 
 
+@pytest.mark.parametrize("good_before", [2, 40, 2_000])
+def test_records_before_a_fault_are_yielded_whatever_the_chunking(good_before):
+    # The contract holds below, around and far above the parser's read chunk: every
+    # record completed before the fault comes out, then the ParseError.
+    good = [_record(str(i), title="T" * 50) for i in range(1, good_before + 1)]
+    body = "\n".join([*good, "<PubmedArticle><oops></PubmedArticle>", _record("999999")])
+    assert len(body) > medline._CHUNK or good_before < 2_000
+    got = []
+    with pytest.raises(ParseError, match=rf"malformed XML at line {good_before + 1}"):
+        for r in parse_pubmed_xml(_doc(body)):
+            got.append(r.article.pmid)
+    assert got == [str(i) for i in range(1, good_before + 1)]
+
+
+def test_corrupt_gzip_keeps_records_before_the_fault():
+    data = bytearray(gzip.compress(_doc(*[_record(str(i), title="T" * 200)
+                                          for i in range(1, 3_000)])))
+    data[len(data) // 2] ^= 0xFF
+    got = []
+    with pytest.raises(ParseError, match="records before this point were read"):
+        for r in parse_pubmed_xml(bytes(data)):
+            got.append(r.article.pmid)
+    assert got and got == [str(i) for i in range(1, len(got) + 1)]
+
+
 def test_doctype_with_ncbi_dtd_parses_without_fetching(http_hits):
     url, hits = http_hits
     prolog = ('<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
