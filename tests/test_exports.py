@@ -75,6 +75,13 @@ def test_graphml_readable_by_networkx_and_round_trips(kg, tmp_path):
     assert not back.has_evidence and back.statements()[0].evidence == []
 
 
+def test_exports_read_the_cached_view_without_copying_it(kg, tmp_path, monkeypatch):
+    copies = []
+    monkeypatch.setattr(nx.MultiDiGraph, "copy", lambda self, *a, **k: copies.append(1))
+    write_exports(kg, tmp_path, date="2026-01-01", include_evidence=True)
+    assert copies == []
+
+
 def test_graphml_node_ids_are_xml_tokens(kg):
     text = graphml_string(kg)
     assert 'id="TEXT:' not in text  # every concept here is normalized

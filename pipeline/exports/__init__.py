@@ -25,13 +25,12 @@ directed graph with node/edge data (no hyperedges, ports, nested graphs), eviden
 
 Example
 -------
->>> from pipeline.graph import KnowledgeGraph
+>>> import tempfile
 >>> from pipeline.model import Concept, Evidence, Statement
->>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"), "SECRETES",
-...                                      Concept("B", "b", "CYTOKINE"), [Evidence("1", "s")])])
->>> sorted(cyjs_data(kg)["elements"])
-['edges', 'nodes']
->>> cyjs_graph(cyjs_data(kg)).summary()["statements"]
+>>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"), "TREATS",
+...                                      Concept("D", "d", "DISEASE"), [Evidence("7", "s")])])
+>>> out = tempfile.mkdtemp()
+>>> read_cyjs(write_exports(kg, out, date="2026-01-01")["cyjs"]).summary()["statements"]
 1
 """
 from __future__ import annotations

@@ -284,12 +284,9 @@ class KnowledgeGraph:
     def resolve(self, name: str) -> str:
         """Concept id for an id, canonical name or synonym (case-insensitive).
 
-        Raises
-        ------
-        UnknownConceptError
-            Nothing matches (close names are suggested).
-        AmbiguousConceptError
-            Several concepts match; the message lists them by id, name and type.
+        Raises :class:`UnknownConceptError` (with close names) or
+        :class:`AmbiguousConceptError` (listing the candidates), see
+        :meth:`ConceptResolver.resolve <pipeline.graph.resolve.ConceptResolver.resolve>`.
         """
         if self._resolver is None:
             self._resolver = ConceptResolver(self._nodes)
