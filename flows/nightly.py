@@ -231,8 +231,9 @@ def _previous_graph(export_dir: Path) -> KnowledgeGraph | None:
     path = export_dir / "mscgraph_latest.graphml"
     if not path.is_file():
         return None
+    from pipeline.exports import read_graphml
     try:
-        return KnowledgeGraph.from_graphml(path)
+        return read_graphml(path)
     except Exception as exc:  # a broken old export must not fail tonight's run
         log.warning("cannot read the previous export %s (%s); counting all edges as new",
                     path, exc)

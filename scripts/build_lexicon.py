@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rebuild ``pipeline/data/lexicon.tsv.gz`` and ``xrefs.tsv.gz`` from ``../shared/resources``.
 
-Thin wrapper over ``mscgraph lexicon build`` (see :func:`pipeline.lexicon.build_lexicon`)::
+Thin wrapper over ``mscgraph lexicon build`` (see :func:`pipeline.lexicon.builder.build_lexicon`)::
 
     python scripts/build_lexicon.py [--resources ../shared/resources] [--out PATH]
 """

@@ -73,7 +73,13 @@ def test_graphml_readable_by_networkx_and_round_trips(kg, tmp_path):
     assert graph_state(back) != graph_state(kg)  # the '|' in one synonym
     assert graph_state(back) == graphml_state(kg)
     assert not back.has_evidence and back.statements()[0].evidence == []
-    assert graph_state(KnowledgeGraph.from_graphml(path)) == graphml_state(kg)
+
+
+def test_exports_read_the_cached_view_without_copying_it(kg, tmp_path, monkeypatch):
+    copies = []
+    monkeypatch.setattr(nx.MultiDiGraph, "copy", lambda self, *a, **k: copies.append(1))
+    write_exports(kg, tmp_path, date="2026-01-01", include_evidence=True)
+    assert copies == []
 
 
 def test_graphml_node_ids_are_xml_tokens(kg):

@@ -143,6 +143,25 @@ def test_incremental_update_equals_rebuild():
         items[:3] + items[4:6] + [reextracted]))
 
 
+def test_networkx_view_is_one_cached_frozen_copy_replaced_on_update():
+    import pickle
+
+    import networkx as nx
+    items = corpus()
+    kg = KnowledgeGraph.from_extractions(items[:3])
+    view = kg.to_networkx()
+    assert kg.to_networkx() is view and nx.is_frozen(view)
+    assert [(u, v, d) for u, v, _k, d in view.edges(keys=True, data=True)] == list(kg.edges())
+    with pytest.raises(nx.NetworkXError):
+        view.add_node("X")
+    kg.update(items[3:])
+    assert kg.to_networkx() is not view and graph_state(kg) == graph_state(
+        KnowledgeGraph.from_extractions(items))
+    assert graph_state(pickle.loads(pickle.dumps(kg))) == graph_state(kg)
+    back = KnowledgeGraph.from_networkx(kg.to_networkx())
+    assert graph_state(back) == graph_state(kg) and not back.has_evidence
+
+
 def test_rebuild_is_deterministic():
     a = KnowledgeGraph.from_extractions(corpus())
     b = KnowledgeGraph.from_extractions(list(reversed(corpus())))

@@ -13,9 +13,10 @@ import pytest
 
 from pipeline.errors import LexiconError
 from pipeline.lexicon import (DEFAULT_LEXICON, DEFAULT_XREFS, Blocklist, Lexicon, LexiconEntry,
-                              build_lexicon, default_lexicon, is_case_sensitive, load_xrefs,
-                              msc_tissue_forms, normalize_key, normalize_surface, same_concept,
-                              term_variants, write_lexicon_tsv)
+                              default_lexicon, is_case_sensitive, load_xrefs, msc_tissue_forms,
+                              normalize_key, normalize_surface, same_concept, term_variants,
+                              write_lexicon_tsv)
+from pipeline.lexicon.builder import build_lexicon
 
 
 # --------------------------------------------------------------------------- normalization

@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from ..lexicon import DEFAULT_LEXICON, DEFAULT_XREFS, build_lexicon
+    from ..lexicon import DEFAULT_LEXICON, DEFAULT_XREFS
+    from ..lexicon.builder import build_lexicon
 
     out = args.out or DEFAULT_LEXICON
     xout = args.xrefs_out or (DEFAULT_XREFS if args.out is None

@@ -12,13 +12,19 @@ Edge attributes: ``predicate`` (= ``interaction``), ``sign`` (+1/-1, see :data:`
 (``"polarity"``: the same pair is asserted both INCREASES and DECREASES; ``"negation"``: the
 statement is both asserted and negated; joined by ``|`` when both).
 
-Sign algebra for mechanism paths: INCREASES = +1, DECREASES = -1, SECRETES = +1 (more cells,
-more of what they secrete), DIFFERENTIATES_INTO = +1, TREATS = -1 (an intervention lowers the
-disease it treats). The net effect of a path is the product of its signs; paths are ranked by
-``product of beliefs / length``. Only edges with asserted (non-negated) evidence are walked.
+Sign algebra for mechanism paths (:mod:`.paths`): INCREASES = +1, DECREASES = -1,
+SECRETES = +1 (more cells, more of what they secrete), DIFFERENTIATES_INTO = +1, TREATS = -1
+(an intervention lowers the disease it treats). The net effect of a path is the product of its
+signs; paths are ranked by ``product of beliefs / length``. Only edges with asserted
+(non-negated) evidence are walked.
 
 Concepts can be named by id, canonical name or synonym (case-insensitive); an ambiguous name
 raises :class:`AmbiguousConceptError` listing the candidates.
+
+State: concept records, edge attributes by key and statements (with evidence) are the one copy;
+the networkx view (:meth:`KnowledgeGraph.to_networkx`) is built from them on first use,
+cached and frozen. Readers and writers of files live in :mod:`pipeline.exports` (they go
+through that view and :meth:`KnowledgeGraph.from_networkx`); this package never imports them.
 
 Not supported: evidence-level filters (years, species, study type, disease) on a graph loaded
 from an export without evidence; incremental updates of a graph loaded from an export.
@@ -36,20 +42,22 @@ KnowledgeGraph(2 concepts, 1 statements, 1 evidence, 1 articles, 0 contradicted)
 """
 from __future__ import annotations
 
-import difflib
 import html
 import logging
-import math
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
-from .assembly import SIGNS, Assembler, ArticleLike, ConceptRecord
-from .belief import BeliefScorer, score_statements
-from .errors import PipelineError
-from .model import Concept, Evidence, Extraction, Statement
+from ..assembly import SIGNS, Assembler, ArticleLike, ConceptRecord, evidence_sort_key
+from ..belief import BeliefScorer, score_statements
+from ..errors import PipelineError
+from ..model import Evidence, Extraction, Statement
+from .edges import Key, edge_table, finish_edges, statement_edge_attrs
+from .filters import GraphFilter
+from .paths import MechanismPath, mechanism_paths
+from .resolve import (AmbiguousConceptError, ConceptLookupError, ConceptResolver,
+                      UnknownConceptError)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -61,134 +69,6 @@ __all__ = ["KnowledgeGraph", "GraphFilter", "MechanismPath", "ConceptLookupError
 log = logging.getLogger(__name__)
 
 EVIDENCE_COLUMNS = ["pmid", "year", "sentence", "negated", "hedged", "species", "study_type"]
-Key = tuple[str, str, str]
-
-
-class ConceptLookupError(PipelineError, LookupError):
-    """A concept name could not be resolved to exactly one node."""
-
-
-class UnknownConceptError(ConceptLookupError):
-    """No node has this id, name or synonym."""
-
-
-class AmbiguousConceptError(ConceptLookupError):
-    """Several nodes share this name or synonym; name one by id."""
-
-
-@dataclass(frozen=True)
-class GraphFilter:
-    """Criteria for :meth:`KnowledgeGraph.subgraph` (all optional; None = no constraint).
-
-    ``years``, ``species``, ``study_types`` and ``disease`` select *evidence* (then edges are
-    re-aggregated and re-scored); ``min_evidence``/``min_belief`` apply to the re-aggregated
-    edges; ``types`` keeps edges whose two ends both have one of the entity types.
-    """
-
-    types: frozenset[str] | None = None
-    min_evidence: int = 0
-    min_belief: float = 0.0
-    years: tuple[int | None, int | None] | None = None
-    species: frozenset[str] | None = None
-    study_types: frozenset[str] | None = None
-    disease: str | None = None
-
-    @property
-    def evidence_level(self) -> bool:
-        """True when a criterion needs the evidence records (years, species, ...)."""
-        return any(x is not None for x in (self.years, self.species, self.study_types,
-                                           self.disease))
-
-    def keeps(self, ev: Evidence, disease_pmids: set[str] | None) -> bool:
-        """Whether one evidence passes the evidence-level criteria."""
-        if self.years is not None:
-            lo, hi = self.years
-            if ev.year is None or (lo is not None and ev.year < lo) or \
-                    (hi is not None and ev.year > hi):
-                return False
-        if self.species is not None and not self.species & set(ev.species):
-            return False
-        if self.study_types is not None and ev.study_type not in self.study_types:
-            return False
-        return disease_pmids is None or ev.pmid in disease_pmids
-
-
-@dataclass(frozen=True)
-class MechanismPath:
-    """A signed chain of statements between two concepts."""
-
-    nodes: tuple[str, ...]
-    names: tuple[str, ...]
-    predicates: tuple[str, ...]
-    beliefs: tuple[float, ...]
-
-    @property
-    def sign(self) -> int:
-        """Product of the step signs: +1 or -1."""
-        return math.prod(SIGNS[p] for p in self.predicates)
-
-    @property
-    def net_effect(self) -> str:
-        """``"increases"`` or ``"decreases"`` (from :attr:`sign`)."""
-        return "increases" if self.sign > 0 else "decreases"
-
-    @property
-    def score(self) -> float:
-        """Product of the step beliefs divided by the path length."""
-        return math.prod(self.beliefs) / len(self.predicates)
-
-    def __str__(self) -> str:
-        parts = [self.names[0]]
-        for pred, name in zip(self.predicates, self.names[1:]):
-            parts.append(("-> " if SIGNS[pred] > 0 else "-| ") + name)
-        return " ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form of the path."""
-        return {"path": str(self), "net_effect": self.net_effect, "score": round(self.score, 6),
-                "length": len(self.predicates), "predicates": list(self.predicates),
-                "nodes": list(self.nodes), "beliefs": list(self.beliefs)}
-
-
-def statement_edge_attrs(st: Statement) -> dict[str, Any]:
-    """Aggregate one statement's evidence into edge attributes (before contradictions)."""
-    evs = st.evidence
-    years = sorted(e.year for e in evs if e.year is not None)
-    ctx: dict[str, Evidence] = {}
-    for e in evs:
-        ctx.setdefault(e.pmid, e)
-    negated = [e for e in evs if e.negated]
-    return {
-        "source": st.subject.id, "target": st.object.id, "predicate": st.predicate,
-        "belief": float(st.belief), "evidence_count": len(evs), "article_count": len(ctx),
-        "pmids": sorted(ctx), "negated_pmids": sorted({e.pmid for e in negated}),
-        "first_year": years[0] if years else None, "last_year": years[-1] if years else None,
-        "negated_count": len(negated), "hedged_count": sum(e.hedged for e in evs),
-        "species": dict(sorted(Counter(s for e in ctx.values() for s in e.species).items())),
-        "study_types": dict(sorted(Counter(e.study_type for e in ctx.values()).items())),
-    }
-
-
-def _finish_edges(edges: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Sort edges, add ``interaction``/``sign`` and mark contradictions."""
-    out = sorted((dict(e) for e in edges), key=lambda e: (e["source"], e["predicate"],
-                                                          e["target"]))
-    asserted: dict[tuple[str, str], set[str]] = {}
-    for e in out:
-        if e["evidence_count"] > e["negated_count"]:
-            asserted.setdefault((e["source"], e["target"]), set()).add(e["predicate"])
-    for e in out:
-        e["interaction"] = e["predicate"]
-        e["sign"] = SIGNS[e["predicate"]]
-        kinds = []
-        preds = asserted.get((e["source"], e["target"]), set())
-        if e["predicate"] in ("INCREASES", "DECREASES") and {"INCREASES", "DECREASES"} <= preds:
-            kinds.append("polarity")
-        if 0 < e["negated_count"] < e["evidence_count"]:
-            kinds.append("negation")
-        e["contradicted"] = bool(kinds)
-        e["contradiction"] = "|".join(sorted(kinds))
-    return out
 
 
 class KnowledgeGraph:
@@ -213,22 +93,24 @@ class KnowledgeGraph:
 
     def _set(self, concepts: Mapping[str, ConceptRecord], edges: Sequence[dict[str, Any]],
              statements: Mapping[Key, Statement] | None) -> None:
+        """Replace the state; the cached view and resolver are rebuilt on next use."""
         self._concepts = {k: concepts[k] for k in sorted(concepts)}
         self._statements = dict(sorted(statements.items())) if statements is not None else None
-        g = nx.MultiDiGraph(name="mscgraph")
-        for c in self._concepts.values():
-            g.add_node(c.id, name=c.name, type=c.type, synonyms=list(c.synonyms),
-                       mention_count=c.mention_count, article_count=c.article_count,
-                       pmids=list(c.pmids))
-        for e in _finish_edges(edges):
+        finished = finish_edges(edges)
+        # nodes in view order: the concepts, then edge ends without a record (placeholders)
+        nodes = {c.id: c for c in self._concepts.values()}
+        for e in finished:
             for end in (e["source"], e["target"]):
-                if end not in g:
-                    g.add_node(end, name=end, type="", synonyms=[], mention_count=0,
-                               article_count=0, pmids=[])
-            attrs = {k: v for k, v in e.items() if k not in ("source", "target")}
-            g.add_edge(e["source"], e["target"], key=e["predicate"], **attrs)
-        self._g = g
-        self._index: dict[str, dict[str, set[str]]] | None = None
+                if end not in nodes:
+                    nodes[end] = ConceptRecord(end, end, "")
+        self._nodes: dict[str, ConceptRecord] = nodes
+        self._edges: dict[Key, dict[str, Any]] = edge_table(nodes, finished)
+        self._view: nx.MultiDiGraph | None = None
+        self._resolver: ConceptResolver | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the caches are rebuilt on demand; pickling them would double the payload
+        return {**self.__dict__, "_view": None, "_resolver": None}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -260,16 +142,35 @@ class KnowledgeGraph:
         return cls._from_assembler(asm, scorer)
 
     @classmethod
-    def from_graphml(cls, path: Any) -> "KnowledgeGraph":
-        """Load a graph written by :func:`pipeline.exports.write_graphml` (no evidence)."""
-        from .exports import read_graphml
-        return read_graphml(path)
+    def from_networkx(cls, g: nx.MultiDiGraph, *,
+                      evidence: Mapping[Key, Sequence[Evidence]] | None = None
+                      ) -> "KnowledgeGraph":
+        """Inverse of :meth:`to_networkx` (the reader side of every export format).
 
-    @classmethod
-    def from_cyjs(cls, source: Any) -> "KnowledgeGraph":
-        """Load a Cytoscape.js JSON file or dict written by :func:`pipeline.exports.write_cyjs`."""
-        from .exports import read_cyjs
-        return read_cyjs(source)
+        Nodes carry the concept attributes (missing ones default to empty), edges the
+        statement attributes with ``predicate``; beliefs are kept, not re-scored. With
+        ``evidence`` (by key; sorted here) the graph has statements with evidence, else none.
+
+        >>> from pipeline.model import Concept
+        >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+        ...     "SECRETES", Concept("B", "b", "CYTOKINE"), [Evidence("1", "s")])])
+        >>> KnowledgeGraph.from_networkx(kg.to_networkx()).summary() == kg.summary()
+        True
+        """
+        concepts = {n: ConceptRecord(n, str(d.get("name", n)), str(d.get("type", "")),
+                                     tuple(d.get("synonyms", ())), int(d.get("mention_count", 0)),
+                                     int(d.get("article_count", 0)), tuple(d.get("pmids", ())))
+                    for n, d in g.nodes(data=True)}
+        edges = [dict(d, source=u, target=v) for u, v, d in g.edges(data=True)]
+        statements = None
+        if evidence is not None:
+            statements = {}
+            for e in edges:
+                key = (e["source"], e["predicate"], e["target"])
+                statements[key] = Statement(
+                    concepts[e["source"]].concept, e["predicate"], concepts[e["target"]].concept,
+                    sorted(evidence.get(key, []), key=evidence_sort_key), float(e["belief"]))
+        return cls(concepts, edges, statements)
 
     @classmethod
     def _from_assembler(cls, asm: Assembler, scorer: BeliefScorer | None) -> "KnowledgeGraph":
@@ -320,8 +221,22 @@ class KnowledgeGraph:
         return self._statements is not None
 
     def to_networkx(self) -> nx.MultiDiGraph:
-        """A copy of the underlying ``MultiDiGraph`` (native list/dict attribute values)."""
-        return self._g.copy()
+        """The graph as a frozen ``MultiDiGraph`` (built once, then cached; no copy per call).
+
+        Node ids are concept ids, edge keys predicates; attribute values are native lists and
+        dicts. Treat it as read-only (``.copy()`` gives a graph you may change): updates of
+        this graph replace the view rather than change it.
+        """
+        if self._view is None:
+            g = nx.MultiDiGraph(name="mscgraph")
+            for c in self._nodes.values():
+                g.add_node(c.id, name=c.name, type=c.type, synonyms=list(c.synonyms),
+                           mention_count=c.mention_count, article_count=c.article_count,
+                           pmids=list(c.pmids))
+            for (u, p, v), d in self._edges.items():
+                g.add_edge(u, v, key=p, **d)
+            self._view = nx.freeze(g)
+        return self._view
 
     @property
     def concepts(self) -> dict[str, ConceptRecord]:
@@ -332,33 +247,25 @@ class KnowledgeGraph:
         """Statements sorted by key (without evidence when loaded from a plain export)."""
         if self._statements is not None:
             return list(self._statements.values())
-        out = []
-        for u, v, d in self.edges():
-            out.append(Statement(self._concept(u), d["predicate"], self._concept(v),
-                                 belief=float(d["belief"])))
-        return out
+        return [Statement(self._nodes[u].concept, d["predicate"], self._nodes[v].concept,
+                          belief=float(d["belief"])) for u, v, d in self.edges()]
 
     def edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """``(source, target, attributes)`` in stable order."""
-        for u, v, _k, d in self._g.edges(keys=True, data=True):
+        """``(source, target, attributes)`` in stable order (that of :meth:`to_networkx`)."""
+        for (u, _p, v), d in self._edges.items():
             yield u, v, d
-
-    def _concept(self, cid: str) -> Concept:
-        d = self._g.nodes[cid]
-        return Concept(cid, d.get("name", cid), d.get("type", ""))
 
     def summary(self) -> dict[str, Any]:
         """Counts for a quick look (also shown by ``repr`` and in Jupyter)."""
-        edges = [d for _u, _v, d in self.edges()]
+        edges = list(self._edges.values())
         years = [y for d in edges for y in (d.get("first_year"), d.get("last_year")) if y]
         pmids = {p for d in edges for p in d.get("pmids", ())}
-        return {"concepts": self._g.number_of_nodes(), "statements": len(edges),
+        return {"concepts": len(self._nodes), "statements": len(edges),
                 "evidence": sum(d.get("evidence_count", 0) for d in edges),
                 "articles": len(pmids), "contradicted": sum(bool(d.get("contradicted"))
                                                              for d in edges),
                 "years": (min(years), max(years)) if years else None,
-                "types": dict(sorted(Counter(d.get("type", "") for _n, d in
-                                             self._g.nodes(data=True)).items()))}
+                "types": dict(sorted(Counter(c.type for c in self._nodes.values()).items()))}
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -377,49 +284,23 @@ class KnowledgeGraph:
     def resolve(self, name: str) -> str:
         """Concept id for an id, canonical name or synonym (case-insensitive).
 
-        Raises
-        ------
-        UnknownConceptError
-            Nothing matches (close names are suggested).
-        AmbiguousConceptError
-            Several concepts match; the message lists them by id, name and type.
+        Raises :class:`UnknownConceptError` (with close names) or
+        :class:`AmbiguousConceptError` (listing the candidates), see
+        :meth:`ConceptResolver.resolve <pipeline.graph.resolve.ConceptResolver.resolve>`.
         """
-        if name in self._g:
-            return name
-        idx = self._resolver_index()
-        key = name.strip().lower()
-        for table in ("id", "name", "synonym"):
-            hits = idx[table].get(key)
-            if hits and len(hits) == 1:
-                return next(iter(hits))
-            if hits:
-                cands = ", ".join(f"{c} ({self._g.nodes[c]['name']}, {self._g.nodes[c]['type']})"
-                                  for c in sorted(hits))
-                raise AmbiguousConceptError(f"{name!r} names several concepts: {cands}; "
-                                            f"pass one of these ids instead")
-        close = difflib.get_close_matches(key, list(idx["name"]) + list(idx["synonym"]), n=5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        raise UnknownConceptError(f"no concept with id, name or synonym {name!r}{hint}")
-
-    def _resolver_index(self) -> dict[str, dict[str, set[str]]]:
-        if self._index is None:
-            idx: dict[str, dict[str, set[str]]] = {"id": {}, "name": {}, "synonym": {}}
-            for n, d in self._g.nodes(data=True):
-                idx["id"].setdefault(n.lower(), set()).add(n)
-                idx["name"].setdefault(str(d.get("name", "")).lower(), set()).add(n)
-                for syn in d.get("synonyms", ()):
-                    idx["synonym"].setdefault(syn.lower(), set()).add(n)
-            self._index = idx
-        return self._index
+        if self._resolver is None:
+            self._resolver = ConceptResolver(self._nodes)
+        return self._resolver.resolve(name)
 
     # ------------------------------------------------------------------ analyst queries
     def entities(self, type: str | None = None) -> "pd.DataFrame":
         """Concepts (optionally of one entity type), most-mentioned first."""
         import pandas as pd
+        g = self.to_networkx()
         rows = [{"id": n, "name": d["name"], "type": d["type"],
                  "mention_count": d["mention_count"], "article_count": d["article_count"],
-                 "degree": self._g.degree(n), "synonyms": "|".join(d["synonyms"])}
-                for n, d in self._g.nodes(data=True) if type is None or d["type"] == type]
+                 "degree": g.degree(n), "synonyms": "|".join(d["synonyms"])}
+                for n, d in g.nodes(data=True) if type is None or d["type"] == type]
         rows.sort(key=lambda r: (-r["article_count"], -r["mention_count"], r["id"]))
         return pd.DataFrame(rows, columns=["id", "name", "type", "mention_count",
                                            "article_count", "degree", "synonyms"])
@@ -439,15 +320,16 @@ class KnowledgeGraph:
         cid = self.resolve(concept)
         preds = {predicate} if isinstance(predicate, str) else \
             (set(predicate) if predicate is not None else None)
+        g = self.to_networkx()
         rows = []
         if direction in ("out", "both"):
-            for _u, v, d in self._g.out_edges(cid, data=True):
+            for _u, v, d in g.out_edges(cid, data=True):
                 rows.append(("out", v, d))
         if direction in ("in", "both"):
-            for u, _v, d in self._g.in_edges(cid, data=True):
+            for u, _v, d in g.in_edges(cid, data=True):
                 rows.append(("in", u, d))
         out = [{"direction": dr, "predicate": d["predicate"], "neighbour": n,
-                "name": self._g.nodes[n]["name"], "type": self._g.nodes[n]["type"],
+                "name": self._nodes[n].name, "type": self._nodes[n].type,
                 "belief": d["belief"], "evidence_count": d["evidence_count"],
                 "contradicted": d["contradicted"]}
                for dr, n, d in rows if preds is None or d["predicate"] in preds]
@@ -493,34 +375,9 @@ class KnowledgeGraph:
         """
         if max_length < 1:
             raise ValueError("max_length must be >= 1")
-        src, dst = self.resolve(source), self.resolve(target)
-        allowed = set(predicates) if predicates is not None else None
-        g = self._g
-
-        def usable(d: Mapping[str, Any]) -> bool:
-            return (d["evidence_count"] > d["negated_count"] and d["belief"] >= min_belief
-                    and (allowed is None or d["predicate"] in allowed))
-
-        dist = nx.single_source_shortest_path_length(g.reverse(copy=False), dst,
-                                                     cutoff=max_length)
-        found: list[MechanismPath] = []
-
-        def walk(node: str, nodes: list[str], preds: list[str], beliefs: list[float]) -> None:
-            if node == dst and preds:
-                found.append(MechanismPath(tuple(nodes),
-                                           tuple(g.nodes[n]["name"] for n in nodes),
-                                           tuple(preds), tuple(beliefs)))
-                return
-            left = max_length - len(preds)
-            for _u, v, d in g.out_edges(node, data=True):
-                if v in nodes or dist.get(v, math.inf) > left - 1 or not usable(d):
-                    continue
-                walk(v, nodes + [v], preds + [d["predicate"]], beliefs + [d["belief"]])
-
-        if src in dist:
-            walk(src, [src], [], [])
-        found.sort(key=lambda p: (-p.score, len(p.predicates), p.nodes, p.predicates))
-        return found[:limit] if limit is not None else found
+        return mechanism_paths(self.to_networkx(), self.resolve(source), self.resolve(target),
+                               max_length=max_length, min_belief=min_belief,
+                               predicates=predicates, limit=limit)
 
     def contradictions(self) -> "pd.DataFrame":
         """Contradicted statements: polarity conflicts (one row per pair) and asserted+negated."""
@@ -528,7 +385,7 @@ class KnowledgeGraph:
         rows = []
         for u, v, d in self.edges():
             if "polarity" in d["contradiction"] and d["predicate"] == "INCREASES":
-                dec = self._g.edges[u, v, "DECREASES"]
+                dec = self._edges[(u, "DECREASES", v)]
                 rows.append({"kind": "polarity", "subject": u, "object": v,
                              "statement": f"{self._name(u)} INCREASES/DECREASES {self._name(v)}",
                              "pmids_for": "|".join(d["pmids"]),
@@ -544,7 +401,7 @@ class KnowledgeGraph:
                                            "pmids_against", "belief_for", "belief_against"])
 
     def _name(self, cid: str) -> str:
-        return str(self._g.nodes[cid].get("name", cid))
+        return str(self._nodes[cid].name)
 
     # ------------------------------------------------------------------ filters
     def subgraph(self, filters: GraphFilter | None = None, **criteria: Any) -> "KnowledgeGraph":
@@ -565,7 +422,7 @@ class KnowledgeGraph:
             if self._statements is None:
                 raise PipelineError("years/species/study_types/disease filters need evidence; "
                                     "this graph was loaded from an export without it")
-            disease_pmids = set(self._g.nodes[self.resolve(f.disease)]["pmids"]) \
+            disease_pmids = set(self._nodes[self.resolve(f.disease)].pmids) \
                 if f.disease else None
             stmts = []
             for st in self._statements.values():
@@ -578,21 +435,14 @@ class KnowledgeGraph:
         else:
             edges = [dict(d, source=u, target=v) for u, v, d in self.edges()]
             statements = self._statements
-        types = self._g.nodes
+        nodes = self._nodes
         kept = [e for e in edges
                 if e["evidence_count"] >= f.min_evidence and e["belief"] >= f.min_belief
-                and (f.types is None or (types[e["source"]]["type"] in f.types
-                                         and types[e["target"]]["type"] in f.types))]
+                and (f.types is None or (nodes[e["source"]].type in f.types
+                                         and nodes[e["target"]].type in f.types))]
         keys = {(e["source"], e["predicate"], e["target"]) for e in kept}
         ends = {n for e in kept for n in (e["source"], e["target"])}
-        concepts = {n: self._record(n) for n in ends}
+        concepts = {n: self._nodes[n] for n in ends}
         stmts_kept = {k: s for k, s in statements.items() if k in keys} \
             if statements is not None else None
         return KnowledgeGraph(concepts, kept, stmts_kept, scorer=self.scorer)
-
-    def _record(self, n: str) -> ConceptRecord:
-        if n in self._concepts:
-            return self._concepts[n]
-        d = self._g.nodes[n]
-        return ConceptRecord(n, d["name"], d["type"], tuple(d["synonyms"]), d["mention_count"],
-                             d["article_count"], tuple(d["pmids"]))

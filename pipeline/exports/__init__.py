@@ -1,0 +1,118 @@
+"""Exports of a :class:`~pipeline.graph.KnowledgeGraph`: GraphML, Cytoscape.js JSON, CSV, style.
+
+Writers and readers are inverse pairs (``write_graphml``/``read_graphml``,
+``cyjs_data``/``cyjs_graph``, ``write_cyjs``/``read_cyjs``) that go through networkx in both
+directions, as networkx's own readwrite modules do: a writer takes the graph's cached
+:meth:`~pipeline.graph.KnowledgeGraph.to_networkx` view and flattens it through the one type
+table of :mod:`.flatten`; a reader rebuilds a typed networkx graph through the same table and
+hands it to :meth:`~pipeline.graph.KnowledgeGraph.from_networkx`. :func:`write_exports` writes
+dated files ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies and the styles.
+
+Modules: :mod:`.flatten` (type table), :mod:`.graphml`, :mod:`.cyjs`, :mod:`.csv`,
+:mod:`.style`, :mod:`.files` (atomic writes).
+
+GraphML is written for Cytoscape: attribute types are scalars only (``string``, ``int``,
+``double``, ``boolean``); lists are joined with ``|`` (PMIDs, synonyms) and tallies written as
+``key:count|key:count`` (species, study types); missing values (a year) are left out, never
+written as ``None``. Any other non-scalar value raises :class:`ExportError` naming the attribute.
+Node ids are the concept ids with characters outside ``[A-Za-z0-9_.:-]`` replaced by ``_``
+(GraphML ids are XML name tokens); the exact id is kept in ``concept_id``. Nodes carry
+``name``, edges ``interaction`` (= predicate), as Cytoscape expects.
+
+Not supported: ``|`` inside list items (replaced by ``/``), GraphML features other than one
+directed graph with node/edge data (no hyperedges, ports, nested graphs), evidence in GraphML
+(use the evidence CSV or ``cyjs`` with ``include_evidence=True``).
+
+Example
+-------
+>>> import tempfile
+>>> from pipeline.model import Concept, Evidence, Statement
+>>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"), "TREATS",
+...                                      Concept("D", "d", "DISEASE"), [Evidence("7", "s")])])
+>>> out = tempfile.mkdtemp()
+>>> read_cyjs(write_exports(kg, out, date="2026-01-01")["cyjs"]).summary()["statements"]
+1
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import re
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+from ..errors import PipelineError
+from ..graph import KnowledgeGraph
+from .csv import write_csv
+from .cyjs import cyjs_data, cyjs_graph, read_cyjs, write_cyjs
+from .files import atomic_write
+from .flatten import ExportError, flatten_attrs
+from .graphml import graphml_string, graphml_tree, read_graphml, write_graphml
+from .style import (SIGN_COLOURS, STYLE_PATH, TYPE_COLOURS, cytoscape_style,
+                    cytoscape_vizmap_xml)
+
+__all__ = ["ExportError", "FORMATS", "write_exports", "write_graphml", "read_graphml",
+           "graphml_string", "graphml_tree", "cyjs_data", "cyjs_graph", "write_cyjs",
+           "read_cyjs", "write_csv", "flatten_attrs", "cytoscape_style", "cytoscape_vizmap_xml",
+           "STYLE_PATH", "TYPE_COLOURS", "SIGN_COLOURS"]
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("graphml", "cyjs", "csv")
+
+
+def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
+                  date: _dt.date | str | None = None, formats: Sequence[str] = FORMATS,
+                  include_evidence: bool = False) -> dict[str, Path]:
+    """Write dated exports ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies.
+
+    Parameters
+    ----------
+    formats : subset of ``("graphml", "cyjs", "csv")``
+        ``csv`` writes ``_nodes.csv``, ``_edges.csv`` and (with evidence) ``_evidence.csv``.
+    include_evidence : bool
+        Put evidence records into the ``.cyjs`` (bigger file; ``read_cyjs`` gets evidence).
+
+    Returns
+    -------
+    dict
+        Label -> path, e.g. ``{"graphml": ..., "graphml_latest": ..., "style_json": ...}``.
+    """
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise PipelineError(f"unknown export format(s) {sorted(unknown)}; choose from {FORMATS}")
+    day = date if isinstance(date, str) else (date or _dt.datetime.now(_dt.timezone.utc).date()
+                                              ).isoformat()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+        raise PipelineError(f"export date must be YYYY-MM-DD, got {day!r}")
+    out = Path(out_dir)
+    stem = out / f"mscgraph_{day}"
+    written: dict[str, Path] = {}
+    if "graphml" in formats:
+        written["graphml"] = write_graphml(kg, f"{stem}.graphml", date=day)
+    if "cyjs" in formats:
+        written["cyjs"] = write_cyjs(kg, f"{stem}.cyjs", include_evidence=include_evidence,
+                                     date=day)
+    if "csv" in formats:
+        paths = write_csv(kg, f"{stem}_nodes.csv", f"{stem}_edges.csv",
+                          f"{stem}_evidence.csv")
+        for label, p in zip(("nodes_csv", "edges_csv", "evidence_csv"), paths):
+            written[label] = p
+    for label, p in list(written.items()):
+        latest = out / p.name.replace(f"mscgraph_{day}", "mscgraph_latest")
+        with atomic_write(latest) as fh, open(p, "rb") as src:
+            shutil.copyfileobj(src, fh)
+        written[f"{label}_latest"] = latest
+    if {"graphml", "cyjs"} & set(formats):
+        with atomic_write(out / "mscgraph_style.json", "w") as fh:
+            json.dump(cytoscape_style(), fh, indent=1)
+            fh.write("\n")
+        written["style_json"] = out / "mscgraph_style.json"
+        with atomic_write(out / "mscgraph_style.xml", "w") as fh:
+            fh.write(cytoscape_vizmap_xml())
+        written["style_xml"] = out / "mscgraph_style.xml"
+    for label, p in written.items():
+        log.info("wrote %s: %s", label, p)
+    return written

@@ -1,0 +1,49 @@
+"""Node, edge and evidence tables (CSV) for spreadsheets: :func:`write_csv`."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from ..assembly import iter_evidence_rows
+from ..graph import KnowledgeGraph
+from .files import atomic_write
+from .flatten import graph_tables
+
+__all__ = ["write_csv", "NODE_COLUMNS", "EDGE_COLUMNS", "EVIDENCE_CSV_COLUMNS"]
+
+NODE_COLUMNS = ["id", "name", "type", "mention_count", "article_count", "synonyms", "pmids"]
+EDGE_COLUMNS = ["source", "source_name", "interaction", "target", "target_name", "sign",
+                "belief", "evidence_count", "article_count", "negated_count", "hedged_count",
+                "first_year", "last_year", "contradicted", "contradiction", "species",
+                "study_types", "pmids", "negated_pmids"]
+EVIDENCE_CSV_COLUMNS = ["source", "interaction", "target", "pmid", "year", "sentence",
+                        "negated", "hedged", "species", "study_type"]
+
+
+def write_csv(kg: KnowledgeGraph, nodes_path: str | Path, edges_path: str | Path,
+              evidence_path: str | Path | None = None) -> list[Path]:
+    """Node, edge (and evidence) tables for spreadsheets; returns the paths written."""
+    g = kg.to_networkx()
+    nodes, edges = graph_tables(g, join_lists=True, readable_ids=False)
+    names = {n: d.get("name", n) for n, d in g.nodes(data=True)}
+    node_rows = [{"id": n, **d} for n, d in nodes]
+    edge_rows = [{"source": u, "source_name": names[u], "target": v, "target_name": names[v],
+                  **d} for _e, u, v, d in edges]
+    written = [_write_rows(nodes_path, NODE_COLUMNS, node_rows),
+               _write_rows(edges_path, EDGE_COLUMNS, edge_rows)]
+    if evidence_path is not None and kg.has_evidence:
+        written.append(_write_rows(evidence_path, EVIDENCE_CSV_COLUMNS,
+                                   iter_evidence_rows(kg.statements())))
+    return written
+
+
+def _write_rows(path: str | Path, columns: list[str], rows: Any) -> Path:
+    with atomic_write(path, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        for row in rows:
+            w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return Path(path)
+
+
