@@ -1,6 +1,6 @@
 """Abbreviation definitions (Schwartz & Hearst) and their resolution inside a document.
 
-``mscgraph_abbreviations`` (added by :func:`pipeline.ner.build_nlp` after
+``mscgraph_abbreviations`` (added by :func:`pipeline.nlp.build_nlp` after
 ``mscgraph_entities``) finds definitions such as ``hepatic stellate cells (HSCs)`` and gives
 every occurrence of a defined short form its long form's type and concept.
 
@@ -8,7 +8,7 @@ The detection is the algorithm of scispacy's ``AbbreviationDetector`` (Schwartz 
 the short form's characters matched right to left inside the long form, the first one at a
 word start), reimplemented on plain token strings so that no ``Span`` is built until a
 definition is final. Its output is identical to scispacy's ``filter_matches`` +
-``find_abbreviation`` on the same tokens (``tests/test_abbreviations.py`` checks this):
+``find_abbreviation`` on the same tokens (``tests/nlp/test_abbreviations.py`` checks this):
 
 * candidates are the tokens inside ``( ... )`` (at most 8, innermost, first closing bracket);
   nothing to do when a document has no ``(`` token;
@@ -38,8 +38,9 @@ from typing import Any, Mapping, Sequence
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .ner import (_CANDS_KEY, _FUNCTION_WORDS, Candidate, _as_rows, _words, doc_candidates,
-                  resolve_overlaps, set_entities, subtoken_keys)
+from .entities import resolve_overlaps, set_entities, subtoken_keys
+from .state import Candidate, DocState
+from .wordlists import DISEASE_HEADS, FUNCTION_WORDS, NOT_DISEASE
 
 __all__ = [
     "Definition", "parenthesis_spans", "short_form_ok", "long_form_start", "find_definitions",
@@ -240,7 +241,7 @@ def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
     lexicon's ambiguous acronyms) lists for the entity's concept, or that are the entity's
     initials in another order: ``myotonic dystrophy (DM)``. ``have``: short-form starts
     already defined."""
-    w = _words(doc)
+    w = DocState.of(doc).words
     ends: dict[int, Candidate] | None = None
     out: list[Definition] = []
     for s, e in spans:
@@ -250,7 +251,7 @@ def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
         if " " in short or not 2 <= len(short) <= 10 or not any(ch.isupper() for ch in short):
             continue
         if ends is None:
-            ends = {c.end: c for c in doc_candidates(doc)}
+            ends = {c.end: c for c in DocState.of(doc).candidates()}
         ent = ends.get(s - 1)
         if ent is None:
             continue
@@ -313,11 +314,11 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
 def resolve_definitions(doc: Doc, pairs: list[Definition], *, drop_undefined: bool = True,
                         max_short_len: int = 8) -> list[Candidate]:
     """:func:`resolve_abbreviations` on token-index definitions (no spans needed)."""
-    cands = doc_candidates(doc)
+    cands = DocState.of(doc).candidates()
     by_end: dict[int, Candidate] = {}
     for c in cands:
         by_end[c.end] = c
-    w = _words(doc)
+    w = DocState.of(doc).words
     words = w.text
     defs: dict[tuple[str, ...], Candidate | None] = {}
     for s0, s1, l0, l1 in pairs:
@@ -397,15 +398,7 @@ def resolve_definitions(doc: Doc, pairs: list[Definition], *, drop_undefined: bo
     return keep
 
 
-_DISEASE_HEADS = frozenset({
-    "disease", "syndrome", "disorder", "dysplasia", "dystrophy", "deficiency", "cancer",
-    "carcinoma", "tumor", "tumour", "anemia", "anaemia", "failure", "palsy", "atrophy",
-    "sclerosis", "leukemia", "leukaemia", "lymphoma", "sarcoma", "melanoma", "glioma",
-    "ataxia", "hepatitis", "infection", "injury"})
 _DISEASE_SUFFIX_RE = re.compile(r"(itis|oma|emia|aemia|pathy|plasia|trophy|osis)$")
-_NOT_DISEASE = frozenset({"apoptosis", "mitosis", "meiosis", "exocytosis", "endocytosis",
-                          "phagocytosis", "homeostasis", "diagnosis", "prognosis",
-                          "anastomosis", "symbiosis", "hypnosis", "osmosis", "genesis"})
 
 
 def _unknown_disease(doc: Doc, start: int, end: int, cands: list[Candidate]
@@ -415,14 +408,14 @@ def _unknown_disease(doc: Doc, start: int, end: int, cands: list[Candidate]
     The span is the long form without leading function words; it must not overlap another
     entity. Returns a DISEASE candidate without a concept id, or ``None``.
     """
-    w = _words(doc)
-    while start < end and (w.lower[start] in _FUNCTION_WORDS or not w.text[start][:1].isalnum()):
+    w = DocState.of(doc).words
+    while start < end and (w.lower[start] in FUNCTION_WORDS or not w.text[start][:1].isalnum()):
         start += 1
     if end - start < 1 or end - start > 6:
         return None
     head = subtoken_keys(w.text[end - 1])
     last = head[-1][0] if head else ""
-    if last in _NOT_DISEASE or not (last in _DISEASE_HEADS or _DISEASE_SUFFIX_RE.search(last)):
+    if last in NOT_DISEASE or not (last in DISEASE_HEADS or _DISEASE_SUFFIX_RE.search(last)):
         return None
     if any(c.start < end and start < c.end for c in cands):
         return None
@@ -474,7 +467,7 @@ class AbbreviationResolver:
 
     @property
     def acronyms(self) -> Mapping[str, Sequence[Any]]:
-        """The entity matcher's ambiguous acronyms (:attr:`pipeline.ner.TermTrie.acronyms`);
+        """The entity matcher's ambiguous acronyms (:attr:`pipeline.nlp.entities.TermTrie.acronyms`);
         empty without a ``mscgraph_entities`` component. Read on each call, so a trie
         assigned to the matcher later is used."""
         try:
@@ -484,7 +477,7 @@ class AbbreviationResolver:
         return getattr(trie, "acronyms", None) or {}
 
     def __call__(self, doc: Doc) -> Doc:
-        w = _words(doc)
+        w = DocState.of(doc).words
         pairs: list[Definition] = []
         if "(" in w.text:
             spans = parenthesis_spans(w.text)
@@ -495,7 +488,7 @@ class AbbreviationResolver:
                                         max_short_len=self.max_short_len)
             if not _non_overlapping(cands):
                 cands = resolve_overlaps(cands)
-            if _as_rows(cands) != doc.user_data.get(_CANDS_KEY):
+            if [c.as_row() for c in cands] != DocState.of(doc).entity_rows:
                 set_entities(doc, cands)
         self.set_annotations(doc, pairs)
         return doc
