@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
 from .errors import LexiconError
+from .model import ENTITY_TYPES
 
 __all__ = [
     "LexiconEntry", "Lexicon", "BuildStats", "ENTITY_TYPES", "DATA_DIR", "DEFAULT_LEXICON",
@@ -86,7 +87,6 @@ DEFAULT_CURATED = DATA_DIR / "curated.tsv"
 DEFAULT_BLOCKLIST = DATA_DIR / "blocklist.tsv"
 DEFAULT_XREFS = DATA_DIR / "xrefs.tsv.gz"
 
-ENTITY_TYPES = ("CELL_TYPE", "CYTOKINE", "MOLECULE", "DISEASE", "OUTCOME", "PROCESS", "THERAPY")
 HEADER = ("term", "type", "concept", "name", "source", "case_sensitive", "priority")
 
 PRIORITY_OVERRIDE = 100

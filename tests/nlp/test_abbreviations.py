@@ -14,8 +14,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp.abbreviations import (AbbreviationResolver, find_definitions, long_form_start,
-                                    parenthesis_spans, resolve_abbreviations, short_form_ok)
+from pipeline.nlp.abbreviations import AbbreviationResolver, resolve_abbreviations
+from pipeline.nlp.definitions import (find_definitions, long_form_start, parenthesis_spans,
+                                      short_form_ok)
 from pipeline.benchmark_corpora import BIORED_FILES, NCBI_FILES, parse_pubtator
 from pipeline.nlp.entities import resolve_overlaps, set_entities, subtoken_keys
 from pipeline.nlp.state import Candidate, DocState

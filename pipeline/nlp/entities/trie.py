@@ -166,7 +166,7 @@ class TermTrie:
             raise ValueError(f"term trie format {got!r}, expected {TRIE_FORMAT!r}: rebuild it "
                              f"with build_term_trie (load_term_trie does so by itself)")
         trie = cls()
-        trie.terms = dict(state["terms"])
+        trie.terms = state["terms"]
         trie.prefixes = set(state["prefixes"])
         trie.acronyms = {k: tuple(TrieEntry(*e) for e in v)
                          for k, v in state["acronyms"].items()}
