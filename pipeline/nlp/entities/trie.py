@@ -156,11 +156,15 @@ class TermTrie:
         gc_was_on = gc.isenabled()
         gc.disable()  # ~500k new containers: collections during the load only cost time
         try:
-            # arrays as tuples: the entry indices and exact keys are tuples in a built trie
-            state = srsly.msgpack_loads(data, use_list=False)
+            return cls._from_state(srsly.msgpack_loads(data, use_list=False))
         finally:
             if gc_was_on:
                 gc.enable()
+
+    @classmethod
+    def _from_state(cls, state: Any) -> "TermTrie":
+        # msgpack arrays come back as tuples: entry indices and exact keys are tuples in a
+        # built trie too
         if not isinstance(state, dict) or state.get("format") != TRIE_FORMAT:
             got = state.get("format") if isinstance(state, dict) else None
             raise ValueError(f"term trie format {got!r}, expected {TRIE_FORMAT!r}: rebuild it "
