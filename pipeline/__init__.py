@@ -1,7 +1,7 @@
 """mscgraph: a mechanism knowledge graph of MSC therapy for liver disease, mined from PubMed.
 
 Stages (one module each): ``pubmed_client``/``medline``/``store``/``ingest`` (ingest),
-``text``/``lexicon``/``ner``/``relations``/``context``/``extract`` (extraction),
+``normalize``/``lexicon``/``nlp``/``relations``/``context``/``extract`` (extraction),
 ``assembly``/``belief``/``graph`` (assembly and analyst API), ``exports`` (GraphML,
 Cytoscape.js, CSV), ``evaluation``/``benchmark_corpora`` (quality). ``model`` holds the shared
 data model.
@@ -33,7 +33,7 @@ _LAZY = {
     "Store": "store", "EutilsClient": "pubmed_client", "parse_pubmed_xml": "medline",
     "read_articles": "medline", "ingest_query": "ingest", "ingest_xml_files": "ingest",
     "ingest_demo": "ingest", "load_queries": "ingest", "Lexicon": "lexicon",
-    "build_nlp": "ner", "Extractor": "extract", "extract_pending": "extract",
+    "build_nlp": "nlp", "Extractor": "extract", "extract_pending": "extract",
     "assemble": "assembly", "KnowledgeGraph": "graph", "write_exports": "exports",
 }
 

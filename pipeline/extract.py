@@ -1,6 +1,6 @@
 """Extraction: text or articles in, :class:`~pipeline.model.Extraction` records out.
 
-:class:`Extractor` wraps the spaCy pipeline of :func:`pipeline.ner.build_nlp` (entities, then
+:class:`Extractor` wraps the spaCy pipeline of :func:`pipeline.nlp.build_nlp` (entities, then
 relations) and adds the document context of :func:`pipeline.context.document_context`.
 :func:`extract_pending` runs it over the articles of a :class:`~pipeline.store.Store` that have
 no extraction yet, or whose extraction is older than :func:`extractor_version`.
@@ -39,8 +39,8 @@ __all__ = ["Extractor", "ExtractReport", "extractor_version", "extract_pending",
 log = logging.getLogger(__name__)
 
 _PKG = Path(__file__).resolve().parent
-#: Files whose content defines what extraction produces.
-_VERSIONED_FILES = ("text.py", "ner.py", "abbreviations.py", "lexicon.py", "relations.py",
+#: Files (and packages) whose content defines what extraction produces.
+_VERSIONED_FILES = ("normalize.py", "nlp", "lexicon.py", "relations.py",
                     "relation_lexicon.py", "relation_words.py", "relation_units.py",
                     "relation_rules.py", "context.py", "extract.py")
 
@@ -49,7 +49,10 @@ _VERSIONED_FILES = ("text.py", "ner.py", "abbreviations.py", "lexicon.py", "rela
 def extractor_version() -> str:
     """``<package version>+<hash of extraction code and data>``, e.g. ``0.1.0+1a2b3c4d``."""
     h = hashlib.sha1()
-    paths = [_PKG / name for name in _VERSIONED_FILES]
+    paths = []
+    for name in _VERSIONED_FILES:
+        p = _PKG / name
+        paths += sorted(p.rglob("*.py")) if p.is_dir() else [p]
     data = _PKG / "data"
     if data.is_dir():
         paths += sorted(p for p in data.iterdir() if p.is_file())
@@ -100,7 +103,7 @@ class Extractor:
     Parameters
     ----------
     nlp : spacy.language.Language, optional
-        A pipeline from :func:`pipeline.ner.build_nlp`; built lazily when omitted.
+        A pipeline from :func:`pipeline.nlp.build_nlp`; built lazily when omitted.
     relations : bool
         Extract relations too (default) or entities only.
     context : bool
@@ -124,13 +127,13 @@ class Extractor:
     def nlp(self) -> "Language":
         """The spaCy pipeline (built on first use)."""
         if self._nlp is None:
-            from .ner import build_nlp
+            from .nlp import build_nlp
             self._nlp = build_nlp(relations=self.relations)
         return self._nlp
 
     def _to_extraction(self, doc: Any, doc_id: str, text: str,
                        article: Article | None) -> Extraction:
-        from .ner import doc_mentions
+        from .nlp import doc_mentions
         mentions = tuple(doc_mentions(doc))
         rels = tuple(doc._.relations or ()) if doc.has_extension("relations") else ()
         ctx = _context(text, article) if self.context else DocumentContext()

@@ -7,7 +7,7 @@ file and scores it with ``../shared/tools/goldtool.py``.
 
     python scripts/dev_relations.py [--gold ../shared/corpora/gold/dev.jsonl] [--out sys.jsonl]
                                     [--errors]   # list missed / spurious triples per sentence
-                                    [--ner]      # end-to-end: entities from pipeline.ner.build_nlp
+                                    [--ner]      # end-to-end: entities from pipeline.nlp.build_nlp
 """
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def write_and_score(a: argparse.Namespace, lines: list[dict[str, Any]]) -> int:
 def end_to_end(a: argparse.Namespace) -> int:
     """Run the full pipeline (NER + relations) on the gold texts and score it."""
     from pipeline.evaluation import load_jsonl
-    from pipeline.ner import build_nlp, doc_mentions
+    from pipeline.nlp import build_nlp, doc_mentions
 
     gold = load_jsonl(a.gold)
     nlp = build_nlp(relations=True)

@@ -218,7 +218,7 @@ def test_agrees_with_goldtool_on_perturbed_dev_gold(shared_dir, tmp_path, capsys
 @pytest.mark.shared
 @pytest.mark.slow
 def test_agrees_with_goldtool_on_real_extractor(shared_dir, tmp_path, capsys):
-    pytest.importorskip("pipeline.ner")
+    pytest.importorskip("pipeline.nlp")
     from pipeline.evaluation import load_jsonl, run_extractor
     gold_path = shared_dir / "corpora" / "gold" / "dev.jsonl"
     gold = load_jsonl(gold_path)[:4]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Iterable
 
 from ..errors import LexiconError
+from ..model import ENTITY_TYPES
 from .normalize import is_case_sensitive, normalize_key
 
 __all__ = [
@@ -32,7 +33,6 @@ DEFAULT_CURATED = DATA_DIR / "curated.tsv"
 DEFAULT_BLOCKLIST = DATA_DIR / "blocklist.tsv"
 DEFAULT_XREFS = DATA_DIR / "xrefs.tsv.gz"
 
-ENTITY_TYPES = ("CELL_TYPE", "CYTOKINE", "MOLECULE", "DISEASE", "OUTCOME", "PROCESS", "THERAPY")
 HEADER = ("term", "type", "concept", "name", "source", "case_sensitive", "priority")
 
 PRIORITY_OVERRIDE = 100

@@ -1,4 +1,4 @@
-"""Tests of pipeline.abbreviations: the string-based Schwartz & Hearst detection gives the same
+"""Tests of pipeline.nlp.abbreviations: the string-based Schwartz & Hearst detection gives the same
 definitions as scispacy's ``filter_matches`` + ``find_abbreviation`` (the reference, called
 here), and the component resolves the same entities as the Span-based version it replaced.
 """
@@ -14,11 +14,13 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.abbreviations import (AbbreviationResolver, find_definitions, long_form_start,
-                                    parenthesis_spans, resolve_abbreviations, short_form_ok)
+from pipeline.nlp.abbreviations import AbbreviationResolver, resolve_abbreviations
+from pipeline.nlp.definitions import (find_definitions, long_form_start, parenthesis_spans,
+                                      short_form_ok)
 from pipeline.benchmark_corpora import BIORED_FILES, NCBI_FILES, parse_pubtator
-from pipeline.ner import (_CANDS_KEY, _FUNCTION_WORDS, Candidate, _as_rows, _words,
-                          doc_candidates, resolve_overlaps, set_entities, subtoken_keys)
+from pipeline.nlp.entities import resolve_overlaps, set_entities, subtoken_keys
+from pipeline.nlp.state import Candidate, DocState
+from pipeline.nlp.wordlists import FUNCTION_WORDS
 
 scispacy_abbreviation = pytest.importorskip("scispacy.abbreviation")
 
@@ -72,7 +74,7 @@ class ReferenceResolver:
         self.acronyms = acronyms or {}
 
     def __call__(self, doc: Doc) -> Doc:
-        w = _words(doc)
+        w = DocState.of(doc).words
         matches = _reference_brackets(w.text)
         pairs = []
         for s0, s1, l0, l1 in reference_definitions(doc):
@@ -82,14 +84,14 @@ class ReferenceResolver:
         pairs += self._fallback(doc, matches, {p[0].start for p in pairs})
         if pairs:
             cands = resolve_overlaps(self._resolve(doc, pairs))
-            if _as_rows(cands) != doc.user_data.get(_CANDS_KEY):
+            if [c.as_row() for c in cands] != DocState.of(doc).entity_rows:
                 set_entities(doc, cands)
         doc._.abbreviations = [s for s, _ in pairs]
         return doc
 
     def _fallback(self, doc: Doc, matches: list, have: set[int]) -> list[tuple[Span, Span]]:
-        w = _words(doc)
-        ends = {c.end: c for c in doc_candidates(doc)}
+        w = DocState.of(doc).words
+        ends = {c.end: c for c in DocState.of(doc).candidates()}
         out = []
         for _, s, e in matches:
             if s in have or e - s > 3 or s < 2:
@@ -114,8 +116,8 @@ class ReferenceResolver:
         return out
 
     def _disease(self, doc: Doc, start: int, end: int, cands: list) -> Candidate | None:
-        w = _words(doc)
-        while start < end and (w.lower[start] in _FUNCTION_WORDS
+        w = DocState.of(doc).words
+        while start < end and (w.lower[start] in FUNCTION_WORDS
                                or not w.text[start][:1].isalnum()):
             start += 1
         if end - start < 1 or end - start > 6:
@@ -129,7 +131,7 @@ class ReferenceResolver:
         return Candidate(start, end, "DISEASE", None, w.span(start, end), 20, "abbrev_long")
 
     def _resolve(self, doc: Doc, pairs: list[tuple[Span, Span]]) -> list[Candidate]:
-        cands = doc_candidates(doc)
+        cands = DocState.of(doc).candidates()
         by_end = {c.end: c for c in cands}
         defs: dict = {}
         for short, long in pairs:
@@ -154,7 +156,7 @@ class ReferenceResolver:
                 defs[key] = None
         if not defs:
             return cands
-        words, n = _words(doc).text, len(doc)
+        words, n = DocState.of(doc).words.text, len(doc)
         keys = [tuple(x for _, x in subtoken_keys(t)) for t in words]
         firsts = {k[0] for k in defs if k}
         first_chars = {k[0][:1] for k in firsts}
@@ -287,7 +289,7 @@ ROWS = [  # term, type, concept, name, case_sensitive, priority
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    from pipeline.ner import build_nlp, build_term_trie
+    from pipeline.nlp import build_nlp, build_term_trie
     nlp = build_nlp(relations=False)
     nlp.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
     return nlp
@@ -297,7 +299,7 @@ def _state(doc: Doc) -> tuple:
     abbrs = [(s.start, s.end, s._.long_form.start, s._.long_form.end)
              for s in doc._.abbreviations]
     return ([(e.start, e.end, e.label_, e.kb_id_) for e in doc.ents],
-            doc.user_data.get(_CANDS_KEY), abbrs)
+            DocState.of(doc).entity_rows, abbrs)
 
 
 def _compare(nlp: Language, texts: list[str]) -> int:
@@ -347,7 +349,7 @@ def _shared_texts(shared: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def full_nlp() -> Language:
-    from pipeline.ner import build_nlp
+    from pipeline.nlp import build_nlp
     return build_nlp(relations=False)
 
 
@@ -355,6 +357,6 @@ def test_same_definitions_and_entities_on_shared_corpora(shared_dir: Path,
                                                          full_nlp: Language) -> None:
     texts = _shared_texts(shared_dir)
     for doc in full_nlp.pipe(texts, disable=["mscgraph_abbreviations", "mscgraph_linker"]):
-        w = _words(doc)
+        w = DocState.of(doc).words
         assert find_definitions(w.text, w.ws) == reference_definitions(doc), doc.text[:80]
     assert _compare(full_nlp, texts) > 500

@@ -1,4 +1,5 @@
-"""Text normalization before NLP, with an offset map back to the original text.
+"""Text normalization before NLP (with an offset map back to the original), and the word
+normalizations shared by matching: the one Greek-letter table and :func:`singular`.
 
 PubMed abstracts, trial registry texts and PDF extracts arrive with layout noise that breaks
 tokenization and dictionary matching. :func:`normalize_text` repairs it and keeps a compact
@@ -35,7 +36,35 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["NormalizedText", "normalize_text", "CHAR_MAP"]
+__all__ = ["NormalizedText", "normalize_text", "CHAR_MAP", "GREEK", "singular"]
+
+#: Greek letters and the names they are matched as (``TGF-β1`` = ``TGF beta 1``).
+GREEK: dict[str, str] = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
+    "χ": "chi", "ψ": "psi", "ω": "omega", "Α": "alpha", "Β": "beta", "Γ": "gamma",
+    "Δ": "delta", "Κ": "kappa", "Ω": "omega",
+}
+
+
+def singular(w: str) -> str:
+    """The singular of one letter run as matching sees it (plural ``-s`` stripped).
+
+    >>> singular("MSCs"), singular("therapies"), singular("fibrosis"), singular("IL")
+    ('MSC', 'therapy', 'fibrosis', 'IL')
+    """
+    if len(w) >= 3 and w[-1] == "s" and w[-2].isupper():
+        return w[:-1]                                # MSCs, DCs, EVs, hMSCs
+    if len(w) >= 4 and w[-1] == "s" and not w.isupper():
+        lw = w.lower()
+        if lw.endswith("ies") and len(w) > 4:
+            return w[:-3] + "y"
+        if lw.endswith(("ss", "us", "is")):
+            return w
+        return w[:-1]
+    return w
+
 
 #: Single characters replaced by a string ("" deletes the character).
 CHAR_MAP: dict[str, str] = {

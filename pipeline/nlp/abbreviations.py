@@ -1,235 +1,42 @@
-"""Abbreviation definitions (Schwartz & Hearst) and their resolution inside a document.
+"""``mscgraph_abbreviations``: abbreviation definitions resolved inside a document.
 
-``mscgraph_abbreviations`` (added by :func:`pipeline.ner.build_nlp` after
-``mscgraph_entities``) finds definitions such as ``hepatic stellate cells (HSCs)`` and gives
-every occurrence of a defined short form its long form's type and concept.
+Added by :func:`pipeline.nlp.build_nlp` after ``mscgraph_entities``, it finds definitions
+such as ``hepatic stellate cells (HSCs)`` (:mod:`.definitions`, plus
+:func:`fallback_definitions`: ``ataxia-telangiectasia (A-T)``-like forms right after an
+entity with the same first letter) and gives every occurrence of a defined short form its
+long form's type and concept.
 
-The detection is the algorithm of scispacy's ``AbbreviationDetector`` (Schwartz & Hearst, 2003:
-the short form's characters matched right to left inside the long form, the first one at a
-word start), reimplemented on plain token strings so that no ``Span`` is built until a
-definition is final. Its output is identical to scispacy's ``filter_matches`` +
-``find_abbreviation`` on the same tokens (``tests/test_abbreviations.py`` checks this):
-
-* candidates are the tokens inside ``( ... )`` (at most 8, innermost, first closing bracket);
-  nothing to do when a document has no ``(`` token;
-* ``long form (SF)`` (1-3 tokens inside): the short form must pass :func:`short_form_ok`, the
-  long form is searched in the ``min(n + 5, 2n)`` tokens before the bracket (``n`` = the short
-  form's characters);
-* ``SF (long form)`` (4-8 tokens inside): the short form is the token before the bracket;
-* a short or long text already defined earlier in the document is not defined again;
-* a fallback (:func:`fallback_definitions`) accepts ``ataxia-telangiectasia (A-T)``-like forms
-  right after an entity with the same first letter.
-
-Not supported: definitions without brackets, nested brackets, short forms longer than
-``max_short_len`` characters in the resolution step.
+Not supported: short forms longer than ``max_short_len`` characters in the resolution step.
 
 Example
 -------
->>> words = ["hepatic", "stellate", "cells", "(", "HSCs", ")", "proliferate"]
->>> find_definitions(words, [True, True, True, False, False, True, False])
-[(4, 5, 0, 3)]
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> doc = AbbreviationResolver(nlp)(nlp("hepatic stellate cells (HSCs) grew"))
+>>> [(s.text, s._.long_form.text) for s in doc._.abbreviations]
+[('HSCs', 'hepatic stellate cells')]
 """
 from __future__ import annotations
 
-import logging
 import re
 from typing import Any, Mapping, Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .ner import (_CANDS_KEY, _FUNCTION_WORDS, Candidate, _as_rows, _words, doc_candidates,
-                  resolve_overlaps, set_entities, subtoken_keys)
+from .definitions import Definition, find_definitions, parenthesis_spans
+from .entities import resolve_overlaps, set_entities, subtoken_keys
+from .state import Candidate, DocState
+from .wordlists import DISEASE_HEADS, FUNCTION_WORDS, NOT_DISEASE
 
 __all__ = [
-    "Definition", "parenthesis_spans", "short_form_ok", "long_form_start", "find_definitions",
     "fallback_definitions", "resolve_definitions", "resolve_abbreviations",
     "AbbreviationResolver", "make_abbreviations",
 ]
 
-log = logging.getLogger(__name__)
-
-#: ``(short_start, short_end, long_start, long_end)``: token indices of one definition.
-Definition = tuple[int, int, int, int]
-
 
 # ---------------------------------------------------------------------------------------------
-# detection on token strings
-
-def _text(words: Sequence[str], ws: Sequence[bool], a: int, b: int) -> str:
-    """The text of tokens ``[a, b)`` as ``Span.text`` gives it (no trailing space)."""
-    if b - a == 1:
-        return words[a]
-    out = "".join([w + " " if s else w for w, s in zip(words[a:b], ws[a:b])])
-    return out[:-1] if b > a and ws[b - 1] else out
-
-
-def parenthesis_spans(words: Sequence[str], max_len: int = 8) -> list[tuple[int, int]]:
-    """``(start, end)`` of the tokens inside each ``( ... )`` of at most ``max_len`` tokens.
-
-    The innermost bracket up to the first closing one, as scispacy's candidate matcher.
-
-    >>> parenthesis_spans(["a", "(", "b", ")", "(", ")"])
-    [(2, 3)]
-    """
-    out = []
-    n = len(words)
-    i = -1
-    index = words.index if isinstance(words, list) else list(words).index
-    while True:
-        try:
-            i = index("(", i + 1)
-        except ValueError:
-            return out
-        for j in range(i + 1, min(n, i + max_len + 2)):
-            t = words[j]
-            if t == "(":
-                break
-            if t == ")":
-                if j > i + 1:
-                    out.append((i + 1, j))
-                break
-
-
-def short_form_ok(words: Sequence[str], text: str) -> bool:
-    """scispacy's short-form filter: every token 2-9 characters, at least half of the text
-    alphabetic, and the first character a letter.
-
-    >>> short_form_ok(["HSCs"], "HSCs"), short_form_ok(["5-FU"], "5-FU")
-    (True, False)
-    """
-    for w in words:
-        if not 2 <= len(w) < 10:
-            return False
-    if sum(map(str.isalpha, text)) / len(text) < 0.5:
-        return False
-    return text[0].isalpha()
-
-
-def long_form_start(long_words: Sequence[str], long_ws: Sequence[bool],
-                    short_words: Sequence[str]) -> int | None:
-    """Where the long form starts among ``long_words`` (an index), or ``None`` without a match.
-
-    Schwartz & Hearst on the texts joined with single spaces: each alphanumeric character of
-    the short form, right to left, must occur in order in the long form (case-insensitive),
-    the first one at the start of a word. The character position is mapped back to a token
-    with the tokens' real whitespace, as scispacy does (``0`` when it maps past the end).
-
-    >>> long_form_start(["in", "hepatic", "stellate", "cells"], [True] * 3 + [False], ["HSCs"])
-    1
-    """
-    long_form = " ".join(long_words)
-    short_form = " ".join(short_words)
-    li = len(long_form) - 1
-    lo = long_form.lower()
-    # str.lower() of the whole text equals the per-character lowering (scispacy's) unless a
-    # character expands (length changes) or a capital sigma takes its final form
-    if len(lo) == len(long_form) and "Σ" not in long_form:
-        for si in range(len(short_form) - 1, -1, -1):
-            c = short_form[si].lower()
-            if not c.isalnum():
-                continue
-            if len(c) != 1:
-                return None
-            k = lo.rfind(c, 0, li + 1)
-            if si == 0:
-                while k > 0 and long_form[k - 1].isalnum():
-                    k = lo.rfind(c, 0, k)
-            if k < 0:
-                return None
-            li = k - 1
-    else:
-        li = _match_slow(long_form, short_form)
-        if li is None:
-            return None
-    li += 1
-    total = 0
-    for i, w in enumerate(long_words):
-        total += len(w) + long_ws[i]
-        if total > li:
-            return i
-    return 0
-
-
-def _match_slow(long_form: str, short_form: str) -> int | None:
-    """The character loop of Schwartz & Hearst, one character at a time (any text)."""
-    li = len(long_form) - 1
-    si = len(short_form) - 1
-    while si >= 0:
-        c = short_form[si].lower()
-        if not c.isalnum():
-            si -= 1
-            continue
-        while (li >= 0 and long_form[li].lower() != c) or \
-                (si == 0 and li > 0 and long_form[li - 1].isalnum()):
-            li -= 1
-        if li < 0:
-            return None
-        li -= 1
-        si -= 1
-    return li
-
-
-def _has_unbalanced_brackets(words: Sequence[str]) -> bool:
-    depth = 0
-    for t in words:
-        if t == "(":
-            depth += 1
-        elif t == ")":
-            if not depth:
-                return True
-            depth -= 1
-    return depth != 0
-
-
-def find_definitions(words: Sequence[str], ws: Sequence[bool],
-                     spans: list[tuple[int, int]] | None = None) -> list[Definition]:
-    """The Schwartz & Hearst definitions of a tokenized text, first definition wins.
-
-    Parameters
-    ----------
-    words, ws : sequences
-        Token texts and whether each token is followed by a space.
-    spans : list of (start, end), optional
-        The bracket contents (:func:`parenthesis_spans`, computed when omitted).
-
-    Returns
-    -------
-    list of Definition
-        ``(short_start, short_end, long_start, long_end)`` in text order.
-    """
-    if spans is None:
-        spans = parenthesis_spans(words)
-    out: list[Definition] = []
-    seen_long: set[str] = set()
-    seen_short: set[str] = set()
-    for start, end in spans:
-        if end - start > 8 or start == 1:
-            continue
-        if end - start > 3:  # SF (long form)
-            s0, s1, l0, l1 = start - 2, start - 1, start, end
-            if _has_unbalanced_brackets(words[l0:l1]):
-                continue
-        else:  # long form (SF)
-            s0, s1 = start, end
-            n = sum(map(len, words[s0:s1]))
-            l0, l1 = max(start - min(n + 5, n * 2) - 1, 0), start - 1
-        short_words = words[s0:s1]
-        short = _text(words, ws, s0, s1)
-        if not short_form_ok(short_words, short):
-            continue
-        k = long_form_start(words[l0:l1], ws[l0:l1], short_words)
-        if k is None:
-            continue
-        l0 += k
-        long = _text(words, ws, l0, l1)
-        if long in seen_long or short in seen_short:
-            continue
-        seen_long.add(long)
-        seen_short.add(short)
-        out.append((s0, s1, l0, l1))
-    return out
-
+# fallback definitions
 
 def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
                          acronyms: Mapping[str, Sequence[Any]] | None = None
@@ -240,7 +47,7 @@ def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
     lexicon's ambiguous acronyms) lists for the entity's concept, or that are the entity's
     initials in another order: ``myotonic dystrophy (DM)``. ``have``: short-form starts
     already defined."""
-    w = _words(doc)
+    w = DocState.of(doc).words
     ends: dict[int, Candidate] | None = None
     out: list[Definition] = []
     for s, e in spans:
@@ -250,7 +57,7 @@ def fallback_definitions(doc: Doc, spans: list[tuple[int, int]], have: set[int],
         if " " in short or not 2 <= len(short) <= 10 or not any(ch.isupper() for ch in short):
             continue
         if ends is None:
-            ends = {c.end: c for c in doc_candidates(doc)}
+            ends = {c.end: c for c in DocState.of(doc).candidates()}
         ent = ends.get(s - 1)
         if ent is None:
             continue
@@ -313,11 +120,11 @@ def resolve_abbreviations(doc: Doc, pairs: list[tuple[Span, Span]], *,
 def resolve_definitions(doc: Doc, pairs: list[Definition], *, drop_undefined: bool = True,
                         max_short_len: int = 8) -> list[Candidate]:
     """:func:`resolve_abbreviations` on token-index definitions (no spans needed)."""
-    cands = doc_candidates(doc)
+    cands = DocState.of(doc).candidates()
     by_end: dict[int, Candidate] = {}
     for c in cands:
         by_end[c.end] = c
-    w = _words(doc)
+    w = DocState.of(doc).words
     words = w.text
     defs: dict[tuple[str, ...], Candidate | None] = {}
     for s0, s1, l0, l1 in pairs:
@@ -397,15 +204,7 @@ def resolve_definitions(doc: Doc, pairs: list[Definition], *, drop_undefined: bo
     return keep
 
 
-_DISEASE_HEADS = frozenset({
-    "disease", "syndrome", "disorder", "dysplasia", "dystrophy", "deficiency", "cancer",
-    "carcinoma", "tumor", "tumour", "anemia", "anaemia", "failure", "palsy", "atrophy",
-    "sclerosis", "leukemia", "leukaemia", "lymphoma", "sarcoma", "melanoma", "glioma",
-    "ataxia", "hepatitis", "infection", "injury"})
 _DISEASE_SUFFIX_RE = re.compile(r"(itis|oma|emia|aemia|pathy|plasia|trophy|osis)$")
-_NOT_DISEASE = frozenset({"apoptosis", "mitosis", "meiosis", "exocytosis", "endocytosis",
-                          "phagocytosis", "homeostasis", "diagnosis", "prognosis",
-                          "anastomosis", "symbiosis", "hypnosis", "osmosis", "genesis"})
 
 
 def _unknown_disease(doc: Doc, start: int, end: int, cands: list[Candidate]
@@ -415,14 +214,14 @@ def _unknown_disease(doc: Doc, start: int, end: int, cands: list[Candidate]
     The span is the long form without leading function words; it must not overlap another
     entity. Returns a DISEASE candidate without a concept id, or ``None``.
     """
-    w = _words(doc)
-    while start < end and (w.lower[start] in _FUNCTION_WORDS or not w.text[start][:1].isalnum()):
+    w = DocState.of(doc).words
+    while start < end and (w.lower[start] in FUNCTION_WORDS or not w.text[start][:1].isalnum()):
         start += 1
     if end - start < 1 or end - start > 6:
         return None
     head = subtoken_keys(w.text[end - 1])
     last = head[-1][0] if head else ""
-    if last in _NOT_DISEASE or not (last in _DISEASE_HEADS or _DISEASE_SUFFIX_RE.search(last)):
+    if last in NOT_DISEASE or not (last in DISEASE_HEADS or _DISEASE_SUFFIX_RE.search(last)):
         return None
     if any(c.start < end and start < c.end for c in cands):
         return None
@@ -474,7 +273,7 @@ class AbbreviationResolver:
 
     @property
     def acronyms(self) -> Mapping[str, Sequence[Any]]:
-        """The entity matcher's ambiguous acronyms (:attr:`pipeline.ner.TermTrie.acronyms`);
+        """The entity matcher's ambiguous acronyms (:attr:`pipeline.nlp.entities.TermTrie.acronyms`);
         empty without a ``mscgraph_entities`` component. Read on each call, so a trie
         assigned to the matcher later is used."""
         try:
@@ -484,7 +283,7 @@ class AbbreviationResolver:
         return getattr(trie, "acronyms", None) or {}
 
     def __call__(self, doc: Doc) -> Doc:
-        w = _words(doc)
+        w = DocState.of(doc).words
         pairs: list[Definition] = []
         if "(" in w.text:
             spans = parenthesis_spans(w.text)
@@ -495,7 +294,7 @@ class AbbreviationResolver:
                                         max_short_len=self.max_short_len)
             if not _non_overlapping(cands):
                 cands = resolve_overlaps(cands)
-            if _as_rows(cands) != doc.user_data.get(_CANDS_KEY):
+            if [c.as_row() for c in cands] != DocState.of(doc).entity_rows:
                 set_entities(doc, cands)
         self.set_annotations(doc, pairs)
         return doc

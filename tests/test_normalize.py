@@ -1,11 +1,11 @@
-"""Tests of pipeline.text: normalization and the offset map back to the original text."""
+"""Tests of pipeline.normalize: normalization and the offset map back to the original text."""
 from __future__ import annotations
 
 import random
 
 import pytest
 
-from pipeline.text import NormalizedText, normalize_text
+from pipeline.normalize import NormalizedText, normalize_text
 
 
 def test_hyphenated_line_break_joins_and_maps_back() -> None:

@@ -1,4 +1,4 @@
-"""Tests of pipeline.ner: tokenizer, sentences, matching rules, abbreviations, offsets.
+"""Tests of pipeline.nlp: tokenizer, sentences, matching rules, abbreviations, offsets.
 
 Most tests swap in a tiny self-written lexicon (fast, independent of the generated one); a
 few at the end run the committed lexicon.
@@ -10,7 +10,7 @@ import json
 import pytest
 from spacy.language import Language
 
-from pipeline.ner import (TermTrie, TrieEntry, build_nlp, build_term_trie, doc_mentions,
+from pipeline.nlp import (TermTrie, TrieEntry, build_nlp, build_term_trie, doc_mentions,
                           subtoken_keys)
 
 ROWS = [  # term, type, concept, name, case_sensitive, priority
@@ -225,11 +225,11 @@ def test_very_long_text(nlp: Language) -> None:
     assert len(ms) > 1000 and all(text[m.start:m.end] == m.text for m in ms)
 
 
-def test_trie_lookup_and_pickle_round_trip() -> None:
-    import pickle
+def test_trie_lookup_and_disk_round_trip(tmp_path) -> None:
     t = TermTrie()
     t.add("Kupffer cells", TrieEntry("CELL_TYPE", "CL:0000091", "Kupffer cell", 100))
-    t2 = pickle.loads(pickle.dumps(t))
+    t.to_disk(tmp_path / "trie.msgpack")
+    t2 = TermTrie.from_disk(tmp_path / "trie.msgpack")
     assert t2.lookup("kupffer cell")[0].concept == "CL:0000091"
     assert t2.size == 1
 
@@ -308,17 +308,22 @@ def test_chunk_memo_tokens_equal_spacy_rule_tokenizer(nlp: Language, text: str) 
     assert nlp.tokenizer.words(text) == expected      # memoized chunks
 
 
-def test_trie_pickle_round_trip_keeps_entries() -> None:
-    import pickle
+def test_trie_file_round_trip_keeps_entries() -> None:
     t = TermTrie()
     t.add("hepatic stellate cells", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell",
                                               100))
     t.add("HSC", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell", 90, ("HSC",)))
-    back = pickle.loads(pickle.dumps(t))
+    back = TermTrie.from_bytes(t.to_bytes())
     assert back.lookup("HSCs") == t.lookup("HSCs")
     assert list(back.entries) == list(t.entries) and len(back.entries) == 2
     back.add("stellate cell", TrieEntry("CELL_TYPE", "CL:0000632", "hepatic stellate cell", 50))
     assert back.entries[2].priority == 50
+
+
+def test_trie_file_of_another_format_version_is_refused() -> None:
+    import srsly
+    with pytest.raises(ValueError, match="rebuild"):
+        TermTrie.from_bytes(srsly.msgpack_dumps({"format": "0"}))
 
 
 _CHUNKS = ["fibrosis", "fibrosis.", "HSCs.", "aB.", "A.", "a.", "(MSCs)", "(IL", "10,", "2024)",
@@ -355,9 +360,9 @@ def test_chunk_tokens_equal_spacy_on_shared_corpus(nlp: Language, shared_dir) ->
 @pytest.mark.parametrize("text", ["fibrosis", "MSCs", "hMSCs", "TGFbeta", "NFkappaB", "Alpha",
                                   "bodies", "glass", "A", "Tregs", "IL", "mTOR", "DCs", "ies"])
 def test_token_key_shortcut_equals_subtoken_keys(text: str) -> None:
-    from pipeline.ner import _token_keys
+    from pipeline.nlp.entities.keys import token_keys
     subs = subtoken_keys(text)
-    assert _token_keys(text) == (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
+    assert token_keys(text) == (tuple(lo for lo, _ in subs), tuple(ex for _, ex in subs))
 
 
 # --- held-out error classes (issue 3); self-written sentences, committed lexicon ---------------
@@ -424,7 +429,7 @@ def test_match_trie_memoized_choices_keep_case_rules() -> None:
     import spacy
     from spacy.tokens import Doc
 
-    from pipeline.ner import match_trie
+    from pipeline.nlp.entities import match_trie
     t = TermTrie()
     t.add("stem cell", TrieEntry("CELL_TYPE", "X:1", "stem cell", 10))
     t.add("NO synthase", TrieEntry("MOLECULE", "X:2", "NO synthase", 10, ("NO", "synthase")))
@@ -444,7 +449,7 @@ def test_match_trie_skips_function_word_starts_unless_a_kept_term_needs_them() -
     import spacy
     from spacy.tokens import Doc
 
-    from pipeline.ner import match_trie
+    from pipeline.nlp.entities import match_trie
     t = TermTrie()
     t.add("in situ hybridization", TrieEntry("PROCESS", "X:1", "in situ hybridization", 10))
     t.add("at risk", TrieEntry("OUTCOME", "X:2", "at risk", 100))

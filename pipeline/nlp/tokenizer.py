@@ -1,0 +1,420 @@
+"""``mscgraph.tokenizer.v1``: normalize the text, then tokenize it as spaCy's rule tokenizer.
+
+:func:`pipeline.normalize.normalize_text` repairs layout noise first (the offset map back
+to the original text goes to the Doc state, :class:`pipeline.nlp.state.DocState`); the
+tokens are those of spaCy's rule tokenizer with biomedical infixes (``CD4+CD25+`` ->
+``CD4+ CD25+``, ``(IFN)-γ`` -> ``( IFN ) -γ``), computed per whitespace chunk and memoized.
+
+Example
+-------
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> NormalizingTokenizer(nlp.vocab, base_tokenizer(nlp)).words("CD4+CD25+ Tregs.")
+(['CD4+', 'CD25+', 'Tregs', '.'], [False, True, False, False])
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from string import ascii_letters, digits
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
+
+import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+from ..normalize import normalize_text
+from .state import DocState, Words, register_extensions
+
+__all__ = ["NormalizingTokenizer", "base_tokenizer", "create_tokenizer"]
+
+log = logging.getLogger(__name__)
+
+def base_tokenizer(nlp: Language) -> Tokenizer:
+    """spaCy's English rule tokenizer with the biomedical infixes and ``CD25+`` kept whole."""
+    infixes = list(nlp.Defaults.infixes) + [
+        r"(?<=[0-9]\+)(?=[A-Za-z])",      # CD4+CD25+ -> CD4+ CD25+
+        r"[()\[\]]",                      # interleaved abbreviations: interferon (IFN)-γ
+        r"/",                             # TGF-β1)/Smad, SDF-1/CXCR4
+        r"(?<![0-9]),(?=[A-Za-z(])",      # "(TB),prothrombin time": missing space
+        r"(?<=[a-z]);(?=[A-Za-z])",
+    ]
+    # keep "CD25+" whole: drop the digit-plus suffix rule
+    suffixes = [x for x in nlp.Defaults.suffixes if x != r"(?<=[0-9])\+"]
+    base = spacy.registry.tokenizers.get("spacy.Tokenizer.v1")()(nlp)
+    return Tokenizer(nlp.vocab, rules=base.rules, prefix_search=base.prefix_search,
+                     suffix_search=compile_suffix_regex(suffixes).search,
+                     infix_finditer=compile_infix_regex(infixes).finditer,
+                     token_match=base.token_match, url_match=base.url_match)
+
+
+_CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer loop
+
+
+#: Chunks whose spaCy tokens follow from their shape (unless a tokenizer exception applies):
+#: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
+#: lowercase letter. Each part is one token (checked on probes, see
+#: :meth:`NormalizingTokenizer._simple_path_agrees`).
+_NO_LEFTS: frozenset[str] = frozenset()
+_SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
+
+
+class _Chunk(NamedTuple):
+    """The tokens of one whitespace-delimited chunk, and the exception-pair pieces it starts
+    and ends with (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
+
+    words: tuple[str, ...]
+    falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
+    lefts: frozenset[str]       # pair starts that one of the chunk's heads completes
+    tails: tuple[str, ...]
+    ws: bool                    # a whitespace chunk
+
+
+class NormalizingTokenizer:
+    """Normalize the text (:func:`pipeline.normalize.normalize_text`), then tokenize it.
+
+    Records the offset map back to the original text and the token texts in the Doc state
+    (:class:`pipeline.nlp.state.DocState`).
+
+    Tokens are those of the wrapped spaCy rule tokenizer. spaCy tokenizes each whitespace-
+    delimited chunk on its own, so the tokens of a chunk are memoized (``max_chunks``
+    entries, first come first kept) and a document is built with ``Doc(vocab, words,
+    spaces)``. An unseen chunk is split by a Python port of spaCy's affix loop with the same
+    regexes (:meth:`_port_words`), simple chunks (``word``, ``(word``, ``word,``) without
+    regexes (:meth:`_simple_words`); chunks a tokenizer exception may touch go through the
+    rule tokenizer, in one call per document.
+    Caveat: token-level ``NORM`` values of tokenizer exceptions are not copied (the lexeme's
+    norm is used); nothing in this project reads them. Call :meth:`clear_cache` after
+    changing the wrapped tokenizer's rules.
+    """
+
+    def __init__(self, vocab: Any, tokenizer: Tokenizer, *, max_chunks: int = 200_000) -> None:
+        register_extensions()
+        self.vocab = vocab
+        self.tokenizer = tokenizer
+        self.max_chunks = max_chunks
+        self.clear_cache()
+
+    def clear_cache(self) -> None:
+        """Forget the memoized chunk tokens (after changing the rule tokenizer)."""
+        self._chunks: dict[str, _Chunk] = {}
+        self._bridges: set[tuple[str, str]] | None = None
+        # bridge heads by first character, with the pair starts they complete; tails by last
+        self._heads_by_char: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._tails_by_char: dict[str, tuple[str, ...]] = {}
+        self._rule_keys: frozenset[str] = frozenset()
+        self._simple_ok = False
+
+    def _bridge_pairs(self) -> set[tuple[str, str]]:
+        """Adjacent token pairs of the tokenizer exceptions that affix rules split.
+
+        spaCy's final special-case pass matches such token sequences over the whole document;
+        a match across a single space never applies (no exception contains a space) but can
+        shadow an overlapping one inside a chunk. So chunks where one may end with the first
+        token of a pair and the next (after one space) start with the second are tokenized
+        together (see :meth:`words`); no match crosses any other chunk boundary.
+        """
+        if self._bridges is None:
+            t = self.tokenizer
+            plain = Tokenizer(self.vocab, rules={}, prefix_search=t.prefix_search,
+                              suffix_search=t.suffix_search, infix_finditer=t.infix_finditer,
+                              token_match=t.token_match, url_match=t.url_match)
+            pairs: set[tuple[str, str]] = set()
+            for key in t.rules or {}:
+                w = [x.text for x in plain(key)]
+                pairs.update(zip(w, w[1:]))
+            lefts: dict[str, set[str]] = {}
+            for a, b in pairs:
+                lefts.setdefault(b, set()).add(a)
+            heads: dict[str, list[tuple[str, frozenset[str]]]] = {}
+            for b, starts in sorted(lefts.items()):
+                heads.setdefault(b[0], []).append((b, frozenset(starts)))
+            self._heads_by_char = {c: tuple(v) for c, v in heads.items()}
+            tails: dict[str, list[str]] = {}
+            for a in sorted({a for a, _ in pairs}):
+                tails.setdefault(a[-1], []).append(a)
+            self._tails_by_char = {c: tuple(v) for c, v in tails.items()}
+            self._rule_keys = frozenset(t.rules or ())
+            self._bridges = pairs
+            self._simple_ok = self._simple_path_agrees()
+        return self._bridges
+
+    def _simple_path_agrees(self) -> bool:
+        """Whether :meth:`_simple_words` gives :meth:`_port_words`'s tokens on probe chunks
+        (every letter and digit, letter pairs, unit and URL-like words, with each opening
+        and closing mark); when not (a customized tokenizer), simple chunks take the port.
+        """
+        chars = ascii_letters + digits
+        stems = list(chars) + [a + b for a in "aeszAESZ09" for b in "aegmsAEGMS09"] + [
+            "localhost", "www", "com", "http", "https", "mg", "kg", "km", "am", "pm", "US",
+            "Dr", "vs", "al", "eg", "ie", "etc", "st", "Mr", "No", "cm", "Inc", "fig", "Sec"]
+        for stem in stems:
+            for a in ("", "("):
+                for b in ("", ",", ";", ":", ")", "."):
+                    chunk = a + stem + b
+                    m = _SIMPLE_CHUNK_RE.fullmatch(chunk)
+                    got = self._simple_words(chunk, m) if m is not None else None
+                    if got is not None and got != self._port_words(chunk):
+                        log.warning("tokenizer fast path disabled: %r differs", chunk)
+                        return False
+        return True
+
+    def __call__(self, text: str) -> Doc:
+        norm = normalize_text(text)
+        words, spaces = self.words(norm.text)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        state = DocState.of(doc)
+        state.set_norm(norm)
+        # the token texts the components read (dropped by mscgraph_linker: not serializable)
+        state.set_words(Words(None, words, spaces))
+        return doc
+
+    def words(self, text: str) -> tuple[list[str], list[bool]]:
+        """Token texts and trailing-space flags of ``text``, as spaCy's tokenizer gives them.
+
+        Chunks joined by one space whose edges may form a tokenizer-exception pair (see
+        :meth:`_bridge_pairs`) are tokenized together by spaCy.
+
+        >>> import spacy
+        >>> nlp = spacy.blank("en")
+        >>> NormalizingTokenizer(nlp.vocab, base_tokenizer(nlp)).words("a (b) c")
+        (['a', '(', 'b', ')', 'c'], [True, False, False, True, False])
+        """
+        cache = self._chunks
+        get = cache.get
+        if self._bridges is None:
+            self._bridge_pairs()
+        chunks = _CHUNK_RE.findall(text)
+        missing = [c for c in chunks if c not in cache]
+        learned = self._learn(missing) if missing else cache
+        words: list[str] = []
+        spaces: list[bool] = []
+        tails: tuple[str, ...] = ()     # bridge tails of the chunk before a single space
+        window: list[str] | None = None  # chunks joined by bridged single spaces
+        first = ""                      # the last chunk that was not bridged to its left
+        win_at = 0                      # index in words of that chunk's first token
+        for chunk in chunks:
+            if chunk == " " and words:
+                spaces[-1] = True       # a single space is the previous token's trailing space
+                continue
+            got = get(chunk) or learned[chunk]
+            if got.ws:
+                if chunk[0] == " " and words:
+                    spaces[-1] = True
+                    rest = chunk[1:]
+                    got = get(rest) or learned.get(rest) or self._learn([rest])[rest]
+                if window:
+                    self._retokenize(window, words, spaces, win_at)
+                    window = None
+                tails = ()
+            else:
+                if tails and got.lefts and not got.lefts.isdisjoint(tails):
+                    if window is None:
+                        window = [first]
+                    window.append(chunk)
+                else:
+                    if window:
+                        self._retokenize(window, words, spaces, win_at)
+                        window = None
+                    first, win_at = chunk, len(words)
+                tails = got.tails
+            words.extend(got.words)
+            spaces.extend(got.falses)
+        if window:
+            self._retokenize(window, words, spaces, win_at)
+        return words, spaces
+
+    def _retokenize(self, window: list[str], words: list[str], spaces: list[bool],
+                    at: int) -> None:
+        """Replace the tokens from ``at`` on by spaCy's tokens of the chunks of ``window``."""
+        doc = self.tokenizer(" ".join(window))
+        trailing = spaces[-1]   # the space after the window, if any
+        words[at:] = [t.text for t in doc]
+        spaces[at:] = [bool(t.whitespace_) for t in doc]
+        spaces[-1] = trailing
+
+    def _affix_words(self, chunk: str) -> tuple[str, ...] | None:
+        """spaCy's tokens of one non-space chunk without building a ``Doc``, or ``None``.
+
+        Simple chunks (:data:`_SIMPLE_CHUNK_RE`) take :meth:`_simple_words`, the rest
+        :meth:`_port_words`.
+        """
+        if self._simple_ok:
+            m = _SIMPLE_CHUNK_RE.fullmatch(chunk)
+            if m is not None:
+                got = self._simple_words(chunk, m)
+                if got is not None:
+                    return got
+        return self._port_words(chunk)
+
+    def _simple_words(self, chunk: str, m: re.Match[str]) -> tuple[str, ...] | None:
+        """The tokens of a chunk matching :data:`_SIMPLE_CHUNK_RE` without running the
+        affix regexes: an optional ``(``, a word, an optional closing mark, each its own
+        token; ``None`` when a string spaCy looks up is an exception key or the tokens
+        could start a special-case match."""
+        opening, word, closing = m.groups()
+        rules = self._rule_keys
+        if chunk in rules or word in rules:
+            return None
+        words: tuple[str, ...] = (word,)
+        if opening:
+            if chunk[1:] in rules or "(" in rules or ("(", word) in self._bridges:
+                return None
+            words = ("(", word)
+        if closing:
+            if chunk[:-1] in rules or closing in rules or (word, closing) in self._bridges:
+                return None
+            words += (closing,)
+        return words
+
+    def _port_words(self, chunk: str) -> tuple[str, ...] | None:
+        """spaCy's tokens of one non-space chunk without building a ``Doc``, or ``None``.
+
+        A port of the affix loop of spaCy's ``Tokenizer`` (``_split_affixes`` and
+        ``_attach_tokens``, spaCy 3) calling the same prefix, suffix, infix, token-match and
+        URL-match functions. ``None`` (tokenize with spaCy) when a tokenizer exception could
+        apply: a string the loop looks up is an exception key, or a token or an adjacent
+        token pair could start a special-case match (:meth:`_bridge_pairs`).
+        """
+        t = self.tokenizer
+        rules = self._rule_keys
+        token_match, url_match = t.token_match, t.url_match
+        prefix_search, suffix_search = t.prefix_search, t.suffix_search
+        if chunk in rules:
+            return None
+        string = chunk
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        last_size = 0
+        while string and len(string) != last_size:
+            if token_match is not None and token_match(string):
+                break
+            if string in rules:
+                return None
+            last_size = len(string)
+            m = prefix_search(string) if prefix_search is not None else None
+            pre_len = m.end() - m.start() if m is not None else 0
+            if pre_len:
+                prefix, minus_pre = string[:pre_len], string[pre_len:]
+                if minus_pre in rules:
+                    return None
+            m = suffix_search(string[pre_len:]) if suffix_search is not None else None
+            suf_len = m.end() - m.start() if m is not None else 0
+            if suf_len:
+                suffix, minus_suf = string[-suf_len:], string[:-suf_len]
+                if minus_suf in rules:
+                    return None
+            if pre_len and suf_len and pre_len + suf_len <= len(string):
+                string = string[pre_len:-suf_len]
+                prefixes.append(prefix)
+                suffixes.append(suffix)
+            elif pre_len:
+                string = minus_pre
+                prefixes.append(prefix)
+            elif suf_len:
+                string = minus_suf
+                suffixes.append(suffix)
+        words = prefixes
+        if string:
+            if string in rules:
+                return None
+            if (token_match is not None and token_match(string)) or \
+                    (url_match is not None and url_match(string)):
+                words.append(string)
+            else:
+                start = 0
+                for m in (t.infix_finditer(string) if t.infix_finditer is not None else ()):
+                    a, b = m.start(), m.end()
+                    if a == 0:
+                        continue
+                    if a != start:
+                        words.append(string[start:a])
+                    if a != b:
+                        words.append(string[a:b])
+                    start = b
+                if string[start:]:
+                    words.append(string[start:])
+        words.extend(reversed(suffixes))
+        bridges = self._bridges
+        for i, w in enumerate(words):
+            if w in rules or (i and (words[i - 1], w) in bridges):
+                return None
+        return tuple(words)
+
+    def _solid(self, chunk: str, words: tuple[str, ...]) -> "_Chunk":
+        """The :class:`_Chunk` of a non-space chunk with its tokens ``words``."""
+        heads = self._heads_by_char.get(chunk[0])
+        lefts = _NO_LEFTS
+        if heads:
+            for head, starts in heads:
+                if chunk.startswith(head):
+                    lefts = lefts | starts
+        tails = self._tails_by_char.get(chunk[-1])
+        return _Chunk(words, (False,) * len(words), lefts,
+                      tuple(x for x in tails if chunk.endswith(x)) if tails else (), False)
+
+    def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
+        """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
+        got: dict[str, _Chunk] = {}
+        solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
+        for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
+            w = tuple(t.text for t in self.tokenizer(c))
+            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, (), True)
+        if solid:
+            self._bridge_pairs()
+            hard = []
+            for c in solid:
+                w = self._affix_words(c)
+                if w is None:
+                    hard.append(c)
+                else:
+                    got[c] = self._solid(c, w)
+            solid = hard
+        if solid:
+            # one call; "\n" separators keep the chunks apart (no exception spans a newline)
+            doc = self.tokenizer("\n".join(solid))
+            k = 0
+            toks: list[str] = []
+            for t in itertools.chain(doc, (None,)):
+                if t is not None and t.text != "\n":
+                    toks.append(t.text)
+                    continue
+                c = solid[k]
+                got[c] = self._solid(c, tuple(toks))
+                k += 1
+                toks = []
+        if len(self._chunks) + len(got) <= self.max_chunks:
+            self._chunks.update(got)
+        return got
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    # serialization delegates to the wrapped rule tokenizer
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        return self.tokenizer.to_bytes(exclude=exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> "NormalizingTokenizer":
+        self.clear_cache()
+        self.tokenizer.from_bytes(data, exclude=exclude)
+        return self
+
+    def to_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> None:
+        self.tokenizer.to_disk(path, exclude=exclude)
+
+    def from_disk(self, path: Any, *, exclude: Iterable[str] = ()) -> "NormalizingTokenizer":
+        self.clear_cache()
+        self.tokenizer.from_disk(path, exclude=exclude)
+        return self
+
+
+@spacy.registry.tokenizers("mscgraph.tokenizer.v1")
+def create_tokenizer() -> Callable[[Language], NormalizingTokenizer]:
+    """Registry entry ``mscgraph.tokenizer.v1`` (use in ``[nlp.tokenizer]``)."""
+    def make(nlp: Language) -> NormalizingTokenizer:
+        return NormalizingTokenizer(nlp.vocab, base_tokenizer(nlp))
+    return make
