@@ -33,6 +33,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from sqlalchemy.engine import make_url
 
 from pipeline import report
 from pipeline.config import Settings
@@ -87,7 +88,11 @@ def retry_on_transient_fetch(task: Any, task_run: Any, state: Any) -> bool:
 
 
 def _public(url: str) -> str:
-    return str(Settings.from_env({}, database_url=url).public_dict()["database_url"])
+    """``url`` with its password, if any, shown as ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL: the store will say so
+        return url
 
 
 def resolve_database(database: str | None) -> str:
@@ -266,7 +271,7 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
         source=source, database=_public(url), export_dir=str(out_dir), task_runner=task_runner,
         flow_run_id=str(get_run_context().flow_run.id), extractor_version=extractor_version())
     try:
-        with open_store(url).lock(LOCK_NAME, timeout=lock_timeout):
+        with open_store(database_url).lock(LOCK_NAME, timeout=lock_timeout):
             with _timed(summary, "ingest"):
                 rows, failures = _ingest(kind, paths, queries, database_url, settings,
                                          network_retries, retry_delay_seconds)

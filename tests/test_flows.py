@@ -332,7 +332,8 @@ def test_no_api_key_or_pmid_list_reaches_prefect(harness, tmp_path, monkeypatch)
     assert s["status"] == "success" and s["batches"] == 4
     params = _flow_run_parameters()
     assert "h4-api-key-never-stored" not in params and "90000001" not in params
-    assert b"h4-api-key-never-stored" not in _prefect_database_bytes()
+    raw = _prefect_database_bytes()
+    assert b"nightly-demo" in raw and b"h4-api-key-never-stored" not in raw
 
 
 @pytest.mark.postgres
@@ -349,6 +350,7 @@ def test_store_password_never_reaches_prefect(harness, tmp_path, monkeypatch):
     assert "h4-Pw-never-stored" not in repr(s) and ":***@" in s["database"]
     assert "h4-Pw-never-stored" not in _flow_run_parameters()
     raw = _prefect_database_bytes()
+    assert b"nightly-demo" in raw  # the right database: it holds the run
     assert b"h4-Pw-never-stored" not in raw and b"h4-api-key-never-stored" not in raw
 
 
