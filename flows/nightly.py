@@ -10,18 +10,19 @@ recorded and listed in the summary, never failing its batch. Then ``build-graph`
 ``write-exports``. The whole run holds the store lock ``"nightly"``.
 
 Prefect stores flow parameters: the database URL passed here must not hold a password (give
-it in ``MSCGRAPH_DATABASE_URL``, which every worker reads; :func:`run_nightly` does that), and
-no PMID list is ever a parameter. No result caching: the store is the cache.
+it in ``MSCGRAPH_DATABASE_URL``, which every worker reads; :func:`run_nightly` does that; see
+:mod:`flows.runtime`), and no PMID list is ever a parameter. No result caching: the store is
+the cache.
 
 Example
 -------
->>> parse_source("xml:a.xml,b.xml.gz")
-('xml', ['a.xml', 'b.xml.gz'])
+>>> summary = run_nightly(source="demo", database_url="sqlite:///demo.sqlite")  # doctest: +SKIP
+>>> summary["status"], summary["failed_articles"]                           # doctest: +SKIP
+('success', [])
 """
 from __future__ import annotations
 
 import os
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,125 +32,29 @@ from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
-from sqlalchemy.engine import make_url
 
 from pipeline import report
 from pipeline.config import Settings
-from pipeline.errors import ConfigError, FetchError
+from pipeline.errors import ConfigError
 from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, extract_pmids, extractor_version,
                               pending_articles)
 from pipeline.graph import KnowledgeGraph
 from pipeline.ingest import NamedQuery, ingest_demo, ingest_query, ingest_xml_files, load_queries
 from pipeline.progress import batched
 from pipeline.pubmed_client import EutilsClient
-from pipeline.store import Store
+
+from .runtime import (make_task_runner, open_store, parse_source, public_url, resolve_database,
+                      retry_on_transient_fetch, settings_for)
 
 __all__ = ["nightly", "extract_stage", "run_nightly", "ingest_query_task", "ingest_files_task",
-           "list_pending", "extract_batch", "build_graph", "write_exports_task", "open_store",
-           "resolve_database", "make_task_runner", "parse_source", "is_transient",
-           "retry_on_transient_fetch", "SUMMARY_KEY", "LOCK_NAME", "TASK_RUNNERS"]
+           "list_pending", "extract_batch", "build_graph", "write_exports_task", "SUMMARY_KEY",
+           "LOCK_NAME"]
 
 SUMMARY_KEY = "mscgraph-nightly-summary"
 LOCK_NAME = "nightly"
-TASK_RUNNERS = ("thread", "process", "dask")
-#: Settings a caller may override per run (never the API key: it comes from NCBI_API_KEY).
-SETTINGS_OVERRIDES = ("eutils_url", "email", "timeout", "max_tries", "backoff", "batch_size")
 _NO_CACHE = dict(cache_policy=NO_CACHE, persist_result=False)
-
-
-def parse_source(source: str) -> tuple[str, list[str]]:
-    """Split ``"pubmed" | "demo" | "xml:PATH[,PATH]"`` into ``(kind, paths)``."""
-    kind, _, rest = (source or "pubmed").partition(":")
-    kind = kind.strip().lower()
-    paths = [p.strip() for p in rest.split(",") if p.strip()]
-    if (kind in ("pubmed", "demo") and not rest) or (kind == "xml" and paths):
-        return kind, paths
-    raise ConfigError(f"unknown source {source!r}; use 'pubmed', 'demo' or 'xml:PATH[,PATH]'")
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Whether a fetch error is worth retrying later (NCBI down, rate limit, timeouts).
-
-    >>> is_transient(FetchError("HTTP 400 Bad Request (not retried)", transient=False))
-    False
-    """
-    return isinstance(exc, FetchError) and exc.transient
-
-
-def retry_on_transient_fetch(task: Any, task_run: Any, state: Any) -> bool:
-    """Prefect ``retry_condition_fn``: retry only a transient :class:`FetchError`."""
-    try:
-        state.result()
-    except Exception as exc:  # the task's exception is re-raised by result()
-        return is_transient(exc)
-    return False
-
-
-def _public(url: str) -> str:
-    """``url`` with its password, if any, shown as ``***``."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # not a URL: the store will say so
-        return url
-
-
-def resolve_database(database: str | None) -> str:
-    """The store URL for a flow parameter: ``None`` or the redacted form of
-    ``MSCGRAPH_DATABASE_URL`` mean that variable; a URL without a password is itself."""
-    env_url = Settings.from_env().database_url
-    if not database or database == _public(env_url):
-        return env_url
-    if ":***@" in database:
-        raise ConfigError(f"the store URL {database} names MSCGRAPH_DATABASE_URL with its "
-                          "password hidden, but that variable holds another URL on this "
-                          "worker: set it to the full URL of that store")
-    if _public(database) != database:
-        raise ConfigError(f"the store URL {_public(database)} holds a password; Prefect would "
-                          "store it with the run: set MSCGRAPH_DATABASE_URL instead (or use "
-                          "mscgraph run / flows.nightly.run_nightly, which do)")
-    return database
-
-
-_STORES: dict[str, Store] = {}
-_STORES_LOCK = threading.Lock()
-
-
-def open_store(database: str | None) -> Store:
-    """One :class:`Store` per URL and process (engines are thread-safe and pool connections)."""
-    url = resolve_database(database)
-    with _STORES_LOCK:
-        if url not in _STORES:
-            _STORES[url] = Store(url)
-        return _STORES[url]
-
-
-def make_task_runner(kind: str = "thread", *, dask_address: str | None = None,
-                     workers: int | None = None) -> TaskRunner:
-    """Threads (default; they take turns on the pipeline), processes, or Dask (a local cluster
-    of ``workers`` processes, or the scheduler at ``dask_address``) for extraction."""
-    kind = (kind or "thread").lower()
-    if kind == "thread":
-        return ThreadPoolTaskRunner(max_workers=workers or 2)
-    if kind == "process":
-        return ProcessPoolTaskRunner(max_workers=workers or min(4, os.cpu_count() or 1))
-    if kind == "dask":
-        from prefect_dask import DaskTaskRunner
-        if dask_address:
-            return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "processes": True,
-                                              "threads_per_worker": 1, "dashboard_address": None})
-    raise ConfigError(f"unknown task runner {kind!r}; choose one of {', '.join(TASK_RUNNERS)}")
-
-
-def _settings(database: str | None, overrides: dict[str, Any] | None) -> Settings:
-    unknown = set(overrides or {}) - set(SETTINGS_OVERRIDES)
-    if unknown:
-        raise ConfigError(f"unknown settings override(s) {sorted(unknown)}; allowed: "
-                          f"{', '.join(SETTINGS_OVERRIDES)} (the API key comes from "
-                          "NCBI_API_KEY only)")
-    return Settings.from_env(database_url=resolve_database(database), **(overrides or {}))
 
 
 # ----------------------------------------------------------------------------- tasks
@@ -160,7 +65,7 @@ def _settings(database: str | None, overrides: dict[str, Any] | None) -> Setting
 def ingest_query_task(database: str | None, query: NamedQuery,
                       settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """New and revised PubMed records of ``query`` since its high-water mark (network)."""
-    client = EutilsClient(_settings(database, settings))
+    client = EutilsClient(settings_for(database, settings))
     return report.ingest_row(ingest_query(open_store(database), client, query))
 
 
@@ -256,19 +161,16 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
     """Ingest new/revised records, extract what is new or stale, rebuild the graph, export.
 
     ``database_url`` is a URL without password, or None for ``MSCGRAPH_DATABASE_URL``;
-    ``settings`` overrides :data:`SETTINGS_OVERRIDES` (never the API key); the other
-    parameters are those of ``mscgraph run``. Returns the summary (also the artifact).
+    ``settings`` overrides :data:`~flows.runtime.SETTINGS_OVERRIDES` (never the API key);
+    the other parameters are ``mscgraph run``'s. Returns the summary (also the artifact).
     """
     kind, paths = parse_source(source)
     url = resolve_database(database_url)
-    in_memory = url.rstrip("/") in ("sqlite:", "sqlite:/") or "memory" in url
-    if in_memory and task_runner != "thread":
-        raise ConfigError("an in-memory SQLite store cannot be shared with worker processes; "
-                          "use a file (sqlite:///path.sqlite) or PostgreSQL URL")
-    runner = make_task_runner(task_runner, dask_address=dask_address, workers=workers)
+    runner = make_task_runner(task_runner, dask_address=dask_address, workers=workers,
+                              store_url=url)
     out_dir = Path(export_dir) if export_dir else Settings.from_env().export_dir
     summary = report.new_summary(
-        source=source, database=_public(url), export_dir=str(out_dir), task_runner=task_runner,
+        source=source, database=public_url(url), export_dir=str(out_dir), task_runner=task_runner,
         flow_run_id=str(get_run_context().flow_run.id), extractor_version=extractor_version())
     try:
         with open_store(database_url).lock(LOCK_NAME, timeout=lock_timeout):
@@ -311,7 +213,7 @@ def run_nightly(*, database_url: str | None = None, **params: Any) -> dict[str, 
     the workers it starts), the flow gets its redacted form: Prefect never stores it.
     """
     parse_source(params.get("source", "pubmed"))  # fail fast, before Prefect starts
-    if database_url and _public(database_url) != database_url:
+    if database_url and public_url(database_url) != database_url:
         os.environ["MSCGRAPH_DATABASE_URL"] = database_url
-        database_url = _public(database_url)
+        database_url = public_url(database_url)
     return nightly(database_url=database_url, **params)

@@ -23,6 +23,7 @@ pytest.importorskip("prefect")
 from eutils_server import EutilsReplayServer, article_set, make_records  # noqa: E402
 
 from flows import nightly as nf  # noqa: E402
+from flows import runtime  # noqa: E402
 from pipeline import report  # noqa: E402
 from pipeline.errors import ConfigError, FetchError, StoreError  # noqa: E402
 from pipeline.extract import extractor_version  # noqa: E402
@@ -47,7 +48,7 @@ def sqlite_url(path: Path) -> str:
 
 
 def graph_rows(url: str) -> list[dict]:
-    store = nf.open_store(url)
+    store = runtime.open_store(url)
     return report.edge_table(KnowledgeGraph.from_store(store))
 
 
@@ -87,25 +88,28 @@ def reference(harness, tmp_path_factory):
 
 # ----------------------------------------------------------------------------- pure helpers
 
-def test_parse_source():
-    assert nf.parse_source("pubmed") == ("pubmed", [])
-    assert nf.parse_source("demo") == ("demo", [])
-    assert nf.parse_source("xml:/a.xml, /b.xml.gz") == ("xml", ["/a.xml", "/b.xml.gz"])
+def test_parse_source_and_in_memory_store_rule():
+    assert runtime.parse_source("pubmed") == ("pubmed", [])
+    assert runtime.parse_source("demo") == ("demo", [])
+    assert runtime.parse_source("xml:/a.xml, /b.xml.gz") == ("xml", ["/a.xml", "/b.xml.gz"])
     for bad in ("xml:", "ftp", "demo:x"):
         with pytest.raises(Exception, match="unknown source"):
-            nf.parse_source(bad)
+            runtime.parse_source(bad)
+    with pytest.raises(ConfigError, match="in-memory"):
+        runtime.make_task_runner("process", store_url="sqlite:///:memory:")
+    assert runtime.make_task_runner("process", store_url="sqlite:///memory.sqlite")
 
 
 def test_a_store_password_is_never_a_flow_parameter(monkeypatch):
     secret = "postgresql+psycopg://me:s3cret@db/mscgraph"
     monkeypatch.setenv("MSCGRAPH_DATABASE_URL", secret)
-    assert nf.resolve_database(None) == secret
-    assert nf.resolve_database("postgresql+psycopg://me:***@db/mscgraph") == secret
-    assert nf.resolve_database("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+    assert runtime.resolve_database(None) == secret
+    assert runtime.resolve_database("postgresql+psycopg://me:***@db/mscgraph") == secret
+    assert runtime.resolve_database("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
     with pytest.raises(ConfigError, match="MSCGRAPH_DATABASE_URL instead"):
-        nf.resolve_database(secret.replace("s3cret", "other"))
+        runtime.resolve_database(secret.replace("s3cret", "other"))
     with pytest.raises(ConfigError, match="full URL"):
-        nf.resolve_database("postgresql+psycopg://me:***@elsewhere/mscgraph")
+        runtime.resolve_database("postgresql+psycopg://me:***@elsewhere/mscgraph")
 
 
 def test_retry_condition_only_on_transient_fetch_errors():
@@ -119,11 +123,11 @@ def test_retry_condition_only_on_transient_fetch_errors():
     transient = FetchError("GET x failed after 5 attempts: HTTP 503. NCBI may be down")
     permanent = FetchError("E-utilities answered HTTP 400 Bad Request for x; check the query "
                            "(not retried)", transient=False)
-    assert nf.retry_on_transient_fetch(None, None, S(transient))
-    assert not nf.retry_on_transient_fetch(None, None, S(permanent))
-    assert not nf.retry_on_transient_fetch(None, None, S(StoreError("disk full")))
+    assert runtime.retry_on_transient_fetch(None, None, S(transient))
+    assert not runtime.retry_on_transient_fetch(None, None, S(permanent))
+    assert not runtime.retry_on_transient_fetch(None, None, S(StoreError("disk full")))
     task = nf.ingest_query_task
-    assert task.retries == 3 and task.retry_condition_fn is nf.retry_on_transient_fetch
+    assert task.retries == 3 and task.retry_condition_fn is runtime.retry_on_transient_fetch
     assert task.retry_delay_seconds == [30, 60, 120] and task.timeout_seconds
     assert nf.extract_batch.timeout_seconds and nf.extract_batch.retries == 0
 
@@ -131,12 +135,12 @@ def test_retry_condition_only_on_transient_fetch_errors():
 def test_task_runner_choice():
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
-    assert isinstance(nf.make_task_runner("thread"), ThreadPoolTaskRunner)
-    assert isinstance(nf.make_task_runner("process", workers=2), ProcessPoolTaskRunner)
-    assert isinstance(nf.make_task_runner("dask", dask_address="tcp://127.0.0.1:8786"),
+    assert isinstance(runtime.make_task_runner("thread"), ThreadPoolTaskRunner)
+    assert isinstance(runtime.make_task_runner("process", workers=2), ProcessPoolTaskRunner)
+    assert isinstance(runtime.make_task_runner("dask", dask_address="tcp://127.0.0.1:8786"),
                       DaskTaskRunner)
     with pytest.raises(Exception, match="unknown task runner"):
-        nf.make_task_runner("gpu")
+        runtime.make_task_runner("gpu")
 
 
 def test_summary_markdown_lists_counts_and_edges():
@@ -203,7 +207,7 @@ def test_dask_two_workers_gives_the_same_graph(reference, tmp_path):
     s = nf.nightly(source="demo", database_url=url, export_dir=str(tmp_path / "exp"),
                    task_runner="dask", workers=2, batch_size=5)
     assert s["status"] == "success" and s["extracted"] == 40 and s["batches"] == 8
-    assert nf.open_store(url).count_extractions() == 40
+    assert runtime.open_store(url).count_extractions() == 40
     assert time.monotonic() - t0 < 90
     assert_same_graph(url, reference["url"])
 
@@ -214,7 +218,7 @@ def test_xml_source_on_process_pool_and_in_memory_store_rules(harness, tmp_path)
     s = nf.nightly(source=f"xml:{demo}", database_url=url, export_dir=str(tmp_path / "e"),
                    batch_size=20, task_runner="process", workers=2)
     assert s["fetched"] == 40 and s["extracted"] == 40 and s["ingest"][0]["name"] == "xml"
-    assert s["batches"] == 2 and nf.open_store(url).count_extractions() == 40
+    assert s["batches"] == 2 and runtime.open_store(url).count_extractions() == 40
     with pytest.raises(Exception, match="in-memory"):
         nf.nightly(source="demo", database_url="sqlite://", task_runner="process",
                    export_dir=str(tmp_path / "e2"))
@@ -228,7 +232,7 @@ def fresh_postgres_url() -> str:
                     "'eval \"$(bash scripts/ci_postgres.sh)\"')")
     from sqlalchemy import create_engine
     from pipeline.store import metadata
-    old = nf._STORES.pop(url, None)
+    old = runtime._STORES.pop(url, None)
     if old is not None:
         old.close()
     engine = create_engine(url)
@@ -259,7 +263,7 @@ def test_concurrent_runs_do_not_corrupt_the_store(backend, reference, tmp_path):
     failed = [o for o in outcomes if not isinstance(o, dict)]
     assert len(outcomes) == 2 and ok
     assert all("another run holds lock" in str(e) for e in failed), failed
-    store = nf.open_store(url)
+    store = runtime.open_store(url)
     assert store.count_articles() == 40 and store.count_extractions() == 40
     # the lock is free again
     assert nf.nightly(source="demo", database_url=url, batch_size=10,
@@ -370,7 +374,7 @@ def test_failed_night_is_visible_and_next_night_catches_up(harness, tmp_path):
                       retry_delay_seconds=0.0)
         first = nf.nightly(**common, settings=_eutils(srv))
         assert first["status"] == "success" and first["inserted"] == 30
-        store = nf.open_store(url)
+        store = runtime.open_store(url)
         mark = store.get_watermark("msc_liver")
         assert mark == today.isoformat()
 
@@ -407,7 +411,7 @@ def test_permanent_fetch_error_is_not_retried_and_other_queries_go_on(harness, t
         from pipeline.ingest import load_queries
         term = load_queries()["msc_liver"].term
         assert sum(h.params.get("term") == term for h in srv.hits_for("esearch")) == 1
-    store = nf.open_store(url)
+    store = runtime.open_store(url)
     assert store.count_articles() == store.count_extractions() == 5
     assert store.get_watermark("msc_liver") is None
     assert store.get_watermark("msc_liver_vesicles") == dt.date.today().isoformat()
@@ -481,7 +485,7 @@ def test_killed_during_ingest_then_rerun(harness, tmp_path):
         s = nf.nightly(database_url=killed, export_dir=str(tmp_path / "e1"), **common)
         assert s["status"] == "success" and probe.count_articles() == 120
         nf.nightly(database_url=clean, export_dir=str(tmp_path / "e2"), **common)
-    clean_store = nf.open_store(clean)
+    clean_store = runtime.open_store(clean)
     assert [a.pmid for a in probe.iter_articles()] == [a.pmid for a in clean_store.iter_articles()]
     assert probe.count_extractions() == clean_store.count_extractions() == 120
     probe.close()
@@ -491,7 +495,7 @@ def test_killed_during_ingest_then_rerun(harness, tmp_path):
 def _stored_versions(url: str) -> set[str]:
     from sqlalchemy import select
     from pipeline.store import extractions
-    with nf.open_store(url).engine.connect() as conn:
+    with runtime.open_store(url).engine.connect() as conn:
         return set(conn.execute(select(extractions.c.extractor_version)).scalars())
 
 
