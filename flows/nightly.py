@@ -38,8 +38,8 @@ from prefect.tasks import exponential_backoff
 from pipeline import report
 from pipeline.config import Settings
 from pipeline.errors import ConfigError
-from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, extract_pmids, extractor_version,
-                              pending_articles)
+from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, extract_pmids,
+                              extractor_version, pending_articles)
 from pipeline.graph import KnowledgeGraph
 from pipeline.ingest import NamedQuery, ingest_demo, ingest_query, ingest_xml_files, load_queries
 from pipeline.progress import batched

@@ -245,10 +245,8 @@ def _reason(exc: BaseException) -> str:
 
 def _clean_article(article: Article) -> Article:
     """``article`` with lone surrogates replaced in every field (they cannot be stored)."""
-    if not (_SURROGATE.search(article.title) or _SURROGATE.search(article.abstract)):
-        return article
     raw = json.dumps(article.to_json(), ensure_ascii=False)
-    return Article.from_json(json.loads(clean_text(raw)))
+    return Article.from_json(json.loads(clean_text(raw))) if _SURROGATE.search(raw) else article
 
 
 def _extract_isolated(ex: Extractor, articles: list[Article],
@@ -329,8 +327,8 @@ def extract_batch(store: "Store", articles: Iterable[Article],
                          tuple((a.pmid, r) for a, r in failed))
 
 
-def extract_pmids(store: "Store", pmids: Sequence[str], extractor: Extractor | None = None, *,
-                  max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
+def extract_pmids(store: "Store", pmids: Sequence[str], extractor: Extractor | None = None,
+                  *, max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
     """:func:`extract_batch` over the stored articles ``pmids``."""
     return extract_batch(store, store.iter_articles(list(pmids)), extractor,
                          max_chars=max_chars)
@@ -359,8 +357,8 @@ def pending_articles(store: "Store", version: str, *, limit: int | None = None,
             yield article
 
 
-def extract_pending(store: "Store", extractor: Extractor | None = None, *, batch_size: int = 200,
-                    limit: int | None = None, progress: bool = False,
+def extract_pending(store: "Store", extractor: Extractor | None = None, *,
+                    batch_size: int = 200, limit: int | None = None, progress: bool = False,
                     on_batch: Callable[[int], None] | None = None, retry_failed: bool = False,
                     max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
     """Extract every stored article whose extraction is missing or stale, committing per batch.

@@ -1,9 +1,10 @@
 """The run summary of a pipeline run: one plain dict, filled stage by stage, rendered twice.
 
-:func:`new_summary` starts it, :func:`add_ingest` (rows from :func:`ingest_row`), :func:`add_extraction` and
-:func:`add_graph` fill in what each stage did (the graph part compares the new graph with the
-last export, :func:`previous_graph`), and :func:`summary_markdown` (the Prefect artifact) and
-:func:`format_summary` (the terminal) render it. The dict holds only JSON-able values.
+:func:`new_summary` starts it; :func:`add_ingest` (rows from :func:`ingest_row`),
+:func:`add_extraction` and :func:`add_graph` fill in what each stage did (the graph part
+compares the new graph with the last export, :func:`previous_graph`); :func:`summary_markdown`
+(the Prefect artifact) and :func:`format_summary` (the terminal) render it. The dict holds only
+JSON-able values.
 
 Example
 -------

@@ -131,3 +131,14 @@ def test_progress_and_batched():
         bar.advance(3)
         bar.update(4)
     assert (bar.total, bar.completed) == (4, 4)
+
+
+def test_an_article_with_lone_surrogates_is_cleaned_and_saved():
+    from pipeline.extract import extract_batch
+    from pipeline.store import Store
+    odd = Article("5", "Stromal cells \udcff", "Human MSCs lowered serum ALT in mice.",
+                  authors=("Smith \ud800",))
+    with Store("sqlite://") as store:
+        report = extract_batch(store, [odd], Extractor(relations=False))
+        assert report.extracted == 1 and report.failed == ()
+        assert store.get_extraction("5").mentions

@@ -8,8 +8,9 @@
 Input lines are ``{"id", "text"}``, or ``{"id"|"pmid", "title", "abstract"}`` (the text is
 title, newline, abstract). ``-`` reads stdin / writes stdout. Output lines are
 ``{"id", "entities", "relations", "context"}`` with offsets into the input text. A progress
-bar goes to stderr when the input is a file and stderr a terminal. An empty text gives empty lists; a malformed
-line stops with an error naming its line number unless ``--skip-errors`` is given.
+bar goes to stderr when the input is a file and stderr a terminal. An empty text gives empty
+lists; a malformed line stops with an error naming its line number unless ``--skip-errors``
+is given.
 """
 from __future__ import annotations
 
