@@ -1,4 +1,5 @@
-"""The local SQL store: articles, deletions, ingest runs, high-water marks, extractions, locks.
+"""The local SQL store: articles, deletions, ingest runs, high-water marks, extractions (and
+the articles the extractor failed on), locks.
 
 SQLAlchemy 2 Core over any URL (SQLite by default, PostgreSQL works: only portable column
 types; JSON is stored as text). Every statement uses bound parameters; nothing is built by
