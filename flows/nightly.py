@@ -1,18 +1,12 @@
 """The ``nightly`` flow: ingest -> extract -> graph -> exports, with a summary artifact.
 
-Every task is a call of one :mod:`pipeline` function; the summary is :mod:`pipeline.report`'s.
-Ingest is ``ingest-query`` per named query (retried only on a *transient*
-:class:`~pipeline.errors.FetchError`; a query that still fails does not stop the others, the
-run then ends *Failed*) or ``ingest-files`` for ``demo`` / ``xml:PATH[,PATH]``. The sub-flow
-``extract-stage`` reads the pending PMIDs from the store and maps ``extract-batch`` over them on
-the chosen task runner (threads, processes or Dask); an article the extractor fails on is
-recorded and listed in the summary, never failing its batch. Then ``build-graph`` and
-``write-exports``. The whole run holds the store lock ``"nightly"``.
-
-Prefect stores flow parameters: the database URL passed here must not hold a password (give
-it in ``MSCGRAPH_DATABASE_URL``, which every worker reads; :func:`run_nightly` does that; see
-:mod:`flows.runtime`), and no PMID list is ever a parameter. No result caching: the store is
-the cache.
+Each task calls one :mod:`pipeline` function; the summary is :mod:`pipeline.report`'s. Ingest
+(``ingest-query`` per named query, retried only on a *transient* fetch error, a failed query not
+stopping the others; or ``ingest-files``), then the sub-flow ``extract-stage`` (pending PMIDs
+read from the store, ``extract-batch`` mapped over them on threads, processes or Dask; a failing
+article is recorded and listed, never failing its batch), ``build-graph``, ``write-exports``,
+all under the store lock ``"nightly"``. No result caching: the store is the cache. Prefect
+stores flow parameters, so no PMID list is one, nor a store password (see :mod:`flows.runtime`).
 
 Example
 -------
@@ -23,10 +17,8 @@ Example
 from __future__ import annotations
 
 import os
-import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
@@ -143,13 +135,6 @@ def _ingest(kind: str, paths: list[str], queries: list[str] | None, database: st
     return rows, failures
 
 
-@contextmanager
-def _timed(summary: dict[str, Any], stage: str) -> Iterator[None]:
-    t0 = time.monotonic()
-    yield
-    summary["timings"][stage] = time.monotonic() - t0
-
-
 @flow(name="mscgraph-nightly", flow_run_name="nightly-{source}", persist_result=False)
 def nightly(source: str = "pubmed", queries: list[str] | None = None,
             database_url: str | None = None, export_dir: str | None = None,
@@ -174,18 +159,18 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
         flow_run_id=str(get_run_context().flow_run.id), extractor_version=extractor_version())
     try:
         with open_store(database_url).lock(LOCK_NAME, timeout=lock_timeout):
-            with _timed(summary, "ingest"):
+            with report.timed(summary, "ingest"):
                 rows, failures = _ingest(kind, paths, queries, database_url, settings,
                                          network_retries, retry_delay_seconds)
             report.add_ingest(summary, rows)
-            with _timed(summary, "extract"):
+            with report.timed(summary, "extract"):
                 stage = extract_stage.with_options(task_runner=runner)
                 report.add_extraction(summary, stage(database_url, batch_size, max_chars,
                                                      database_label=kind))
-            with _timed(summary, "graph"):
+            with report.timed(summary, "graph"):
                 before, kg = report.previous_graph(out_dir), build_graph(database_url)
             report.add_graph(summary, before, kg)
-            with _timed(summary, "exports"):
+            with report.timed(summary, "exports"):
                 summary["exports"] = write_exports_task(kg, str(out_dir))
         if failures:  # what was fetched is processed; the night still counts as failed
             raise failures[0]

@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
-__all__ = ["new_summary", "ingest_row", "add_ingest", "add_extraction", "add_graph", "edge_table",
+__all__ = ["new_summary", "timed", "ingest_row", "add_ingest", "add_extraction", "add_graph", "edge_table",
            "previous_graph", "summary_markdown", "format_summary", "INGEST_COUNTS",
            "TOP_NEW_EDGES"]
 
@@ -58,6 +60,21 @@ def new_summary(**fields: Any) -> dict[str, Any]:
     }
     summary.update(fields)
     return summary
+
+
+@contextmanager
+def timed(summary: dict[str, Any], stage: str) -> Iterator[None]:
+    """Record the seconds the ``with`` block takes as ``summary["timings"][stage]``.
+
+    >>> s = new_summary()
+    >>> with timed(s, "graph"):
+    ...     pass
+    >>> list(s["timings"])
+    ['graph']
+    """
+    t0 = time.monotonic()
+    yield
+    summary["timings"][stage] = time.monotonic() - t0
 
 
 def add_ingest(summary: dict[str, Any], reports: Iterable[dict[str, Any]]) -> None:
