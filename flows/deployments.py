@@ -9,6 +9,8 @@ Start a Prefect server, point this process at it, and serve::
 The process keeps running and starts a flow run at every scheduled time (and whenever you
 press *Run* in the UI or call ``prefect deployment run 'mscgraph-nightly/nightly'``). The same
 deployment is declared for work pools in ``prefect.yaml`` (``prefect deploy --name nightly``).
+Give the store as ``MSCGRAPH_DATABASE_URL`` in the environment of the serving process (or
+worker), never as ``--param database_url=`` with a password: Prefect stores parameters.
 
 Example
 -------

@@ -2,8 +2,16 @@
 
 :class:`Extractor` wraps the spaCy pipeline of :func:`pipeline.nlp.build_nlp` (entities, then
 relations) and adds the document context of :func:`pipeline.context.document_context`.
-:func:`extract_pending` runs it over the articles of a :class:`~pipeline.store.Store` that have
-no extraction yet, or whose extraction is older than :func:`extractor_version`.
+
+The one batch path -- "extract these articles and save them" -- is :func:`extract_batch`;
+:func:`extract_pmids` (a batch named by PMIDs), :func:`extract_pmids_at` (the same in a worker
+process, given a database URL) and :func:`extract_pending` (everything new or stale, batch by
+batch) all go through it, and so do ``mscgraph extract`` and the Prefect flows. One failing
+article never stops its batch: an article longer than ``max_chars`` is recorded as failed
+("too long") without running the pipeline, lone surrogates are replaced by U+FFFD, and a batch
+that raises is redone one article at a time, recording the article that fails in the store
+(:meth:`~pipeline.store.Store.record_extraction_failures`). Failed articles are skipped by later
+runs until they or the extractor change, or until ``retry_failed=True``.
 
 The extractor version is the package version plus a short hash of the extraction code and data
 (lexicon, overrides, triggers), so any change to them makes stored extractions stale and the next
@@ -14,27 +22,36 @@ Example
 >>> ex = Extractor()                                        # doctest: +SKIP
 >>> ex.extract_text("MSCs secrete HGF.", doc_id="x").relations[0].predicate   # doctest: +SKIP
 'SECRETES'
+>>> with Store("sqlite://") as store:                       # doctest: +SKIP
+...     extract_pending(store).extracted
 """
 from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import logging
+import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from . import __version__
+from .context import document_context
+from .errors import StoreError
 from .model import Article, DocumentContext, Extraction
+from .progress import Progress, batched
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from .store import Store
 
-__all__ = ["Extractor", "ExtractReport", "extractor_version", "extract_pending", "get_extractor",
-           "fewer_collections"]
+__all__ = ["Extractor", "ExtractReport", "extractor_version", "get_extractor",
+           "fewer_collections", "clean_text", "extract_batch", "extract_pmids",
+           "extract_pmids_at", "extract_pending", "pending_articles", "DEFAULT_MAX_CHARS"]
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +106,18 @@ def fewer_collections(threshold: int = 10_000) -> Iterator[None]:
             gc.unfreeze()
 
 
-def _context(text: str, article: Article | None) -> DocumentContext:
-    try:
-        from .context import document_context
-    except ImportError:  # relations stage not installed yet
-        return DocumentContext()
-    return document_context(text, article)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with lone surrogates (not encodable as UTF-8) replaced by U+FFFD.
+
+    One character for one, so every offset into the text stays valid.
+
+    >>> clean_text("IL-6\\ud800 rose") == "IL-6\\ufffd rose"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 class Extractor:
@@ -136,22 +159,23 @@ class Extractor:
         from .nlp import doc_mentions
         mentions = tuple(doc_mentions(doc))
         rels = tuple(doc._.relations or ()) if doc.has_extension("relations") else ()
-        ctx = _context(text, article) if self.context else DocumentContext()
+        ctx = document_context(text, article) if self.context else DocumentContext()
         return Extraction(doc_id, mentions, rels, ctx)
 
     def extract_text(self, text: str, doc_id: str = "", article: Article | None = None
                      ) -> Extraction:
         """Extract from one text (title, newline, abstract)."""
-        text = text or ""
+        text = clean_text(text or "")
         if not text.strip():
-            ctx = _context(text, article) if self.context else DocumentContext()
+            ctx = document_context(text, article) if self.context else DocumentContext()
             return Extraction(doc_id, (), (), ctx)
         return self._to_extraction(self.nlp(text), doc_id, text, article)
 
     def extract_texts(self, items: Iterable[tuple[str, str]], *, batch_size: int | None = None
                       ) -> Iterator[Extraction]:
         """Extract from ``(doc_id, text)`` pairs, streaming through ``nlp.pipe``."""
-        pairs = ((text or "", (doc_id, text or "")) for doc_id, text in items)
+        cleaned = ((doc_id, clean_text(text or "")) for doc_id, text in items)
+        pairs = ((text, (doc_id, text)) for doc_id, text in cleaned)
         nlp = self.nlp
         with fewer_collections():
             for doc, (doc_id, text) in nlp.pipe(pairs, as_tuples=True,
@@ -161,12 +185,13 @@ class Extractor:
     def extract_articles(self, articles: Iterable[Article], *, batch_size: int | None = None
                          ) -> Iterator[tuple[Article, Extraction]]:
         """Extract from articles (their :attr:`Article.text`), streaming."""
-        pairs = ((a.text, a) for a in articles)
+        cleaned = ((a, clean_text(a.text)) for a in articles)
+        pairs = ((text, (a, text)) for a, text in cleaned)
         nlp = self.nlp
         with fewer_collections():
-            for doc, article in nlp.pipe(pairs, as_tuples=True,
-                                         batch_size=batch_size or self.batch_size):
-                yield article, self._to_extraction(doc, article.pmid, article.text, article)
+            for doc, (article, text) in nlp.pipe(pairs, as_tuples=True,
+                                                 batch_size=batch_size or self.batch_size):
+                yield article, self._to_extraction(doc, article.pmid, text, article)
 
 
 @lru_cache(maxsize=2)
@@ -175,19 +200,170 @@ def get_extractor(relations: bool = True) -> Extractor:
     return Extractor(relations=relations)
 
 
+
+# ----------------------------------------------------------------------------- the batch path
+
+#: Default per-document length cap in characters (spaCy refuses texts over 1,000,000; a
+#: PubMed title and abstract rarely exceed 10,000).
+DEFAULT_MAX_CHARS = 100_000
+
+#: Threads of one process take turns on the (not thread-safe) spaCy pipeline.
+_PIPE_LOCK = threading.Lock()
+
+#: ``(pmid, reason)`` of an article the extractor failed on.
+Failure = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class ExtractReport:
-    """What one :func:`extract_pending` call did."""
+    """What an extraction batch or run did; reports of batches add up with ``+``.
 
-    extracted: int
-    relations: int
-    mentions: int
-    extractor_version: str
+    >>> r = ExtractReport(2, 3, 9, "v") + ExtractReport(1, 0, 4, "v", (("7", "too long"),))
+    >>> (r.extracted, r.mentions, r.failed)
+    (3, 13, (('7', 'too long'),))
+    """
+
+    extracted: int = 0
+    relations: int = 0
+    mentions: int = 0
+    extractor_version: str = ""
+    failed: tuple[Failure, ...] = ()
+
+    def __add__(self, other: "ExtractReport") -> "ExtractReport":
+        return ExtractReport(self.extracted + other.extracted, self.relations + other.relations,
+                             self.mentions + other.mentions,
+                             self.extractor_version or other.extractor_version,
+                             self.failed + other.failed)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Counts and ``failed`` as ``[{"pmid", "reason"}]`` (for run summaries)."""
+        return {"extracted": self.extracted, "mentions": self.mentions,
+                "relations": self.relations,
+                "failed": [{"pmid": p, "reason": r} for p, r in self.failed]}
 
 
-def extract_pending(store: "Store", extractor: Extractor | None = None, *, batch_size: int = 200,
-                    limit: int | None = None, progress: bool = False,
-                    on_batch: Callable[[int], None] | None = None) -> ExtractReport:
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _clean_article(article: Article) -> Article:
+    """``article`` with lone surrogates replaced in every field (they cannot be stored)."""
+    raw = json.dumps(article.to_json(), ensure_ascii=False)
+    return Article.from_json(json.loads(clean_text(raw))) if _SURROGATE.search(raw) else article
+
+
+def _extract_isolated(ex: Extractor, articles: list[Article],
+                      failed: list[tuple[Article, str]]) -> list[tuple[Article, Extraction]]:
+    """Extract ``articles`` in one ``nlp.pipe``; when that raises, one by one, adding the
+    articles that fail to ``failed``."""
+    with _PIPE_LOCK:
+        try:
+            return list(ex.extract_articles(articles))
+        except Exception as exc:  # some article broke the batch: find it
+            log.warning("extraction of a batch of %d articles failed (%s); redoing it one "
+                        "article at a time", len(articles), _reason(exc))
+        pairs = []
+        for article in articles:
+            try:
+                pairs += ex.extract_articles([article])
+            except Exception as exc:
+                log.error("extraction of PMID %s failed: %s", article.pmid, _reason(exc))
+                failed.append((article, _reason(exc)))
+        return pairs
+
+
+def _save_isolated(store: "Store", pairs: list[tuple[Article, Extraction]], version: str,
+                   failed: list[tuple[Article, str]]) -> int:
+    """Save ``pairs`` in one transaction; when an article's data breaks it, one by one.
+
+    A :class:`~pipeline.errors.StoreError` (the store itself is unusable) is raised as is.
+    """
+    try:
+        return store.save_extractions(pairs, version)
+    except StoreError:
+        raise
+    except Exception as exc:
+        log.warning("saving %d extractions failed (%s); saving them one at a time",
+                    len(pairs), _reason(exc))
+    saved = 0
+    for article, extraction in pairs:
+        try:
+            saved += store.save_extractions([(article, extraction)], version)
+        except StoreError:
+            raise
+        except Exception as exc:
+            failed.append((article, f"cannot save: {_reason(exc)}"))
+    return saved
+
+
+def extract_batch(store: "Store", articles: Iterable[Article],
+                  extractor: Extractor | None = None, *,
+                  max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
+    """Extract ``articles`` and save the extractions: the one batch path.
+
+    No article stops the others: one longer than ``max_chars`` characters is not run through
+    the pipeline, one whose extraction or saving raises is set aside; both are recorded in
+    the store as failed, with the reason, and listed in the report.
+
+    >>> with Store("sqlite://") as store:                     # doctest: +SKIP
+    ...     extract_batch(store, [Article("1", "MSCs lower ALT.")]).extracted
+    1
+    """
+    ex = extractor or get_extractor()
+    failed: list[tuple[Article, str]] = []
+    todo = []
+    for article in map(_clean_article, articles):
+        if len(article.text) > max_chars:
+            failed.append((article, f"too long: {len(article.text):,} characters > max_chars "
+                                    f"{max_chars:,}; raise max_chars (mscgraph extract "
+                                    "--max-chars) and retry it (--retry-failed)"))
+        else:
+            todo.append(article)
+    pairs = _extract_isolated(ex, todo, failed) if todo else []
+    saved = _save_isolated(store, pairs, ex.version, failed) if pairs else 0
+    if failed:
+        store.record_extraction_failures(failed, ex.version)
+    bad = {a.pmid for a, _r in failed}
+    good = [x for a, x in pairs if a.pmid not in bad]
+    return ExtractReport(saved, sum(len(x.relations) for x in good),
+                         sum(len(x.mentions) for x in good), ex.version,
+                         tuple((a.pmid, r) for a, r in failed))
+
+
+def extract_pmids(store: "Store", pmids: Sequence[str], extractor: Extractor | None = None,
+                  *, max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
+    """:func:`extract_batch` over the stored articles ``pmids``."""
+    return extract_batch(store, store.iter_articles(list(pmids)), extractor,
+                         max_chars=max_chars)
+
+
+def extract_pmids_at(database_url: str, pmids: Sequence[str], *,
+                     max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
+    """:func:`extract_pmids` on the store at ``database_url`` (for worker processes, which
+    get a URL and PMIDs, never article payloads)."""
+    from .store import Store
+    with Store(database_url) as store:
+        return extract_pmids(store, pmids, max_chars=max_chars)
+
+
+def pending_articles(store: "Store", version: str, *, limit: int | None = None,
+                     retry_failed: bool = False) -> Iterator[Article]:
+    """Stored articles whose extraction by ``version`` is missing or stale, by PMID; those
+    this version failed on are left out unless ``retry_failed``."""
+    skip = set() if retry_failed else set(store.extraction_failures(version))
+    n = 0
+    for article in store.articles_needing_extraction(version):
+        if limit is not None and n >= limit:
+            return
+        if article.pmid not in skip:
+            n += 1
+            yield article
+
+
+def extract_pending(store: "Store", extractor: Extractor | None = None, *,
+                    batch_size: int = 200, limit: int | None = None, progress: bool = False,
+                    on_batch: Callable[[int], None] | None = None, retry_failed: bool = False,
+                    max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
     """Extract every stored article whose extraction is missing or stale, committing per batch.
 
     An interrupted call loses at most the batch in flight; calling again resumes where it
@@ -207,53 +383,21 @@ def extract_pending(store: "Store", extractor: Extractor | None = None, *, batch
         Show a progress bar (rich) on stderr.
     on_batch : callable, optional
         Called with the number of articles done after each committed batch.
+    retry_failed : bool
+        Also retry articles this extractor version failed on before.
+    max_chars : int
+        Length cap per article (see :func:`extract_batch`).
     """
     ex = extractor or get_extractor()
-    version = ex.version
-    pending = store.articles_needing_extraction(version, limit=limit)
-    done = n_rel = n_men = 0
-    bar = _progress(progress, store, version, limit)
-    try:
-        batch: list[tuple[Article, Extraction]] = []
-        for article, extraction in ex.extract_articles(pending):
-            batch.append((article, extraction))
-            n_rel += len(extraction.relations)
-            n_men += len(extraction.mentions)
-            if len(batch) >= batch_size:
-                done += store.save_extractions(batch, version)
-                batch = []
-                bar(done)
-                if on_batch:
-                    on_batch(done)
-        if batch:
-            done += store.save_extractions(batch, version)
-            bar(done)
+    pending = pending_articles(store, ex.version, limit=limit, retry_failed=retry_failed)
+    report = ExtractReport(extractor_version=ex.version)
+    with Progress("extracting", limit, enabled=progress) as bar:
+        for batch in batched(pending, batch_size):
+            report += extract_batch(store, batch, ex, max_chars=max_chars)
+            bar.advance(len(batch))
             if on_batch:
-                on_batch(done)
-    finally:
-        bar(None)
-    log.info("extracted %d articles (%d mentions, %d relations) with extractor %s",
-             done, n_men, n_rel, version)
-    return ExtractReport(done, n_rel, n_men, version)
-
-
-def _progress(enabled: bool, store: "Store", version: str, limit: int | None
-              ) -> Callable[[int | None], None]:
-    """A tiny progress callback: ``update(n)``, ``update(None)`` closes."""
-    if not enabled:
-        return lambda n: None
-    from rich.progress import Progress
-    counter = getattr(store, "count_needing_extraction", None)
-    total = counter(version) if counter else None
-    if total is not None and limit is not None:
-        total = min(total, limit)
-    prog = Progress(transient=False)
-    task = prog.add_task("extracting", total=total)
-    prog.start()
-
-    def update(n: int | None) -> None:
-        if n is None:
-            prog.stop()
-        else:
-            prog.update(task, completed=n)
-    return update
+                on_batch(bar.completed)
+    log.info("extracted %d articles (%d mentions, %d relations, %d failed) with extractor %s",
+             report.extracted, report.mentions, report.relations, len(report.failed),
+             ex.version)
+    return report

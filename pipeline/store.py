@@ -1,4 +1,5 @@
-"""The local SQL store: articles, deletions, ingest runs, high-water marks, extractions, locks.
+"""The local SQL store: articles, deletions, ingest runs, high-water marks, extractions (and
+the articles the extractor failed on), locks.
 
 SQLAlchemy 2 Core over any URL (SQLite by default, PostgreSQL works: only portable column
 types; JSON is stored as text). Every statement uses bound parameters; nothing is built by
@@ -115,6 +116,16 @@ extractions = Table(
     Column("content_hash", String(64), nullable=False),
     Column("extraction_json", Text, nullable=False),
     Column("extracted_at", DateTime, nullable=False),
+)
+#: Articles the extractor failed on (too long, or an error), so batches skip them until the
+#: article or the extractor changes, or ``mscgraph extract --retry-failed``.
+extraction_failures = Table(
+    "extraction_failures", metadata,
+    Column("pmid", String(32), primary_key=True),
+    Column("extractor_version", String(64), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("failed_at", DateTime, nullable=False),
 )
 locks = Table(
     "locks", metadata,
@@ -590,9 +601,35 @@ class Store:
                                  "extraction_json": _dumps(x.to_json()),
                                  "extracted_at": _now()} for a, x in batch}
                 conn.execute(delete(extractions).where(extractions.c.pmid.in_(list(rows))))
+                conn.execute(delete(extraction_failures)
+                             .where(extraction_failures.c.pmid.in_(list(rows))))
                 conn.execute(insert(extractions), list(rows.values()))
                 saved += len(rows)
         return saved
+
+    def record_extraction_failures(self, items: Iterable[tuple[Article, str]],
+                                   extractor_version: str) -> int:
+        """Record ``(article, reason)`` pairs the extractor failed on; returns how many."""
+        rows = {a.pmid: {"pmid": a.pmid, "extractor_version": extractor_version,
+                         "content_hash": content_hash(a), "reason": _scrub(reason) or "",
+                         "failed_at": _now()} for a, reason in items}
+        if rows:
+            with self._write() as conn:
+                conn.execute(delete(extraction_failures)
+                             .where(extraction_failures.c.pmid.in_(list(rows))))
+                conn.execute(insert(extraction_failures), list(rows.values()))
+        return len(rows)
+
+    def extraction_failures(self, extractor_version: str) -> dict[str, str]:
+        """``{pmid: reason}`` of stored articles this extractor version failed on, as they
+        are now (a revised article is no longer listed)."""
+        f = extraction_failures
+        query = (select(f.c.pmid, f.c.reason)
+                 .select_from(f.join(articles, articles.c.pmid == f.c.pmid))
+                 .where(and_(f.c.extractor_version == extractor_version,
+                             f.c.content_hash == articles.c.content_hash)))
+        with self.engine.connect() as conn:
+            return {row.pmid: row.reason for row in conn.execute(query)}
 
     def get_extraction(self, pmid: str) -> Extraction | None:
         """The stored extraction of ``pmid``, or ``None``."""

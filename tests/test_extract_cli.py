@@ -58,3 +58,20 @@ def test_help_lists_options(capsys):
     out = capsys.readouterr().out
     for flag in ("--limit", "--batch-size", "--workers", "--database-url"):
         assert flag in out
+
+
+def test_too_long_articles_are_recorded_then_retried(demo_url, capsys):
+    assert main(["extract", "--database-url", demo_url, "--max-chars", "1440",
+                 "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "extracted 37 articles" in out and "0 still pending" in out
+    assert out.count("failed: PMID") == 3 and "too long: 1,443 characters" in out
+    assert "3 article(s) failed" in out and "--retry-failed" in out
+    assert main(["extract", "--database-url", demo_url, "--no-progress"]) == 0
+    assert "extracted 0 articles" in capsys.readouterr().out  # failed ones are skipped
+    assert main(["extract", "--database-url", demo_url, "--retry-failed",
+                 "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "extracted 3 articles" in out and "failed" not in out
+    with Store(demo_url) as store:
+        assert store.count_extractions() == 40

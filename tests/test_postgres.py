@@ -34,8 +34,8 @@ def pg_url():
 
 
 def _extract(args: tuple[str, list[str]]) -> int:
-    from flows.nightly import extract_and_save
-    return extract_and_save(*args)["extracted"]
+    from pipeline.extract import extract_pmids_at
+    return extract_pmids_at(*args).extracted
 
 
 def edges(store: Store) -> list[tuple]:

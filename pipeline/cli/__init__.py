@@ -14,10 +14,22 @@ from typing import Sequence
 
 from ..errors import PipelineError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "positive_int"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
 SUBCOMMANDS = ("ingest", "lexicon", "annotate", "extract", "eval", "export", "run")
+
+
+def positive_int(text: str) -> int:
+    """An ``argparse`` type: an integer >= 1.
+
+    >>> positive_int("3")
+    3
+    """
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

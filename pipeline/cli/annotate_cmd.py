@@ -8,8 +8,9 @@
 Input lines are ``{"id", "text"}``, or ``{"id"|"pmid", "title", "abstract"}`` (the text is
 title, newline, abstract). ``-`` reads stdin / writes stdout. Output lines are
 ``{"id", "entities", "relations", "context"}`` with offsets into the input text. A progress
-bar goes to stderr when the input is a file. An empty text gives empty lists; a malformed
-line stops with an error naming its line number unless ``--skip-errors`` is given.
+bar goes to stderr when the input is a file and stderr a terminal. An empty text gives empty
+lists; a malformed line stops with an error naming its line number unless ``--skip-errors``
+is given.
 """
 from __future__ import annotations
 
@@ -18,9 +19,13 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import IO, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any, Iterator
 
 from ..errors import ParseError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..extract import Extractor
+    from ..model import Extraction
 
 __all__ = ["register", "read_inputs", "input_text"]
 
@@ -91,10 +96,20 @@ def _count_lines(path: Path) -> int | None:
         return None
 
 
+def _extract_keeping_empty(extractor: "Extractor", batch: list[tuple[str, str]]
+                           ) -> Iterator["Extraction"]:
+    """Extractions of ``(doc_id, text)`` pairs in order; empty texts bypass the pipeline but
+    keep their place."""
+    results = extractor.extract_texts([(i, t) for i, t in batch if t.strip()],
+                                      batch_size=len(batch))
+    for doc_id, text in batch:
+        yield next(results) if text.strip() else extractor.extract_text(text, doc_id)
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``mscgraph annotate``."""
     from ..extract import Extractor
-    from ..model import Extraction
+    from ..progress import Progress, batched
 
     if args.batch_size < 1:
         raise ParseError("--batch-size must be >= 1")
@@ -106,41 +121,19 @@ def run(args: argparse.Namespace) -> int:
                              "stdin")
         infile = path.open("r", encoding="utf-8")
     out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
-    progress = None
-    if args.input != "-":
-        from tqdm import tqdm
-        progress = tqdm(total=_count_lines(Path(args.input)), unit="doc", file=sys.stderr,
-                        desc="annotate", disable=None)
+    total = _count_lines(Path(args.input)) if args.input != "-" else None
     extractor = Extractor(relations=not args.no_relations, batch_size=args.batch_size)
     n = 0
     try:
-        pairs = read_inputs(infile, skip_errors=args.skip_errors)
-        # empty texts bypass the pipeline but keep their place in the output
-        buffered: list[tuple[str, str]] = []
-
-        def flush() -> Iterator[Extraction]:
-            nonempty = [(i, t) for i, t in buffered if t.strip()]
-            results = iter(extractor.extract_texts(nonempty, batch_size=args.batch_size))
-            for doc_id, text in buffered:
-                yield next(results) if text.strip() else extractor.extract_text(text, doc_id)
-
-        for pair in pairs:
-            buffered.append(pair)
-            if len(buffered) >= args.batch_size:
-                for ex in flush():
+        with Progress("annotate", total, enabled=total is not None and sys.stderr.isatty(),
+                      transient=True) as bar:
+            for batch in batched(read_inputs(infile, skip_errors=args.skip_errors),
+                                 args.batch_size):
+                for ex in _extract_keeping_empty(extractor, batch):
                     out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
                     n += 1
-                if progress is not None:
-                    progress.update(len(buffered))
-                buffered = []
-        for ex in flush():
-            out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
-            n += 1
-        if progress is not None:
-            progress.update(len(buffered))
+                bar.advance(len(batch))
     finally:
-        if progress is not None:
-            progress.close()
         if infile is not sys.stdin:
             infile.close()
         if out is not sys.stdout:

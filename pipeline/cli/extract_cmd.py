@@ -2,17 +2,22 @@
 
 An article is pending when it has no extraction, or one made by another extractor version or
 before the article changed (see :meth:`pipeline.store.Store.articles_needing_extraction`).
-Work is committed per batch, so an interrupted run resumes where it stopped.
+Work is committed per batch, so an interrupted run resumes where it stopped. An article the
+extractor fails on (longer than --max-chars, or an error) is recorded and skipped by later
+runs until it or the extractor changes; --retry-failed tries those again.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
-from .ingest_cmd import _positive
+from . import positive_int
 
-__all__ = ["register", "run", "extract_pmids"]
+if TYPE_CHECKING:  # pragma: no cover
+    from ..extract import ExtractReport
+
+__all__ = ["register", "run"]
 
 _EPILOG = """\
 environment: MSCGRAPH_DATABASE_URL (the store).
@@ -21,83 +26,84 @@ examples:
   mscgraph extract
   mscgraph extract --limit 100 --batch-size 20
   mscgraph extract --workers 4      # 4 processes, each with its own spaCy pipeline
+  mscgraph extract --retry-failed --max-chars 300000
 """
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``extract`` subcommand."""
+    from ..extract import DEFAULT_MAX_CHARS
+
     p = sub.add_parser("extract", help="extract entities and relations from stored articles "
-                       "that are new or stale", description=__doc__.replace("``", "'"), epilog=_EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+                       "that are new or stale", description=__doc__.replace("``", "'"),
+                       epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--database-url", help="SQLAlchemy URL of the store "
                    "(env MSCGRAPH_DATABASE_URL)")
-    p.add_argument("--limit", type=_positive, metavar="N", help="extract at most N articles")
-    p.add_argument("--batch-size", type=_positive, default=50, metavar="N",
+    p.add_argument("--limit", type=positive_int, metavar="N", help="extract at most N articles")
+    p.add_argument("--batch-size", type=positive_int, default=50, metavar="N",
                    help="articles per committed batch (default 50)")
-    p.add_argument("--workers", type=_positive, default=1, metavar="N",
+    p.add_argument("--workers", type=positive_int, default=1, metavar="N",
                    help="worker processes (default 1: this process)")
+    p.add_argument("--max-chars", type=positive_int, default=DEFAULT_MAX_CHARS, metavar="N",
+                   help="skip (and record as failed) articles longer than N characters "
+                        f"(default {DEFAULT_MAX_CHARS:,})")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="also retry articles this extractor version failed on before")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
-def extract_pmids(database_url: str, pmids: list[str]) -> dict[str, int]:
-    """Extract the stored articles ``pmids`` and save them (runs in a worker process)."""
-    from ..extract import get_extractor
-    from ..store import Store
-
-    extractor = get_extractor()
-    with Store(database_url) as store:
-        pairs = list(extractor.extract_articles(store.iter_articles(pmids)))
-        saved = store.save_extractions(pairs, extractor.version)
-    return {"extracted": saved, "mentions": sum(len(x.mentions) for _a, x in pairs),
-            "relations": sum(len(x.relations) for _a, x in pairs)}
-
-
-def _parallel(url: str, pmids: list[str], batch_size: int, workers: int,
-              progress: bool) -> dict[str, Any]:
+def _parallel(url: str, args: argparse.Namespace, progress: bool) -> "ExtractReport":
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from ..ingest import _Progress
+    from ..extract import ExtractReport, extract_pmids_at, extractor_version, pending_articles
+    from ..progress import Progress, batched
+    from ..store import Store
 
-    chunks = [pmids[i:i + batch_size] for i in range(0, len(pmids), batch_size)]
-    totals = {"extracted": 0, "mentions": 0, "relations": 0}
+    with Store(url) as store:
+        pmids = [a.pmid for a in pending_articles(store, extractor_version(), limit=args.limit,
+                                                  retry_failed=args.retry_failed)]
+    report = ExtractReport(extractor_version=extractor_version())
     ctx = multiprocessing.get_context("spawn")  # no forked SQLAlchemy/spaCy state
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool, \
-            _Progress(progress, "extracting") as bar:
-        bar.grow(len(pmids))
-        futures = {pool.submit(extract_pmids, url, chunk): len(chunk) for chunk in chunks}
+    with ProcessPoolExecutor(max_workers=args.workers, mp_context=ctx) as pool, \
+            Progress("extracting", len(pmids), enabled=progress) as bar:
+        futures = {pool.submit(extract_pmids_at, url, chunk, max_chars=args.max_chars):
+                   len(chunk) for chunk in batched(pmids, args.batch_size)}
         for fut in as_completed(futures):
-            for k, v in fut.result().items():
-                totals[k] += v
+            report += fut.result()
             bar.advance(futures[fut])
-    return totals
+    return report
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``mscgraph extract``; returns the exit code."""
     from ..config import Settings
     from ..errors import ConfigError
-    from ..extract import extract_pending, extractor_version
+    from ..extract import extract_pending, extractor_version, pending_articles
     from ..store import Store
 
     url = Settings.from_env(database_url=args.database_url).database_url
     progress = not args.no_progress and sys.stderr.isatty()
     version = extractor_version()
-    with Store(url) as store:
-        if args.workers > 1:
-            if url.startswith("sqlite") and ("memory" in url or url.rstrip("/") == "sqlite:"):
-                raise ConfigError("--workers needs a store file or server; an in-memory "
-                                  "SQLite store cannot be shared between processes")
-            pmids = [a.pmid for a in store.articles_needing_extraction(version,
-                                                                       limit=args.limit)]
-            totals = _parallel(url, pmids, args.batch_size, args.workers, progress)
-        else:
+    if args.workers > 1:
+        if url.startswith("sqlite") and ("memory" in url or url.rstrip("/") == "sqlite:"):
+            raise ConfigError("--workers needs a store file or server; an in-memory "
+                              "SQLite store cannot be shared between processes")
+        report = _parallel(url, args, progress)
+    else:
+        with Store(url) as store:
             report = extract_pending(store, batch_size=args.batch_size, limit=args.limit,
-                                     progress=progress)
-            totals = {"extracted": report.extracted, "mentions": report.mentions,
-                      "relations": report.relations}
-        left = sum(1 for _ in store.articles_needing_extraction(version))
-    print(f"extracted {totals['extracted']} articles ({totals['mentions']} mentions, "
-          f"{totals['relations']} relations) with extractor {version}; {left} still pending")
+                                     progress=progress, retry_failed=args.retry_failed,
+                                     max_chars=args.max_chars)
+    with Store(url) as store:
+        left = sum(1 for _ in pending_articles(store, version))
+        failed = store.extraction_failures(version)
+    print(f"extracted {report.extracted} articles ({report.mentions} mentions, "
+          f"{report.relations} relations) with extractor {version}; {left} still pending")
+    for pmid, reason in report.failed:
+        print(f"failed: PMID {pmid}: {reason}")
+    if failed:
+        print(f"{len(failed)} article(s) failed with this extractor and are skipped; "
+              "see the reasons above or rerun with --retry-failed")
     return 0

@@ -2,7 +2,8 @@
 
 Without ``PREFECT_API_URL`` the flow runs against Prefect's ephemeral API (a temporary local
 server started and stopped by this command); with it, the run shows up in that server's UI.
-Prefect is imported inside the handler only (``pipeline`` itself never imports it).
+The flow is found through the ``mscgraph.flows`` entry point (``nightly``) of the installed
+distribution, so ``pipeline`` imports neither ``flows`` nor Prefect.
 """
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ import logging
 import os
 import time
 import warnings
-from typing import Any
+from typing import Any, Callable
 
 from ..config import PROJECT_ROOT
-from .ingest_cmd import _positive
+from ..errors import ConfigError
+from . import positive_int
 
-__all__ = ["register", "run", "flow_params", "format_summary", "DEMO_DATABASE_URL",
-           "DEMO_EXPORT_DIR"]
+__all__ = ["register", "run", "flow_params", "load_flow", "DEMO_DATABASE_URL",
+           "DEMO_EXPORT_DIR", "FLOW_ENTRY_POINTS"]
+
+#: Entry-point group through which the flows package offers its flows to this command
+#: (``pipeline`` never imports ``flows``).
+FLOW_ENTRY_POINTS = "mscgraph.flows"
 
 #: Where ``--source demo`` keeps its store and exports unless told otherwise, so the
 #: illustrative records never mix with a real PubMed store.
@@ -72,14 +78,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dask-address", metavar="ADDR",
                    help="scheduler of an existing Dask cluster (with --task-runner dask; "
                         "default: a local cluster)")
-    p.add_argument("--workers", type=_positive, metavar="N",
+    p.add_argument("--workers", type=positive_int, metavar="N",
                    help="threads/processes/local Dask workers for extraction")
-    p.add_argument("--batch-size", type=_positive, default=50, metavar="N",
+    p.add_argument("--batch-size", type=positive_int, default=50, metavar="N",
                    help="articles per extraction task (default 50)")
     p.add_argument("--eutils-url", help="E-utilities base URL (env MSCGRAPH_EUTILS_URL)")
     p.add_argument("--email", help="contact e-mail sent to NCBI (env NCBI_EMAIL)")
     p.add_argument("--lock-timeout", type=float, default=0.0, metavar="S",
                    help="wait up to S seconds for a concurrent run (default: fail at once)")
+    p.add_argument("--max-chars", type=positive_int, metavar="N",
+                   help="record articles longer than N characters as failed instead of "
+                        "extracting them (default: mscgraph extract's)")
     p.set_defaults(func=run)
 
 
@@ -95,39 +104,8 @@ def flow_params(args: argparse.Namespace) -> dict[str, Any]:
             "export_dir": export_dir, "task_runner": args.task_runner,
             "dask_address": args.dask_address, "batch_size": args.batch_size,
             "workers": args.workers, "settings": overrides or None,
-            "lock_timeout": args.lock_timeout}
-
-
-def format_summary(summary: dict[str, Any], seconds: float | None = None) -> str:
-    """A short plain-text table of a run summary (for the terminal).
-
-    >>> print(format_summary({"status": "success", "fetched": 2, "exports": {}}).splitlines()[0])
-    nightly run: success
-    """
-    g = summary.get
-    head = f"nightly run: {g('status')}" + (f" in {seconds:.1f}s" if seconds is not None else "")
-    rows = [("records fetched", g("fetched")), ("inserted / updated / deleted",
-            f"{g('inserted', 0)} / {g('updated', 0)} / {g('deleted', 0)}"),
-            ("articles extracted", g("extracted")),
-            ("graph edges before -> after", f"{g('edges_before')} -> {g('edges_after')}"),
-            ("new statements", g("new_edges")), ("contradicted edges", g("contradictions"))]
-    width = max(len(k) for k, _v in rows)
-    lines = [head] + [f"  {k:<{width}}  {'-' if v is None else v}" for k, v in rows]
-    timings = g("timings") or {}
-    if timings:
-        lines.append("  " + "timings".ljust(width) + "  " +
-                     ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
-    top = g("top_new_edges") or []
-    if top:
-        lines.append("top new edges by belief:")
-        lines += [f"  {e['belief']:.2f}  {e['subject']} {e['predicate']} {e['object']}"
-                  for e in top[:5]]
-    exports = g("exports") or {}
-    latest = [p for k, p in exports.items() if k.endswith("_latest")]
-    if latest:
-        lines.append(f"exports in {os.path.dirname(latest[0])}:")
-        lines += [f"  {os.path.basename(p)}" for p in sorted(latest)]
-    return "\n".join(lines)
+            "lock_timeout": args.lock_timeout,
+            **({"max_chars": args.max_chars} if args.max_chars else {})}
 
 
 def prepare_prefect_env(verbose: int = 0) -> None:
@@ -147,13 +125,26 @@ def _drop_thread_timeout_notice(record: logging.LogRecord) -> bool:
     return "running in a worker thread" not in record.getMessage()
 
 
+def load_flow(name: str = "nightly") -> Callable[..., dict[str, Any]]:
+    """The flow runner registered as entry point ``name`` in :data:`FLOW_ENTRY_POINTS`."""
+    from importlib.metadata import entry_points
+
+    found = entry_points(group=FLOW_ENTRY_POINTS, name=name)
+    if not found:
+        raise ConfigError(f"no flow {name!r} is installed (entry point group "
+                          f"{FLOW_ENTRY_POINTS!r}); install mscgraph with its flows package "
+                          "('pip install -e .' in the checkout) and retry")
+    return next(iter(found)).load()
+
+
 def run(args: argparse.Namespace) -> int:
     """Handler of ``mscgraph run``; returns the exit code."""
-    prepare_prefect_env(getattr(args, "verbose", 0))
-    from flows.nightly import parse_source, run_nightly
+    from ..report import format_summary
 
-    parse_source(args.source)  # fail fast on a bad --source, before Prefect starts
+    params = flow_params(args)
+    prepare_prefect_env(getattr(args, "verbose", 0))  # before the flow module imports Prefect
+    run_flow = load_flow("nightly")
     t0 = time.monotonic()
-    summary = run_nightly(**flow_params(args))
+    summary = run_flow(**params)
     print(format_summary(summary, time.monotonic() - t0))
     return 0 if summary.get("status") == "success" else 1

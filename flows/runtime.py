@@ -1,0 +1,135 @@
+"""What the flows need on every worker: the store, task runners, settings and retry rules.
+
+Prefect stores flow parameters, so a flow is given a store URL without its password, or
+nothing: :func:`resolve_database` turns that back into the URL of ``MSCGRAPH_DATABASE_URL``,
+which every worker reads from its environment.
+
+Example
+-------
+>>> parse_source("xml:a.xml,b.xml.gz")
+('xml', ['a.xml', 'b.xml.gz'])
+>>> public_url("postgresql+psycopg://me:s3cret@db/mscgraph")
+'postgresql+psycopg://me:***@db/mscgraph'
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from sqlalchemy.engine import make_url
+
+from pipeline.config import Settings
+from pipeline.errors import ConfigError, FetchError
+from pipeline.store import Store
+
+__all__ = ["parse_source", "is_transient", "retry_on_transient_fetch", "public_url",
+           "resolve_database", "open_store", "make_task_runner", "settings_for",
+           "TASK_RUNNERS", "SETTINGS_OVERRIDES"]
+
+TASK_RUNNERS = ("thread", "process", "dask")
+#: Settings a caller may override per run (never the API key: it comes from NCBI_API_KEY).
+SETTINGS_OVERRIDES = ("eutils_url", "email", "timeout", "max_tries", "backoff", "batch_size")
+
+
+def parse_source(source: str) -> tuple[str, list[str]]:
+    """Split ``"pubmed" | "demo" | "xml:PATH[,PATH]"`` into ``(kind, paths)``."""
+    kind, _, rest = (source or "pubmed").partition(":")
+    kind = kind.strip().lower()
+    paths = [p.strip() for p in rest.split(",") if p.strip()]
+    if (kind in ("pubmed", "demo") and not rest) or (kind == "xml" and paths):
+        return kind, paths
+    raise ConfigError(f"unknown source {source!r}; use 'pubmed', 'demo' or 'xml:PATH[,PATH]'")
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a fetch error is worth retrying later (NCBI down, rate limit, timeouts).
+
+    >>> is_transient(FetchError("HTTP 400 Bad Request (not retried)", transient=False))
+    False
+    """
+    return isinstance(exc, FetchError) and exc.transient
+
+
+def retry_on_transient_fetch(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect ``retry_condition_fn``: retry only a transient :class:`FetchError`."""
+    try:
+        state.result()
+    except Exception as exc:  # the task's exception is re-raised by result()
+        return is_transient(exc)
+    return False
+
+
+def public_url(url: str) -> str:
+    """``url`` with its password, if any, shown as ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL: the store will say so
+        return url
+
+
+def resolve_database(database: str | None) -> str:
+    """The store URL for a flow parameter: ``None`` or the redacted form of
+    ``MSCGRAPH_DATABASE_URL`` mean that variable; a URL without a password is itself."""
+    env_url = Settings.from_env().database_url
+    if not database or database == public_url(env_url):
+        return env_url
+    if ":***@" in database:
+        raise ConfigError(f"the store URL {database} names MSCGRAPH_DATABASE_URL with its "
+                          "password hidden, but that variable holds another URL on this "
+                          "worker: set it to the full URL of that store")
+    if public_url(database) != database:
+        raise ConfigError(f"the store URL {public_url(database)} holds a password; Prefect would "
+                          "store it with the run: set MSCGRAPH_DATABASE_URL instead (or use "
+                          "mscgraph run / flows.nightly.run_nightly, which do)")
+    return database
+
+
+_STORES: dict[str, Store] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def open_store(database: str | None) -> Store:
+    """One :class:`Store` per URL and process (engines are thread-safe and pool connections)."""
+    url = resolve_database(database)
+    with _STORES_LOCK:
+        if url not in _STORES:
+            _STORES[url] = Store(url)
+        return _STORES[url]
+
+
+def make_task_runner(kind: str = "thread", *, dask_address: str | None = None,
+                     workers: int | None = None, store_url: str | None = None) -> TaskRunner:
+    """Threads (default; they take turns on the pipeline), processes, or Dask (a local cluster
+    of ``workers`` processes, or the scheduler at ``dask_address``) for extraction.
+
+    Raises :class:`ConfigError` for an unknown ``kind``, or for worker processes on an
+    in-memory SQLite ``store_url`` (they could not share it).
+    """
+    url = (store_url or "").rstrip("/")
+    if (kind or "thread").lower() != "thread" and (
+            url in ("sqlite:", "sqlite:/") or ":memory:" in url or "mode=memory" in url):
+        raise ConfigError("an in-memory SQLite store cannot be shared with worker processes; "
+                          "use a file (sqlite:///path.sqlite) or PostgreSQL URL")
+    kind = (kind or "thread").lower()
+    if kind == "thread":
+        return ThreadPoolTaskRunner(max_workers=workers or 2)
+    if kind == "process":
+        return ProcessPoolTaskRunner(max_workers=workers or min(4, os.cpu_count() or 1))
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "processes": True,
+                                              "threads_per_worker": 1, "dashboard_address": None})
+    raise ConfigError(f"unknown task runner {kind!r}; choose one of {', '.join(TASK_RUNNERS)}")
+
+
+def settings_for(database: str | None, overrides: dict[str, Any] | None) -> Settings:
+    unknown = set(overrides or {}) - set(SETTINGS_OVERRIDES)
+    if unknown:
+        raise ConfigError(f"unknown settings override(s) {sorted(unknown)}; allowed: "
+                          f"{', '.join(SETTINGS_OVERRIDES)} (the API key comes from "
+                          "NCBI_API_KEY only)")
+    return Settings.from_env(database_url=resolve_database(database), **(overrides or {}))
