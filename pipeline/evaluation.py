@@ -398,12 +398,7 @@ def _xref_pairs(path: str | Path | None) -> Iterator[tuple[str, str]]:
                 if len(f) >= 2 and f[0] and f[1] and f[0] != "id1" and not line.startswith("#"):
                     yield f[0], f[1]
         return
-    try:
-        from .lexicon import load_xrefs  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise EvaluationError("--xrefs needs pipeline.lexicon.load_xrefs() (the generated "
-                              "pipeline/data/xrefs.tsv.gz); build the lexicon first or pass "
-                              "--no-xrefs") from exc
+    from .lexicon import load_xrefs
     data = load_xrefs()
     if isinstance(data, Mapping):
         for a, others in data.items():
@@ -498,11 +493,7 @@ def run_extractor(docs: Sequence[Doc], *, progress: bool = False, relations: boo
         raise EvaluationError(f"{len(missing)} gold documents have no text (first: "
                               f"{missing[0]!r}); pass --texts FILE or --system FILE")
     if extractor is None:
-        try:
-            from .extract import Extractor
-        except ImportError as exc:  # pragma: no cover - the extractor ships with the package
-            raise EvaluationError("pipeline.extract is not importable; pass --system FILE "
-                                  "with system output to score") from exc
+        from .extract import Extractor
         extractor = Extractor(relations=relations)
     items = ((str(d["id"]), d["text"]) for d in docs)
     results = (e.to_json() for e in extractor.extract_texts(items))
