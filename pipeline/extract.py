@@ -39,17 +39,17 @@ __all__ = ["Extractor", "ExtractReport", "extractor_version", "extract_pending",
 log = logging.getLogger(__name__)
 
 _PKG = Path(__file__).resolve().parent
-#: Files whose content defines what extraction produces.
-_VERSIONED_FILES = ("text.py", "ner.py", "abbreviations.py", "lexicon.py", "relations.py",
-                    "relation_lexicon.py", "relation_words.py", "relation_units.py",
-                    "relation_rules.py", "context.py", "extract.py")
+#: Files (and packages: all their ``.py`` files) whose content defines what extraction produces.
+_VERSIONED_FILES = ("text.py", "ner.py", "abbreviations.py", "lexicon.py", "nlp/relations",
+                    "context.py", "extract.py")
 
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
     """``<package version>+<hash of extraction code and data>``, e.g. ``0.1.0+1a2b3c4d``."""
     h = hashlib.sha1()
-    paths = [_PKG / name for name in _VERSIONED_FILES]
+    paths = [p for name in _VERSIONED_FILES for p in (
+        sorted((_PKG / name).rglob("*.py")) if (_PKG / name).is_dir() else [_PKG / name])]
     data = _PKG / "data"
     if data.is_dir():
         paths += sorted(p for p in data.iterdir() if p.is_file())

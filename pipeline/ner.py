@@ -1993,7 +1993,7 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True,
     nlp.add_pipe("mscgraph_abbreviations", config={"make_serializable": serializable})
     if relations:
         try:
-            from . import relations as _rel  # noqa: F401  (registers the factory)
+            from .nlp import relations as _rel  # noqa: F401  (registers the factory)
         except ImportError:
             log.warning("pipeline.relations not importable; building without relations")
         relations = "mscgraph_relations" in Language.factories

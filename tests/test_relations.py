@@ -1,11 +1,11 @@
-"""Tests of pipeline.relations: one self-written sentence per construction of the guidelines."""
+"""Tests of pipeline.nlp.relations: one self-written sentence per construction of the guidelines."""
 from __future__ import annotations
 
 import pytest
 import spacy
 
 from pipeline.model import Mention, Relation
-from pipeline.relations import extract_relations, load_polarity, load_triggers
+from pipeline.nlp.relations import extract_relations, load_polarity, load_triggers
 
 TYPES = {
     "MSCs": ("CELL_TYPE", "CL:0000134"), "MSC": ("CELL_TYPE", "CL:0000134"), "stromal cells": ("CELL_TYPE", "CL:0000134"),

@@ -1,0 +1,1 @@
+"""Natural-language processing stages of the pipeline (spaCy components and their algorithms)."""

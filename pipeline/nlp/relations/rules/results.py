@@ -1,0 +1,92 @@
+"""Result statements of study groups: the exposure of the subjects acts on the result.
+
+* :func:`result_statement`: ``X-treated mice showed lower Y``, ``the X group had higher Y``,
+  ``X knockout mice exhibited exacerbated Y`` (each adjective signs its own noun);
+* :func:`group_agents`: agents named right of a result (``... lower in the X group``, ``in mice
+  treated with X``, ``after X infusion``), up to a comparison;
+* :func:`exposure_agents`: the sentence's ``X-treated``/``treated with X`` entities.
+
+Example
+-------
+>>> from pipeline.model import Mention
+>>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
+>>> from pipeline.nlp.relations.units import Unit
+>>> units = [Unit("alt", Mention(0, 3, "ALT", "OUTCOME")), Unit("was"), Unit("lower"),
+...          Unit("in"), Unit("the"), Unit("msc", Mention(20, 23, "MSC", "CELL_TYPE")),
+...          Unit("group")]
+>>> group_agents(SentenceState(units, load_triggers(), load_polarity(), None), 3)
+[5]
+"""
+from __future__ import annotations
+
+from ..objects import objects_right
+from ..scan import clause_start
+from ..sign import emit_pred, lof_flip
+from ..state import SentenceState, Subjects
+from ..words import EXPOSED, GROUP_WORDS, THERAPY_NOUNS
+
+__all__ = ["result_statement", "group_agents", "exposure_agents"]
+
+
+def result_statement(st: SentenceState, t: int, pb: int, cls: str, after: int) -> None:
+    """``X-treated mice showed lower Y``, ``the X group had higher Y``, ``X knockout mice
+    exhibited exacerbated Y``: the exposure of the study subjects acts on Y."""
+    u = st.units
+    lo = clause_start(u, t)
+    subs: Subjects = []
+    for k in range(lo, pb):
+        if not u[k].is_ent:
+            continue
+        nxt = u[k + 1].low if k + 1 < len(u) else ""
+        nxt2 = u[k + 2].low if k + 2 < len(u) else ""
+        if lof_flip(st, k):
+            subs.append((st.ent(k), True))
+        elif nxt in GROUP_WORDS or (nxt == "-" and nxt2 in EXPOSED) or nxt in EXPOSED \
+                or k in exposure_agents(st):
+            subs.append((st.ent(k), False))
+    if not subs:
+        return
+    objs, end = objects_right(st, after, first_gap=3, modifiers=True, compounds=True)
+    st.subjects[t] = subs
+    st.obj_end[t] = end
+    for s, flip in subs:
+        for k, mod in objs:     # "lower A and higher B": each adjective signs its noun
+            emit_pred(st, s, mod or cls, st.ent(k), "", flip, lo, t)
+
+
+def group_agents(st: SentenceState, after: int) -> list[int]:
+    """Agents named right of a result (``... lower in the X group``, ``in mice treated
+    with X``, ``after X infusion``), up to a comparison (``than``, ``compared with``)."""
+    u = st.units
+    out: list[int] = []
+    for k in range(after, min(len(u), after + 10)):
+        w = u[k].low
+        if not u[k].is_ent:
+            if w in ("than", "compared", "versus", "vs", "vs.", ";", "whereas", "while",
+                     "but") or (u[k].trig is not None and u[k].trig.kind == "V"):
+                break
+            continue
+        nxt = u[k + 1].low if k + 1 < len(u) else ""
+        nxt2 = u[k + 2].low if k + 2 < len(u) else ""
+        prev = " ".join(y.low for y in u[max(0, k - 2):k] if not y.is_ent)
+        if nxt in GROUP_WORDS or (nxt == "-" and nxt2 in EXPOSED) or (
+                nxt in THERAPY_NOUNS and prev.endswith(("after", "following"))) or \
+                prev.endswith(("receiving", "treated with", "given", "after")):
+            out.append(k)
+    return out
+
+
+def exposure_agents(st: SentenceState) -> list[int]:
+    """Entities the sentence names as the treatment or exposure of the study subjects:
+    ``X-treated``/``X-exposed`` (mice, offspring) and ``treated with X``/``exposed to X``."""
+    u = st.units
+    out: list[int] = []
+    for k, x in enumerate(u):
+        if not x.is_ent:
+            continue
+        nxt = u[k + 2].low if k + 2 < len(u) and u[k + 1].low == "-" else ""
+        prev2 = " ".join(y.low for y in u[max(0, k - 2):k] if not y.is_ent)
+        if nxt in ("treated", "exposed", "transplanted", "injected", "infused") or \
+                prev2.endswith(("treated with", "exposed to", "treatment with")):
+            out.append(k)
+    return out
