@@ -8,11 +8,9 @@ plural product). :func:`main_cell` picks the cell the next sentence's anaphors r
 Example
 -------
 >>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
+>>> from pipeline.nlp.relations.units import units_of
 >>> msc = Mention(0, 4, "MSCs", "CELL_TYPE")
->>> st = SentenceState([Unit("they"), Unit("secrete")], load_triggers(), load_polarity(), msc)
->>> anaphor_ref(st, 0) is msc
+>>> anaphor_ref(SentenceState.of(units_of("they", "secrete"), referent=msc), 0) is msc
 True
 """
 from __future__ import annotations

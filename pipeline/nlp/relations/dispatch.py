@@ -10,14 +10,10 @@ differentiation, nominalizations, passives, and otherwise the active verb rule.
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> lex = load_triggers()
->>> units = [Unit("hgf", Mention(0, 3, "HGF", "CYTOKINE", "HGNC:4893")), Unit("was"),
-...          Unit("secreted", trig=lex.match(["secreted"], 0)), Unit("by"),
-...          Unit("mscs", Mention(17, 21, "MSCs", "CELL_TYPE", "CL:0000134"))]
->>> st = SentenceState(units, lex, load_polarity(), None)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of(M(0, 3, "HGF", "CYTOKINE"), "was", "secreted", "by",
+...                                M(17, 21, "MSCs", "CELL_TYPE")))
 >>> run(st)
 >>> [(f.subj.text, f.pred, f.obj.text) for f in st.found]
 [('MSCs', 'SECRETES', 'HGF')]

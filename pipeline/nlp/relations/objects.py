@@ -10,12 +10,10 @@ reads the entity group after ``by`` (or another agent word).
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> units = [Unit("alt", Mention(0, 3, "ALT", "OUTCOME")), Unit("and"),
-...          Unit("ast", Mention(8, 11, "AST", "OUTCOME")), Unit(".")]
->>> objects_right(SentenceState(units, load_triggers(), load_polarity(), None), 0)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> units = units_of(M(0, 3, "ALT", "OUTCOME"), "and", M(8, 11, "AST", "OUTCOME"), ".")
+>>> objects_right(SentenceState.of(units), 0)
 ([(0, ''), (2, '')], 3)
 """
 from __future__ import annotations

@@ -9,11 +9,9 @@ passive, its clause start) so each rule does not recompute it.
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> st = SentenceState([Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE"))], load_triggers(),
-...                    load_polarity(), None)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of(M(0, 4, "MSCs", "CELL_TYPE")))
 >>> st.ent(0).text, st.found
 ('MSCs', [])
 """
@@ -22,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ...model import Mention
-from .lexicon import Polarity, Trigger, TriggerLexicon
+from .lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
 from .units import Found, Unit
 from .words import THERAPY_NOUNS
 
@@ -72,6 +70,11 @@ class SentenceState:
     lof_targets: dict[int, list[Mention]] = field(default_factory=dict)
     sec_nominals: list[int] = field(default_factory=list)
     inducers: dict[int, Subjects] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, units: list[Unit], referent: Mention | None = None) -> "SentenceState":
+        """The state of ``units`` with the committed trigger and polarity lexicons."""
+        return cls(units, load_triggers(), load_polarity(), referent)
 
     def ent(self, k: int) -> Mention:
         """The mention of entity unit ``k``."""

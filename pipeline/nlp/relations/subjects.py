@@ -10,14 +10,11 @@ therapy-like agent of a sentence, for result statements with no subject of their
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> lex = load_triggers()
->>> units = [Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE")),
-...          Unit("secrete", trig=lex.match(["secrete"], 0)),
-...          Unit("hgf", Mention(13, 16, "HGF", "CYTOKINE"))]
->>> [m.text for m, _flip in subject_left(SentenceState(units, lex, load_polarity(), None), 1)]
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of(M(0, 4, "MSCs", "CELL_TYPE"), "secrete",
+...                                M(13, 16, "HGF", "CYTOKINE")))
+>>> [m.text for m, _flip in subject_left(st, 1)]
 ['MSCs']
 """
 from __future__ import annotations

@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ...model import Mention
-from .lexicon import Trigger, TriggerLexicon
+from .lexicon import Trigger, TriggerLexicon, load_triggers
 from .words import DETERMINERS, THERAPY_NOUNS
 
-__all__ = ["MentionOf", "Unit", "Found", "default_mention", "doc_words", "sentence_units"]
+__all__ = [
+    "MentionOf", "Unit", "Found", "default_mention", "doc_words", "sentence_units",
+    "mark_triggers", "units_of",
+]
 
 
 @dataclass(slots=True)
@@ -114,7 +117,18 @@ def sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
             and units[j + 2].mention is not None and units[j + 2].mention.type == "CELL_TYPE"
         if prev_cell or next_cell:
             units[j] = Unit(u.low.split()[-1])
-    # triggers over non-entity units (multi-word triggers must not cross entities)
+    mark_triggers(units, lex)
+    return units
+
+
+def mark_triggers(units: list[Unit], lex: TriggerLexicon) -> None:
+    """Mark the trigger words of ``lex`` on ``units`` in place (longest match; multi-word
+    triggers never cross an entity; a one-word PROCESS entity can be a DIFF/POLAR trigger).
+
+    >>> units = [Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE")), Unit("secrete")]
+    >>> mark_triggers(units, load_triggers()); units[1].trig.cls
+    'SEC'
+    """
     lows = [u.low if not u.is_ent else "\x00" for u in units]
     j = 0
     while j < len(units):
@@ -134,4 +148,15 @@ def sentence_units(sent: Any, ents: list[Any], mention_of: MentionOf,
                 j += len(t.words)
                 continue
         j += 1
+
+
+def units_of(*items: str | Mention, lex: TriggerLexicon | None = None) -> list[Unit]:
+    """Units of a sentence given as lowercased words and mentions, triggers marked (default:
+    the committed trigger lexicon); a short way to build a sentence for examples and tests.
+
+    >>> [u.low for u in units_of(Mention(0, 4, "MSCs", "CELL_TYPE"), "secrete") if u.trig]
+    ['secrete']
+    """
+    units = [Unit(x.text.lower(), x) if isinstance(x, Mention) else Unit(x) for x in items]
+    mark_triggers(units, lex or load_triggers())
     return units

@@ -8,15 +8,11 @@ polarization (:func:`agents_for`) increase the polarized state.
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> lex = load_triggers()
->>> units = [Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134")),
-...          Unit("differentiate", trig=lex.match(["differentiate"], 0)), Unit("into"),
-...          Unit("hepatocytes", Mention(24, 35, "hepatocytes", "CELL_TYPE", "CL:0000182"))]
->>> st = SentenceState(units, lex, load_polarity(), None)
->>> differentiation(st, 1, units[1].trig, 2, 0)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of(M(0, 4, "MSCs", "CELL_TYPE"), "differentiate", "into",
+...                                M(24, 35, "hepatocytes", "CELL_TYPE")))
+>>> differentiation(st, 1, st.units[1].trig, 2, 0)
 >>> [(f.subj.text, f.pred, f.obj.text) for f in st.found]
 [('MSCs', 'DIFFERENTIATES_INTO', 'hepatocytes')]
 """

@@ -7,14 +7,10 @@
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> lex = load_triggers()
->>> units = [Unit("msc", Mention(0, 3, "MSC", "CELL_TYPE", "CL:0000134")), Unit("-"),
-...          Unit("derived"),
-...          Unit("exosomes", Mention(12, 20, "exosomes", "THERAPY", "LOCAL:exosome"))]
->>> st = SentenceState(units, lex, load_polarity(), None)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> msc, exo = M(0, 3, "MSC", "CELL_TYPE"), M(12, 20, "exosomes", "THERAPY")
+>>> st = SentenceState.of(units_of(msc, "-", "derived", exo))
 >>> hyphen_patterns(st)
 >>> [(f.subj.text, f.pred, f.obj.text) for f in st.found]
 [('MSC', 'SECRETES', 'exosomes')]

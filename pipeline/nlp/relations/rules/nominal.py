@@ -10,15 +10,11 @@
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> lex = load_triggers()
->>> units = [Unit("inhibition", trig=lex.match(["inhibition"], 0)), Unit("of"),
-...          Unit("mtor", Mention(14, 18, "mTOR", "MOLECULE")), Unit("by"),
-...          Unit("rapamycin", Mention(22, 31, "rapamycin", "MOLECULE"))]
->>> st = SentenceState(units, lex, load_polarity(), None)
->>> nominal(st, 0, units[0].trig, 1, 0)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of("inhibition", "of", M(14, 18, "mTOR", "MOLECULE"), "by",
+...                                M(22, 31, "rapamycin", "MOLECULE")))
+>>> nominal(st, 0, st.units[0].trig, st.units[0].trig_len, 0)
 >>> [(f.subj.text, f.pred, f.obj.text) for f in st.found]
 [('rapamycin', 'DECREASES', 'mTOR')]
 """

@@ -8,13 +8,10 @@
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> units = [Unit("alt", Mention(0, 3, "ALT", "OUTCOME")), Unit("was"), Unit("lower"),
-...          Unit("in"), Unit("the"), Unit("msc", Mention(20, 23, "MSC", "CELL_TYPE")),
-...          Unit("group")]
->>> group_agents(SentenceState(units, load_triggers(), load_polarity(), None), 3)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> group_agents(SentenceState.of(units_of(M(0, 3, "ALT", "OUTCOME"), "was", "lower", "in",
+...                                         "the", M(20, 23, "MSC", "CELL_TYPE"), "group")), 3)
 [5]
 """
 from __future__ import annotations

@@ -10,12 +10,10 @@ treat nothing.
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> units = [Unit("msc therapy", Mention(0, 11, "MSC therapy", "THERAPY", "LOCAL:msc")),
-...          Unit("for"), Unit("cirrhosis", Mention(16, 25, "cirrhosis", "DISEASE"))]
->>> st = SentenceState(units, load_triggers(), load_polarity(), None)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of(M(0, 11, "MSC therapy", "THERAPY", "LOCAL:msc"), "for",
+...                                M(16, 25, "cirrhosis", "DISEASE")))
 >>> treats(st)
 >>> [(f.subj.text, f.pred, f.obj.text) for f in st.found]
 [('MSC therapy', 'TREATS', 'cirrhosis')]

@@ -14,17 +14,13 @@ Each takes the sentence state and the trigger's :class:`~pipeline.nlp.relations.
 
 Example
 -------
->>> from pipeline.model import Mention
->>> from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
->>> from pipeline.nlp.relations.units import Unit
->>> lex = load_triggers()
->>> units = [Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134")),
-...          Unit("secrete", trig=lex.match(["secrete"], 0)),
-...          Unit("hgf", Mention(13, 16, "HGF", "CYTOKINE", "HGNC:4893"))]
->>> st = SentenceState(units, lex, load_polarity(), None)
->>> active(st, Site(1, units[1].trig, 2, "mscs", "", 0, "", False, 0))
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> msc, alt = M(0, 4, "MSCs", "CELL_TYPE"), M(13, 16, "ALT", "OUTCOME")
+>>> st = SentenceState.of(units_of(msc, "reduced", alt))
+>>> active(st, Site(1, st.units[1].trig, 2, "mscs", "", 0, "", False, 0))
 >>> [(f.subj.text, f.pred, f.obj.text) for f in st.found]
-[('MSCs', 'SECRETES', 'HGF')]
+[('MSCs', 'DECREASES', 'ALT')]
 """
 from __future__ import annotations
 
