@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 
 from .lexicon import Trigger
-from .scan import clause_start, skip_left
+from .scan import skip_left
 from .state import SentenceState, Site
 from .subjects import vp_coordinated
 from .words import ADV, AGENT_NOUNS, BE, PREP_DET, REAL_ADV, RESULT_VERBS
@@ -67,7 +67,7 @@ def site_of(st: SentenceState, t: int, tr: Trigger) -> Site:
     agent_words = ("by", "from") if tr.cls == "SEC" else ("by",)
     passive = tr.kind in ("P", "A") and (pbw in BE or (after < len(u)
                                                         and u[after].low in agent_words))
-    return Site(t, tr, after, prevw, bw, pb, pbw, passive, clause_start(u, t))
+    return Site(t, tr, after, prevw, bw, pb, pbw, passive, st.scopes.clause_start(t))
 
 
 def trigger(st: SentenceState, t: int, tr: Trigger) -> None:

@@ -1,8 +1,7 @@
 """Scans over sentence units: coordinated groups, clause starts, nearest entities, context.
 
 Plain functions over a list of :class:`~pipeline.nlp.relations.units.Unit` that look left and
-right from a position: coordinated same-type entity groups (``A, B and C``), the start of a
-clause, adverbs to skip, the nearest entity on the left, study-context phrases (``in patients
+right from a position: coordinated same-type entity groups (``A, B and C``), adverbs to skip, the nearest entity on the left, study-context phrases (``in patients
 with X``, ``X mice``) and head modifiers (``CCl4-induced``). They hold no state; the rules call
 them with the units of the sentence state.
 
@@ -10,18 +9,18 @@ Example
 -------
 >>> from pipeline.model import Mention
 >>> units = [Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE")), Unit(","), Unit("however")]
->>> clause_start(units, 3), nearest_ent_left(units, 3, 0)
-(3, 0)
+>>> nearest_ent_left(units, 3, 0), skip_left(units, 3, 0, {",", "however"})
+(0, 0)
 """
 from __future__ import annotations
 
 from .units import Unit
 from .words import (
-    ADV, CLASS_NOUNS, CLAUSE, COORD, HEAD_MODIFIERS, LOCATIVE_HEADS, NOT_ADVERBS, PREPS, REAL_ADV,
+    ADV, CLASS_NOUNS, COORD, HEAD_MODIFIERS, LOCATIVE_HEADS, NOT_ADVERBS, PREPS, REAL_ADV,
 )
 
 __all__ = [
-    "left_group", "is_ly_adverb", "skip_left", "is_context", "is_head_modifier", "clause_start",
+    "left_group", "is_ly_adverb", "skip_left", "is_context", "is_head_modifier",
     "nearest_ent_left", "adjacent_left", "past_adverbs",
 ]
 
@@ -119,18 +118,6 @@ def is_head_modifier(units: list[Unit], k: int) -> bool:
     else:
         return False
     return not (m + 1 < len(units) and units[m + 1].low in CLASS_NOUNS)
-
-
-def clause_start(units: list[Unit], t: int) -> int:
-    j = t - 1
-    while j >= 0:
-        u = units[j]
-        if not u.is_ent and (u.low in CLAUSE or u.low == "."):
-            return j + 1
-        if not u.is_ent and u.low == "that" and j > 0 and not units[j - 1].is_ent:
-            return j + 1
-        j -= 1
-    return 0
 
 
 def nearest_ent_left(u: list[Unit], t: int, lo: int, *, max_gap: int = 8,

@@ -4,79 +4,35 @@
   object and raises a good one; a modifier such as ``reduced ALT`` composes with it);
   :func:`lof_flip` tells when an entity is the target of a loss of function (``knockdown of
   X``, ``X-deficient``), which flips the sign.
-* :func:`scope_flags` finds negation, hedge and study-aim cues in a scope: the clause for
-  negation (cut after a contrastive ``but``, :func:`negation_start`), the sentence cut at
-  strong breaks for hedges (:func:`scope_start`).
+* negation and hedges are read over their scopes
+  (:class:`~pipeline.nlp.relations.scopes.Scopes`): the clause for negation, cut after a
+  contrastive ``but``; the sentence cut at strong breaks for hedges. A study aim or a
+  ``whether`` clause blocks the relation.
 * :func:`emit` / :func:`emit_pred` append the :class:`~pipeline.nlp.relations.units.Found`
   candidate to the sentence state.
 
 Example
 -------
->>> from pipeline.model import Mention
->>> units = [Unit("mscs", Mention(0, 4, "MSCs", "CELL_TYPE")), Unit("may"), Unit("not")]
->>> scope_flags(units, 0, 3)
-(True, True, False)
+>>> from pipeline.model import Mention as M
+>>> from pipeline.nlp.relations.units import units_of
+>>> st = SentenceState.of(units_of(M(0, 4, "MSCs", "CELL_TYPE"), "may", "not", "reduce",
+...                                M(20, 23, "ALT", "OUTCOME")))
+>>> emit(st, st.ent(0), signed(st.pol, "DEC", st.ent(4)), st.ent(4), 0, 3)
+>>> st.found[0].pred, st.found[0].negated, st.found[0].hedged
+('DECREASES', True, True)
 """
 from __future__ import annotations
 
 from ...model import Mention
 from .lexicon import Polarity
-from .scan import clause_start, skip_left
+from .scan import skip_left
 from .state import SentenceState
-from .units import Found, Unit
-from .words import ADV, BLOCK, FLIP, HEDGE, NEG, SIGNED
+from .units import Found
+from .words import ADV, FLIP, SIGNED
 
 __all__ = [
-    "scope_start", "negation_start", "scope_flags", "signed", "lof_flip", "emit", "emit_pred",
+    "signed", "lof_flip", "emit", "emit_pred",
 ]
-
-
-def scope_start(units: list[Unit], t: int) -> int:
-    """Start of the hedge scope of ``t``: the sentence, cut at strong clause breaks only."""
-    for j in range(t - 1, -1, -1):
-        if not units[j].is_ent and units[j].low in (";", "while", "whereas", "although",
-                                                      "whilst", "however"):
-            return j + 1
-    return 0
-
-
-def negation_start(units: list[Unit], lo: int, t: int) -> int:
-    """Start of the negation scope of ``t``: its clause, cut after a contrastive ``but`` /
-    ``yet`` (``did not improve A, but they reduced B``: B is not negated)."""
-    for j in range(t - 1, lo - 1, -1):
-        if not units[j].is_ent and units[j].low in ("but", "yet", "instead", "rather"):
-            if units[j].low == "but" and j + 1 < len(units) and units[j + 1].low == "also":
-                continue        # "not only A but also B"
-            return j + 1
-    return lo
-
-
-def scope_flags(units: list[Unit], lo: int, hi: int) -> tuple[bool, bool, bool]:
-    """(negated, hedged, blocked) cues among units ``lo..hi-1``."""
-    neg = hedge = block = aim = aim_block = False
-    for j in range(max(lo, 0), hi):
-        u = units[j]
-        if u.is_ent:
-            continue
-        w = u.low
-        if w in NEG:
-            nxt = units[j + 1].low if j + 1 < len(units) else ""
-            if not (w == "not" and nxt == "only") and not (
-                    w in ("absence", "lack") and nxt == "of"):   # loss of function
-                neg = True
-        if w in HEDGE and not (w in ("could", "would") and j + 1 < len(units)
-                                and units[j + 1].low in ("not", "n't")):
-            hedge = True            # "could not suppress" is a failure, not a hedge
-        if w == "whether" or (w in BLOCK and j > 0 and units[j - 1].low == "to") or (
-                w == "if" and j > 0 and units[j - 1].low in BLOCK):
-            block = True
-        elif w in BLOCK and j > 0 and units[j - 1].low == "we":
-            aim = True          # "we evaluated the ability of X to ...": a study aim
-        elif aim and w in ("ability", "capacity", "potential", "efficacy"):
-            aim_block = True
-        elif aim and w in ("that", "found", "showed", "revealed", "demonstrated", "and"):
-            aim_block = aim = False     # "we examined X and found that ...": a stated result
-    return neg, hedge, block or aim_block
 
 
 def signed(pol: Polarity, cls: str, obj: Mention, mod: str = "") -> str:
@@ -119,8 +75,8 @@ def lof_flip(st: SentenceState, k: int) -> bool:
     if j >= 0 and j < k - 1 and u[j].low in lof and u[j + 1].low in ("of", "the"):
         return True
     if j >= 0 and u[j].trig is not None and u[j].trig.cls == "DEC" \
-            and u[j].trig.kind in ("G", "N") and (clause_start(u, j) >= j - 1 or skip_left(
-                u, j, 0, ADV | {"the"}) < clause_start(u, j)):
+            and u[j].trig.kind in ("G", "N") and (st.scopes.clause_start(j) >= j - 1 or skip_left(
+                u, j, 0, ADV | {"the"}) < st.scopes.clause_start(j)):
         return True     # "blocking X ...", "Inhibition of X ..." as the clause subject
     if k + 1 < len(u):
         nx = u[k + 1].low
@@ -135,8 +91,9 @@ def lof_flip(st: SentenceState, k: int) -> bool:
 def emit(st: SentenceState, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:
     """Record ``subj pred obj`` with the negation and hedge of the trigger ending at ``hi``
     (clause from ``lo``); nothing inside a study aim or a ``whether`` clause."""
-    neg = scope_flags(st.units, negation_start(st.units, lo, hi), hi)[0]
-    _n, hedge, block = scope_flags(st.units, scope_start(st.units, hi), hi)
+    sc = st.scopes
+    neg = sc.flags(sc.negation_start(lo, hi), hi)[0]
+    _n, hedge, block = sc.flags(sc.scope_start(hi), hi)
     if block:
         return
     st.found.append(Found(subj, pred, obj, neg, hedge))

@@ -17,10 +17,12 @@ Example
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 
 from ...model import Mention
 from .lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
+from .scopes import Scopes
 from .units import Found, Unit
 from .words import THERAPY_NOUNS
 
@@ -51,7 +53,8 @@ class SentenceState:
     trigger unit ``subjects``, ``obj_end``, ``objects``, ``preds`` (signed predicate of its
     first object), ``lof_targets``, ``inducers`` (DIFF trigger -> agents); ``consumed``
     (trigger units already used as a modifier), ``compounds`` (``hMSC induced proliferation``
-    pairs) and ``sec_nominals`` (``production of X`` inside an object list).
+    pairs) and ``sec_nominals`` (``production of X`` inside an object list). ``scopes``
+    answers clause, negation and hedge scope questions over ``units``.
     """
 
     units: list[Unit]
@@ -70,6 +73,26 @@ class SentenceState:
     lof_targets: dict[int, list[Mention]] = field(default_factory=dict)
     sec_nominals: list[int] = field(default_factory=list)
     inducers: dict[int, Subjects] = field(default_factory=dict)
+    scopes: Scopes = field(init=False)
+    _keys: list[int] = field(init=False, repr=False)       # sorted keys of subjects
+    _with_subjects: list[int] = field(init=False, repr=False)   # ... whose list is not empty
+
+    def __post_init__(self) -> None:
+        self.scopes = Scopes(self.units)
+        self._keys = sorted(self.subjects)
+        self._with_subjects = sorted(p for p in self.subjects if self.subjects[p])
+
+    def set_subjects(self, t: int, subs: Subjects) -> None:
+        """Record the subjects of trigger ``t`` (write ``subjects`` only through this: the
+        sorted key lists answer :meth:`governing` and :meth:`previous` without a scan)."""
+        if t not in self.subjects:
+            insort(self._keys, t)
+        had = bool(self.subjects.get(t))
+        self.subjects[t] = subs
+        if subs and not had:
+            insort(self._with_subjects, t)
+        elif had and not subs:
+            self._with_subjects.remove(t)
 
     @classmethod
     def of(cls, units: list[Unit], referent: Mention | None = None) -> "SentenceState":
@@ -92,7 +115,18 @@ class SentenceState:
 
     def governing(self, t: int) -> int | None:
         """The last trigger before ``t`` that has subjects (the governing verb), if any."""
-        return max((p for p in self.subjects if p < t and self.subjects[p]), default=None)
+        i = bisect_left(self._with_subjects, t)
+        return self._with_subjects[i - 1] if i else None
+
+    def previous(self, t: int) -> int | None:
+        """The last trigger before ``t`` with recorded subjects, even none (``X reduces A and
+        improves B``: the verb whose subject a coordinated verb shares), if any."""
+        i = bisect_left(self._keys, t)
+        return self._keys[i - 1] if i else None
+
+    def first_with_subjects(self) -> int | None:
+        """The first trigger of the sentence that has subjects, if any."""
+        return self._with_subjects[0] if self._with_subjects else None
 
 
 @dataclass(frozen=True, slots=True)

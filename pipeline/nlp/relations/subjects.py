@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from ...model import Mention
 from .anaphora import anaphor_ref, is_pronoun
-from .scan import clause_start, is_context, is_ly_adverb, left_group, nearest_ent_left, skip_left
+from .scan import is_context, is_ly_adverb, left_group, nearest_ent_left, skip_left
 from .sign import lof_flip
 from .state import SentenceState, Subjects
 from .words import ADV, BE, CLAUSE, NEUTRAL_VERBS, PRIMED, REAL_ADV, REL, SOURCED
@@ -32,7 +32,7 @@ __all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_age
 def subject_left(st: SentenceState, t: int) -> Subjects:
     """Subject entities of the verb trigger at ``t`` (mention, loss-of-function flip)."""
     u = st.units
-    lo = clause_start(u, t)
+    lo = st.scopes.clause_start(t)
     j = skip_left(u, t, 0, ADV)
     # relative pronoun: antecedent group
     if j >= 0 and u[j].low in REL and not (j > 0 and u[j - 1].trig is not None):
@@ -58,8 +58,8 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
     # anaphora right before the verb
     if j > 0 and not u[j].is_ent and u[j].low in ("they", "it") and u[j - 1].low in (
             "and", ",", "but", "whereas", "while", "although", "though"):
-        first = min((p for p in st.subjects if p < j and st.subjects[p]), default=None)
-        if first is not None:       # "X lowered A, and it/they reduced B": X
+        first = st.first_with_subjects()
+        if first is not None and first < j:     # "X lowered A, and it/they reduced B": X
             return [(m, False) for m, _f in st.subjects[first]]
     ref = anaphor_ref(st, j)
     if ref is not None:
@@ -154,10 +154,9 @@ def vp_coordinated(st: SentenceState, t: int) -> int | None:
     """The earlier trigger whose subject the verb at ``t`` shares (``X reduces A and
     improves B``; also across a locative ``in ...`` phrase before ``but``/``and``)."""
     u = st.units
-    prev = [p for p in st.subjects if p < t]   # a subject-less first verb counts too
-    if not prev:
+    p = st.previous(t)      # a subject-less first verb counts too
+    if p is None:
         return None
-    p = max(prev)
     pend = st.obj_end.get(p, p + 1)
     if pend > t:
         return None     # "aggravates CCl4- induced fibrosis": inside p's objects
@@ -180,7 +179,7 @@ def in_adjectival_list(st: SentenceState, t: int) -> bool:
     """``..., decreased SOD and GST, increased MMP-2``: the participle at ``t`` continues a
     list of adjectival sign phrases, it has no subject of its own."""
     u = st.units
-    k = nearest_ent_left(st.units, t, clause_start(u, t), max_gap=1)
+    k = nearest_ent_left(st.units, t, st.scopes.clause_start(t), max_gap=1)
     if k is None:
         return False
     b = skip_left(u, min(left_group(u, k)), 0, ADV | {"the", "a", "an"})

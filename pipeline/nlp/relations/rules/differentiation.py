@@ -64,7 +64,7 @@ def differentiation(st: SentenceState, t: int, tr: Trigger, after: int, lo: int)
             emit_pred(st, s, "INC", st.ent(k), "", flip, lo, t)
     if tr.cls == "POLAR":
         subs = agents_for(st, t, lo)
-        st.subjects[t] = subs
+        st.set_subjects(t, subs)
         st.obj_end[t] = end
         for s, flip in subs:
             for k in tgt:

@@ -18,7 +18,6 @@ Example
 from __future__ import annotations
 
 from ..objects import objects_right
-from ..scan import clause_start
 from ..sign import emit, emit_pred, lof_flip
 from ..state import SentenceState
 
@@ -43,7 +42,7 @@ def hyphen_patterns(st: SentenceState) -> None:
         if nxt.trig is not None and nxt.trig.kind == "N":
             continue    # "X-mediated suppression of Y": handled by the nominal
         objs, _ = objects_right(st, t + 1, first_gap=2, gap=2)
-        lo = clause_start(u, t)
+        lo = st.scopes.clause_start(t)
         for k, mod in objs:
             o = st.ent(k)
             if x.trig.cls == "SEC" or x.low == "derived":
@@ -59,7 +58,7 @@ def hyphen_patterns(st: SentenceState) -> None:
                 and u[t - 2].is_ent and u[t + 1].is_ent:
             o = st.ent(t + 1)
             pred = "DIFFERENTIATES_INTO" if o.type == "CELL_TYPE" else "SECRETES"
-            emit(st, st.ent(t - 2), pred, o, clause_start(u, t), t)
+            emit(st, st.ent(t - 2), pred, o, st.scopes.clause_start(t), t)
 
 
 def compound_objects(st: SentenceState) -> None:
@@ -68,6 +67,6 @@ def compound_objects(st: SentenceState) -> None:
     u = st.units
     for a, t in st.compounds:
         objs, _ = objects_right(st, t + 1, first_gap=2, gap=3)
-        lo = clause_start(u, t)
+        lo = st.scopes.clause_start(t)
         for k, mod in objs:
             emit_pred(st, st.ent(a), u[t].trig.cls, st.ent(k), mod, False, lo, t)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from ..lexicon import Trigger
 from ..objects import agent_after, objects_right
-from ..scan import clause_start, left_group, nearest_ent_left, past_adverbs, skip_left
+from ..scan import left_group, nearest_ent_left, past_adverbs, skip_left
 from ..sign import emit, emit_pred, lof_flip
 from ..state import SentenceState, Subjects
 from ..subjects import sentence_agent
@@ -97,10 +97,10 @@ def nominal(st: SentenceState, t: int, tr: Trigger, after: int, lo: int) -> None
                 subs = [(m, False) for m in sentence_agent(st, t)]
     if not subs:
         return
-    if cls == "DEC" and agents and clause_start(u, t) >= t - 1:
+    if cls == "DEC" and agents and st.scopes.clause_start(t) >= t - 1:
         # "Blocking X using Y decreased Z": X is a loss-of-function target for Z
         st.lof_targets[t] = [st.ent(k) for k, _ in objs]
-    st.subjects[t] = subs
+    st.set_subjects(t, subs)
     st.obj_end[t] = max(end, aend)
     st.objects[t] = [st.ent(k) for k, _ in objs]
     for s, flip in subs:
@@ -119,7 +119,7 @@ def protective_effect(st: SentenceState, t: int, after: int, lo: int) -> bool:
     objs, end = objects_right(st, k + 1, first_gap=3)
     if not objs:
         return False
-    st.subjects[t] = [(st.ent(a), False) for a, _ in agents]
+    st.set_subjects(t, [(st.ent(a), False) for a, _ in agents])
     st.obj_end[t] = end
     st.objects[t] = [st.ent(o) for o, _ in objs]
     # "against Y": protects from Y; "on hepatocytes": keeps the cells
@@ -141,7 +141,7 @@ def secretion_in(st: SentenceState, t: int) -> None:
     agents, _ = agent_after(st, end, {"by", "in", "from"})
     for a in agents:
         for k, _m in objs:
-            emit_pred(st, st.ent(a), "SEC", st.ent(k), "", False, clause_start(u, t), t)
+            emit_pred(st, st.ent(a), "SEC", st.ent(k), "", False, st.scopes.clause_start(t), t)
 
 
 def treatment_nominal(st: SentenceState, t: int, after: int) -> None:
@@ -156,7 +156,7 @@ def treatment_nominal(st: SentenceState, t: int, after: int) -> None:
     agents, _ = agent_after(st, end, {"by", "with", "using"})
     if not agents and t > 0 and u[t - 1].is_ent:
         agents = [t - 1]
-    lo = clause_start(u, t)
+    lo = st.scopes.clause_start(t)
     for a in agents:
         if st.is_therapy(a) or st.ent(a).type in ("CELL_TYPE", "MOLECULE", "THERAPY"):
             for d in dis:

@@ -17,7 +17,6 @@ Example
 from __future__ import annotations
 
 from ..objects import objects_right
-from ..scan import clause_start
 from ..sign import emit_pred, lof_flip
 from ..state import SentenceState, Subjects
 from ..words import EXPOSED, GROUP_WORDS, THERAPY_NOUNS
@@ -29,7 +28,7 @@ def result_statement(st: SentenceState, t: int, pb: int, cls: str, after: int) -
     """``X-treated mice showed lower Y``, ``the X group had higher Y``, ``X knockout mice
     exhibited exacerbated Y``: the exposure of the study subjects acts on Y."""
     u = st.units
-    lo = clause_start(u, t)
+    lo = st.scopes.clause_start(t)
     subs: Subjects = []
     for k in range(lo, pb):
         if not u[k].is_ent:
@@ -44,7 +43,7 @@ def result_statement(st: SentenceState, t: int, pb: int, cls: str, after: int) -
     if not subs:
         return
     objs, end = objects_right(st, after, first_gap=3, modifiers=True, compounds=True)
-    st.subjects[t] = subs
+    st.set_subjects(t, subs)
     st.obj_end[t] = end
     for s, flip in subs:
         for k, mod in objs:     # "lower A and higher B": each adjective signs its noun

@@ -20,16 +20,22 @@ Example
 """
 from __future__ import annotations
 
-from ..scan import clause_start, is_context, is_head_modifier, skip_left
-from ..sign import emit, scope_flags
+from bisect import bisect_left, bisect_right
+
+from ..scan import is_context, is_head_modifier, skip_left
+from ..sign import emit
 from ..state import SentenceState
 from ..units import Found
 from ..words import BLOCK, CLAUSE, HEAD_MODIFIERS, RECEIVE, STOP, THERAPY_NOUNS, TREAT_LINK
 
 __all__ = [
-    "treats", "treat_path", "treat_path_reverse", "modifies_disease", "first_therapy_in_clause",
-    "nearest_therapy_left",
+    "REACH_AFTER", "REACH_BEFORE", "REVERSE_REACH", "treats", "treat_path", "treat_path_reverse",
+    "modifies_disease", "first_therapy_in_clause", "nearest_therapy_left",
 ]
+
+#: Units a disease may stand after its therapy (``X for Y``) or before it (``patients with Y
+#: received X``; ``the only treatment for Y is X`` within :data:`REVERSE_REACH`).
+REACH_AFTER, REACH_BEFORE, REVERSE_REACH = 14, 16, 6
 
 
 def treats(st: SentenceState) -> None:
@@ -45,24 +51,27 @@ def treats(st: SentenceState) -> None:
     # a stated direction ("the protective effect of X against Y") says more than TREATS
     signed = {(id(f.subj), id(f.obj)) for f in st.found if f.pred != "TREATS"}
     for a in therapies:
-        for d in diseases:
+        # only diseases within reach of a pattern (a window: no pass over every pair)
+        near = diseases[bisect_left(diseases, a - REACH_BEFORE):
+                        bisect_right(diseases, a + REACH_AFTER)]
+        for d in near:
             if (id(st.ent(a)), id(st.ent(d))) in signed:
                 continue
             if d > a and treat_path(st, a, d):
-                emit(st, st.ent(a), "TREATS", st.ent(d), clause_start(u, a), d)
+                emit(st, st.ent(a), "TREATS", st.ent(d), st.scopes.clause_start(a), d)
             elif d < a and treat_path_reverse(st, d, a):
-                emit(st, st.ent(a), "TREATS", st.ent(d), clause_start(u, d), a)
-            elif d < a and a - d <= 16 and is_context(u, d) and any(
+                emit(st, st.ent(a), "TREATS", st.ent(d), st.scopes.clause_start(d), a)
+            elif d < a and a - d <= REACH_BEFORE and is_context(u, d) and any(
                     u[x].low in RECEIVE for x in range(d + 1, a)) and not any(
                     u[x].low in CLAUSE or (u[x].trig and u[x].trig.cls != "TREAT")
                     or (u[x].is_ent and st.is_therapy(x)) for x in range(d + 1, a)):
                 # "patients with D will receive / underwent / were treated with A"
-                emit(st, st.ent(a), "TREATS", st.ent(d), clause_start(u, d), a)
+                emit(st, st.ent(a), "TREATS", st.ent(d), st.scopes.clause_start(d), a)
     # therapy subjects of effect relations in a sentence with a context disease
     agents = {id(m): m for subs in st.subjects.values() for m, _f in subs
               if st.pol.is_therapy(m)}
     ctx = [d for d in diseases if is_context(u, d)]
-    hedged = scope_flags(u, 0, len(u))[1]
+    hedged = st.scopes.flags(0, len(u))[1]
     for m in agents.values():
         for d in ctx:
             if (id(m), id(st.ent(d))) not in signed:
@@ -72,7 +81,7 @@ def treats(st: SentenceState) -> None:
 def treat_path(st: SentenceState, a: int, d: int) -> bool:
     """``A ... for/in/with D`` with no verb trigger, clause break or other therapy between."""
     u = st.units
-    if d - a > 14:
+    if d - a > REACH_AFTER:
         return False
     link = False
     mods: set[int] = set()
@@ -115,7 +124,7 @@ def treat_path(st: SentenceState, a: int, d: int) -> bool:
 def treat_path_reverse(st: SentenceState, d: int, a: int) -> bool:
     """``the only treatment for D is A``."""
     u = st.units
-    if a - d > 6:
+    if a - d > REVERSE_REACH:
         return False
     j = skip_left(u, d, 0, {"the", "a", "an", "patients", "with"})
     if j < 1 or u[j].low != "for":
@@ -143,7 +152,7 @@ def modifies_disease(st: SentenceState, k: int) -> bool:
 
 def first_therapy_in_clause(st: SentenceState, t: int) -> int | None:
     """The clause's first therapy-like entity (its subject, in "X ... used to treat")."""
-    for x in range(clause_start(st.units, t), t):
+    for x in range(st.scopes.clause_start(t), t):
         if st.units[x].is_ent and st.is_therapy(x) and not is_context(st.units, x):
             return x
     return nearest_therapy_left(st, t)

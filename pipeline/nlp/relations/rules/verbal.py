@@ -25,10 +25,8 @@ Example
 from __future__ import annotations
 
 from ..objects import agent_after, objects_right
-from ..scan import (
-    adjacent_left, clause_start, is_context, left_group, nearest_ent_left,
-)
-from ..sign import emit, emit_pred, lof_flip, scope_flags, signed
+from ..scan import adjacent_left, is_context, left_group, nearest_ent_left
+from ..sign import emit, emit_pred, lof_flip, signed
 from ..state import SentenceState, Site, Subjects
 from ..subjects import in_adjectival_list, subject_left
 from ..units import Found
@@ -58,7 +56,7 @@ def no_effect(st: SentenceState, site: Site) -> None:
     for s, _f in subs:
         for k, _m in objs:
             st.found.append(Found(s, "INCREASES", st.ent(k), True,
-                                  scope_flags(st.units, site.lo, site.t)[1]))
+                                  st.scopes.flags(site.lo, site.t)[1]))
 
 
 def reverse_cause(st: SentenceState, site: Site) -> None:
@@ -106,7 +104,7 @@ def passive(st: SentenceState, site: Site) -> None:
     if not agents:
         return
     if pbw in BE:      # a reduced relative ("X activated by Y") governs nothing
-        st.subjects[t] = [(st.ent(a), lof_flip(st, a)) for a in agents]
+        st.set_subjects(t, [(st.ent(a), lof_flip(st, a)) for a in agents])
         st.obj_end[t] = aend
     for a in agents:
         for o in objs:
@@ -124,7 +122,7 @@ def _gerund_subjects(st: SentenceState, site: Site) -> tuple[Subjects, int | Non
         subs = list(st.subjects[gov])     # "... without inducing Z"
     elif bw in MEANS and bw != "using":
         # "X regulates Y by suppressing Z": the clause subject, not the nearest entity
-        lo0 = clause_start(u, t)
+        lo0 = st.scopes.clause_start(t)
         first = next((x for x in range(lo0, t) if u[x].is_ent
                       and not is_context(u, x)), None)
         if first is not None:
@@ -169,7 +167,7 @@ def active(st: SentenceState, site: Site) -> None:
         # inducers increase the product (set on the DIFF trigger), not the source cells
         st.inducers[end + 1] = subs
         objs = [(k, m) for k, m in objs if st.ent(k).type != "CELL_TYPE"]
-    st.subjects[t] = subs
+    st.set_subjects(t, subs)
     st.obj_end[t] = end
     st.objects[t] = [st.ent(k) for k, _ in objs]
     if objs and cls in ("INC", "DEC", "IMPROVE", "WORSEN", "PROTECT"):
