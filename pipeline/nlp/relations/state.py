@@ -54,7 +54,9 @@ class SentenceState:
     first object), ``lof_targets``, ``inducers`` (DIFF trigger -> agents); ``consumed``
     (trigger units already used as a modifier), ``compounds`` (``hMSC induced proliferation``
     pairs) and ``sec_nominals`` (``production of X`` inside an object list). ``scopes``
-    answers clause, negation and hedge scope questions over ``units``.
+    answers clause, negation and hedge scope questions over ``units``; ``exposed`` and
+    ``study_subjects`` keep what the result-statement rules read of the whole sentence
+    (:mod:`~pipeline.nlp.relations.rules.results`), computed once.
     """
 
     units: list[Unit]
@@ -74,6 +76,8 @@ class SentenceState:
     sec_nominals: list[int] = field(default_factory=list)
     inducers: dict[int, Subjects] = field(default_factory=dict)
     scopes: Scopes = field(init=False)
+    exposed: tuple[int, ...] | None = field(default=None, init=False)
+    study_subjects: list[tuple[int, bool]] | None = field(default=None, init=False)
     _keys: list[int] = field(init=False, repr=False)       # sorted keys of subjects
     _with_subjects: list[int] = field(init=False, repr=False)   # ... whose list is not empty
 

@@ -16,30 +16,23 @@ Example
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..objects import objects_right
 from ..sign import emit_pred, lof_flip
 from ..state import SentenceState, Subjects
 from ..words import EXPOSED, GROUP_WORDS, THERAPY_NOUNS
 
-__all__ = ["result_statement", "group_agents", "exposure_agents"]
+__all__ = ["result_statement", "group_agents", "study_subjects", "exposure_agents"]
 
 
 def result_statement(st: SentenceState, t: int, pb: int, cls: str, after: int) -> None:
     """``X-treated mice showed lower Y``, ``the X group had higher Y``, ``X knockout mice
     exhibited exacerbated Y``: the exposure of the study subjects acts on Y."""
-    u = st.units
     lo = st.scopes.clause_start(t)
-    subs: Subjects = []
-    for k in range(lo, pb):
-        if not u[k].is_ent:
-            continue
-        nxt = u[k + 1].low if k + 1 < len(u) else ""
-        nxt2 = u[k + 2].low if k + 2 < len(u) else ""
-        if lof_flip(st, k):
-            subs.append((st.ent(k), True))
-        elif nxt in GROUP_WORDS or (nxt == "-" and nxt2 in EXPOSED) or nxt in EXPOSED \
-                or k in exposure_agents(st):
-            subs.append((st.ent(k), False))
+    cands = study_subjects(st)
+    subs: Subjects = [(st.ent(k), flip) for k, flip in
+                      cands[bisect_left(cands, (lo,)):bisect_left(cands, (pb,))]]
     if not subs:
         return
     objs, end = objects_right(st, after, first_gap=3, modifiers=True, compounds=True)
@@ -72,9 +65,34 @@ def group_agents(st: SentenceState, after: int) -> list[int]:
     return out
 
 
-def exposure_agents(st: SentenceState) -> list[int]:
+def study_subjects(st: SentenceState) -> list[tuple[int, bool]]:
+    """Entities that name what the study subjects received, with their loss-of-function flip:
+    ``X knockout`` (flipped), ``the X group``, ``X-treated``, an :func:`exposure_agents` entity.
+    In text order; computed once per sentence (every result statement reads its clause's)."""
+    if st.study_subjects is None:
+        u = st.units
+        exposed = set(exposure_agents(st))
+        out: list[tuple[int, bool]] = []
+        for k in range(len(u)):
+            if not u[k].is_ent:
+                continue
+            nxt = u[k + 1].low if k + 1 < len(u) else ""
+            nxt2 = u[k + 2].low if k + 2 < len(u) else ""
+            if lof_flip(st, k):
+                out.append((k, True))
+            elif nxt in GROUP_WORDS or (nxt == "-" and nxt2 in EXPOSED) or nxt in EXPOSED \
+                    or k in exposed:
+                out.append((k, False))
+        st.study_subjects = out
+    return st.study_subjects
+
+
+def exposure_agents(st: SentenceState) -> tuple[int, ...]:
     """Entities the sentence names as the treatment or exposure of the study subjects:
-    ``X-treated``/``X-exposed`` (mice, offspring) and ``treated with X``/``exposed to X``."""
+    ``X-treated``/``X-exposed`` (mice, offspring) and ``treated with X``/``exposed to X``
+    (computed once per sentence)."""
+    if st.exposed is not None:
+        return st.exposed
     u = st.units
     out: list[int] = []
     for k, x in enumerate(u):
@@ -85,4 +103,5 @@ def exposure_agents(st: SentenceState) -> list[int]:
         if nxt in ("treated", "exposed", "transplanted", "injected", "infused") or \
                 prev2.endswith(("treated with", "exposed to", "treatment with")):
             out.append(k)
-    return out
+    st.exposed = tuple(out)
+    return st.exposed

@@ -97,8 +97,8 @@ def passive(st: SentenceState, site: Site) -> None:
         return
     objs = left_group(u, k, lo_scope) if k is not None else []
     if not agents and pbw in BE and cls in ("INC", "DEC"):
-        agents = exposure_agents(st)   # "ALT was reduced in MSC-treated mice"
-        agents = [a for a in agents if a not in objs]
+        # "ALT was reduced in MSC-treated mice"
+        agents = [a for a in exposure_agents(st) if a not in objs]
         if not agents:                    # "ALT was lower in the MSC group"
             agents = group_agents(st, site.after)
     if not agents:
