@@ -1,9 +1,10 @@
-"""Scans over sentence units: coordinated groups, clause starts, nearest entities, context.
+"""Scans over sentence units: coordinated groups, nearest entities, adverbs, context.
 
 Plain functions over a list of :class:`~pipeline.nlp.relations.units.Unit` that look left and
-right from a position: coordinated same-type entity groups (``A, B and C``), adverbs to skip, the nearest entity on the left, study-context phrases (``in patients
-with X``, ``X mice``) and head modifiers (``CCl4-induced``). They hold no state; the rules call
-them with the units of the sentence state.
+right from a position: coordinated same-type entity groups (``A, B and C``), adverbs to skip,
+the nearest entity on the left, study-context phrases (``in patients with X``, ``X mice``) and
+head modifiers (``CCl4-induced``). They hold no state and look a few units away at most;
+scope questions over the whole sentence are :class:`~pipeline.nlp.relations.scopes.Scopes`'.
 
 Example
 -------

@@ -15,9 +15,9 @@ Example
 -------
 >>> from pipeline.model import Mention as M
 >>> from pipeline.nlp.relations.units import units_of
->>> st = SentenceState.of(units_of(M(0, 4, "MSCs", "CELL_TYPE"), "may", "not", "reduce",
-...                                M(20, 23, "ALT", "OUTCOME")))
->>> emit(st, st.ent(0), signed(st.pol, "DEC", st.ent(4)), st.ent(4), 0, 3)
+>>> msc, alt = M(0, 4, "MSCs", "CELL_TYPE"), M(20, 23, "ALT", "OUTCOME")
+>>> st = SentenceState.of(units_of(msc, "may", "not", "reduce", alt))
+>>> emit(st, msc, signed(st.pol, "DEC", alt), alt, 0, 3)
 >>> st.found[0].pred, st.found[0].negated, st.found[0].hedged
 ('DECREASES', True, True)
 """

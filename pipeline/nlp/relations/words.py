@@ -2,10 +2,10 @@
 
 Plain sets of words the relation rules (:mod:`pipeline.nlp.relations.rules`) test units
 against: auxiliaries and adverbs skipped between arguments, clause and stop words that bound a
-subject or an object list, coordination fillers, negation and hedge cues, study-aim words that block a relation,
-head modifiers (``-induced``, ``-associated``), locative and therapy heads, and the words of the
-result-statement and group patterns. ``SIGNED``/``FLIP`` map trigger classes to signed
-predicates. Change a set here and the extractor version
+subject or an object list, coordination fillers, negation and hedge cues, study-aim words that
+block a relation, head modifiers (``-induced``, ``-associated``), locative and therapy heads,
+and the words of the result-statement and group patterns. ``SIGNED``/``FLIP`` map trigger
+classes to signed predicates. Change a set here and the extractor version
 (:func:`pipeline.extract.extractor_version`) changes with it.
 
 Example
