@@ -58,6 +58,7 @@ __all__ = [
     "extract_relations", "RelationExtractor", "make_relation_extractor",
 ]
 
+
 def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
                       sentence_of: Callable[[Any], tuple[str, int, int]] | None = None,
                       triggers: TriggerLexicon | None = None,
