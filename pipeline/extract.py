@@ -56,10 +56,9 @@ __all__ = ["Extractor", "ExtractReport", "extractor_version", "get_extractor",
 log = logging.getLogger(__name__)
 
 _PKG = Path(__file__).resolve().parent
-#: Files (and packages) whose content defines what extraction produces.
-_VERSIONED_FILES = ("normalize.py", "nlp", "lexicon.py", "relations.py",
-                    "relation_lexicon.py", "relation_words.py", "relation_units.py",
-                    "relation_rules.py", "context.py", "extract.py")
+#: Files and packages (every file below them) whose content defines what extraction produces:
+#: a new module or data file under them changes the version without a list to keep.
+_VERSIONED = ("model.py", "normalize.py", "lexicon", "nlp", "context.py", "extract.py", "data")
 
 
 @lru_cache(maxsize=1)
@@ -67,15 +66,13 @@ def extractor_version() -> str:
     """``<package version>+<hash of extraction code and data>``, e.g. ``0.1.0+1a2b3c4d``."""
     h = hashlib.sha1()
     paths = []
-    for name in _VERSIONED_FILES:
+    for name in _VERSIONED:
         p = _PKG / name
-        paths += sorted(p.rglob("*.py")) if p.is_dir() else [p]
-    data = _PKG / "data"
-    if data.is_dir():
-        paths += sorted(p for p in data.iterdir() if p.is_file())
+        paths += sorted(f for f in p.rglob("*") if f.is_file() and "__pycache__" not in f.parts
+                        ) if p.is_dir() else [p]
     for p in paths:
         if p.is_file():
-            h.update(p.name.encode())
+            h.update(p.relative_to(_PKG).as_posix().encode())
             h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:8]}"
 

@@ -2,7 +2,7 @@
 """Score relation extraction on GOLD entities (no NER needed).
 
 Builds one spaCy Doc per gold document (blank English + sentencizer, gold entities as
-``doc.ents``), runs :func:`pipeline.relations.extract_relations`, writes a system JSON Lines
+``doc.ents``), runs :func:`pipeline.nlp.relations.extract_relations`, writes a system JSON Lines
 file and scores it with ``../shared/tools/goldtool.py``.
 
     python scripts/dev_relations.py [--gold ../shared/corpora/gold/dev.jsonl] [--out sys.jsonl]
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from pipeline.evaluation import load_jsonl
     from pipeline.model import Mention
-    from pipeline.relations import extract_relations
+    from pipeline.nlp.relations import extract_relations
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", default=str(SHARED / "corpora/gold/dev.jsonl"))

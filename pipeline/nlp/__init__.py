@@ -10,7 +10,7 @@
 ``mscgraph_abbreviations``  Schwartz & Hearst definitions + in-document resolution
                             (:mod:`.abbreviations`)
 ``mscgraph_linker``         context rules and canonical names (:mod:`.linker`)
-``mscgraph_relations``      (optional, :mod:`pipeline.relations`)
+``mscgraph_relations``      (optional, :mod:`pipeline.nlp.relations`)
 ==========================  =================================================================
 
 The per-document state of the components is one :class:`~.state.DocState`
@@ -56,7 +56,7 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True,
     Parameters
     ----------
     relations : bool
-        Add ``mscgraph_relations`` (from :mod:`pipeline.relations`).
+        Add ``mscgraph_relations`` (from :mod:`pipeline.nlp.relations`).
     use_cache : bool
         Cache the compiled lexicon trie under ``~/.cache/mscgraph/``.
     serializable : bool
@@ -69,7 +69,7 @@ def build_nlp(*, relations: bool = True, use_cache: bool = True,
     nlp.add_pipe("mscgraph_entities", config={"use_cache": use_cache})
     nlp.add_pipe("mscgraph_abbreviations", config={"make_serializable": serializable})
     if relations:
-        from .. import relations as _rel  # noqa: F401  (registers the factory; the layer above)
+        from . import relations as _rel  # noqa: F401  (registers the factory)
         relations = "mscgraph_relations" in Language.factories
     # the relation rules reuse the tokenizer's word list and drop it when done
     nlp.add_pipe("mscgraph_linker", config={"keep_words": relations})

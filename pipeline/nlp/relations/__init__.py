@@ -1,12 +1,34 @@
 """Relation extraction: the public API and the ``mscgraph_relations`` spaCy component.
 
-:func:`extract_relations` walks the sentences of a Doc with entities, builds the units of each
-(:mod:`pipeline.relation_units`), runs the rules (:mod:`pipeline.relation_rules`, whose
-docstring gives the rule overview and what is not supported) and deduplicates the results per
-sentence, carrying discourse referents (``they``, ``these drugs``) to the next sentence.
-:class:`RelationExtractor` is a thin shell that maps offsets back to the original text and sets
-``Doc._.relations``. Trigger and polarity lexicons live in :mod:`pipeline.relation_lexicon`
-(re-exported here), word classes in :mod:`pipeline.relation_words`.
+For every sentence the entities of ``doc.ents`` and the remaining tokens become a flat list of
+units (:mod:`.units`). Trigger words from ``data/triggers.tsv`` (verbs, participles, gerunds,
+nominalizations, multi-word connectives; :mod:`.lexicon`) are located, and for each trigger the
+rules (:mod:`.dispatch` picks one per construction, :mod:`.rules` holds them) find
+
+* the **subject** (:mod:`.subjects`): the nearest entity group on the left in the same clause;
+  the antecedent of a relative pronoun (``X, which suppresses Y``); the subject of the
+  governing verb for ``by/through/via`` means and for coordinated verbs (``X reduces A and
+  improves B``); the agent after ``by`` for passives and nominalizations (``Y was suppressed by
+  X``, ``inhibition of Y by X``); the entity before ``-mediated/-induced/-derived``; the
+  previous sentences' referents for ``they``/``these cells``/``these drugs``
+  (:mod:`.anaphora`); the exposure of the study group in result statements (``X-treated mice
+  showed lower Y``, ``Y was lower in the X group``);
+* the **objects** (:mod:`.objects`): the coordinated entities on the right up to a clause
+  boundary, through ``the proliferation of``-style chains; an entity before
+  ``-induced/-associated/-related`` only qualifies the head after it;
+* **sign** (``improve`` depends on whether the object is bad or good,
+  ``data/relation_polarity.tsv``; loss of function flips it), **negation** (cut at ``but``) and
+  **hedging** scopes (:mod:`.sign`).
+
+``TREATS`` comes from ``X for Y`` / ``X in patients with Y`` patterns and from therapies that act
+in a stated disease context (:mod:`.rules.therapy`). Not supported: relations across sentences
+(other than the anaphora rules), nested clauses needing a parse, and comparisons between two
+named agents (``X was more potent than Y``).
+
+:func:`extract_relations` walks the sentences, runs the rules on a
+:class:`~.state.SentenceState` per sentence and deduplicates the results, carrying discourse
+referents to the next sentence. :class:`RelationExtractor` is a thin shell that maps offsets
+back to the original text and sets ``Doc._.relations``.
 
 Example
 -------
@@ -22,17 +44,19 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .model import Mention, Relation
-from .relation_lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
-from .relation_rules import _SentenceRules, _main_cell
-from .relation_units import MentionOf, _default_mention, _doc_words, _sentence_units
-from .relation_words import _ANAPHORS
+from ...model import Mention, Relation
+from ..state import DocState, doc_mentions, span_to_mention
+from .anaphora import main_cell
+from .dispatch import run
+from .lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
+from .state import SentenceState
+from .units import MentionOf, default_mention, doc_words, sentence_units
+from .words import ANAPHORS
 
 __all__ = [
     "Trigger", "TriggerLexicon", "Polarity", "load_triggers", "load_polarity",
     "extract_relations", "RelationExtractor", "make_relation_extractor",
 ]
-
 
 
 def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
@@ -60,10 +84,10 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
     """
     lex = triggers or load_triggers()
     pol = polarity or load_polarity()
-    mention_of = mention_of or _default_mention
+    mention_of = mention_of or default_mention
     sentence_of = sentence_of or (lambda s: (s.text, s.start_char, s.end_char))
     ents = sorted(doc.ents, key=lambda e: e.start)
-    words = _doc_words(doc)
+    words = doc_words(doc)
     out: list[Relation] = []
     referent: Mention | None = None
     agent: Mention | None = None
@@ -78,23 +102,23 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             if ents[k].start >= sent.start and ents[k].end <= sent.end:
                 sent_ents.append(ents[k])
             k += 1
-        if not sent_ents or (len(sent_ents) == 1 and not _ANAPHORS.intersection(
+        if not sent_ents or (len(sent_ents) == 1 and not ANAPHORS.intersection(
                 words[sent.start:sent.end])):
             # no pair of arguments possible; a lone cell becomes the referent
             if sent_ents and sent_ents[0].label_ == "CELL_TYPE":
                 referent = mention_of(sent_ents[0])
             lead = None
             continue
-        units = _sentence_units(sent, sent_ents, mention_of, lex, words)
+        units = sentence_units(sent, sent_ents, mention_of, lex, words)
         if not any(x.trig for x in units) and len(sent_ents) < 2:
-            referent = _main_cell([], units, referent)
+            referent = main_cell([], units, referent)
             lead = None
             continue
-        rules = _SentenceRules(units, lex, pol, referent, agent, lead)
-        rules.run()
+        st = SentenceState(units, lex, pol, referent, agent, lead)
+        run(st)
         text, s0, s1 = sentence_of(sent)
         seen: set[tuple[str, str, str, bool, bool]] = set()
-        for f in rules.found:
+        for f in st.found:
             if f.subj.concept_key == f.obj.concept_key or f.subj == f.obj:
                 continue
             key = (f.subj.concept_key, f.pred, f.obj.concept_key, f.negated, f.hedged)
@@ -102,8 +126,8 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
                 continue
             seen.add(key)
             out.append(Relation(f.subj, f.pred, f.obj, f.negated, f.hedged, text, s0, s1))
-        referent = _main_cell(rules.found, units, referent)
-        subjects = [f.subj for f in rules.found if f.pred != "TREATS"]
+        referent = main_cell(st.found, units, referent)
+        subjects = [f.subj for f in st.found if f.pred != "TREATS"]
         lead = subjects[0] if subjects else None
         agent = next((m for m in subjects if m.type in ("THERAPY", "MOLECULE")), agent)
     return out
@@ -154,46 +178,33 @@ class RelationExtractor:
         mention_of, sentence_of = _offset_mappers(doc)
         doc._.relations = extract_relations(doc, mention_of=mention_of, sentence_of=sentence_of,
                                             triggers=self.triggers, polarity=self.polarity)
-        doc.user_data.pop("mscgraph.words", None)  # the NER's per-run word list, not serializable
+        DocState.of(doc).drop_words()  # the tokenizer's per-run token texts: not serializable
         return doc
 
 
-def _offset_mappers(doc: Any) -> tuple[MentionOf | None, Any]:
-    """Mappers to original-text offsets when the NER stage normalized the text.
+def _offset_mappers(doc: Any) -> tuple[MentionOf, Any]:
+    """Relation arguments are the document's mentions; sentences map to original offsets.
 
-    The normalization map is built once per Doc (mapping each span through
-    ``pipeline.ner.original_offsets`` would rebuild it per call).
+    ``mention_of(span)`` returns the very :class:`~pipeline.model.Mention` that
+    :func:`~pipeline.nlp.state.doc_mentions` gives for that entity (same span, same trimming,
+    same canonical name), so a concept never gets a second synonym from its relations.
+    ``sentence_of(sent)`` maps a sentence to ``(text, start, end)`` of the original text.
     """
-    try:
-        from . import ner
-    except ImportError:
-        return None, None
-    norm: Any = None
-    data = doc._.mscgraph_norm if doc.has_extension("mscgraph_norm") else None
-    if isinstance(data, dict) and "original" in data:
-        from .text import NormalizedText       # built from plain data: no doc.text pass
-        norm = NormalizedText.from_json("", data)
-    elif data is None and doc.has_extension("mscgraph_norm"):
-        return None, None                       # not normalized: Doc offsets are original
-    elif callable(getattr(ner, "_norm_of", None)):
-        norm = ner._norm_of(doc)
-    if norm is not None:
-        def to_original(a: int, b: int) -> tuple[int, int, str]:
-            x, y = norm.to_original(a, b)
-            return x, y, norm.original[x:y]
-    elif callable(getattr(ner, "original_offsets", None)):
-        def to_original(a: int, b: int) -> tuple[int, int, str]:
-            return ner.original_offsets(doc, a, b)
-    else:
-        return None, None
+    state = DocState.of(doc)
+    norm = state.norm
+    by_span = {(e.start, e.end): m for e, m in zip(doc.ents, doc_mentions(doc))}
 
     def mention_of(span: Any) -> Mention:
-        a, b, text = to_original(span.start_char, span.end_char)
-        return _default_mention(span, text, a, b)
+        m = by_span.get((span.start, span.end))
+        return m if m is not None else span_to_mention(doc, span, norm=norm)
 
-    def sentence_of(sent: Any) -> tuple[str, int, int]:
-        a, b, text = to_original(sent.start_char, sent.end_char)
-        return text, a, b
+    if not norm.segments and state.data.get("norm") is None:
+        def sentence_of(sent: Any) -> tuple[str, int, int]:
+            return sent.text, sent.start_char, sent.end_char
+    else:
+        def sentence_of(sent: Any) -> tuple[str, int, int]:
+            a, b = norm.to_original(sent.start_char, sent.end_char)
+            return norm.original[a:b], a, b
     return mention_of, sentence_of
 
 
@@ -204,10 +215,7 @@ def make_relation_extractor(nlp: Any, name: str, triggers_path: str,
 
 
 def _register() -> None:
-    try:
-        from spacy.language import Language
-    except ImportError:  # pragma: no cover
-        return
+    from spacy.language import Language
     if "mscgraph_relations" not in Language.factories:
         Language.factory("mscgraph_relations",
                          default_config={"triggers_path": "", "polarity_path": ""},

@@ -7,7 +7,7 @@
   mention is ``bad``, ``good``, a ``therapy`` or ``diagnostic``, by concept, term or type.
 
 Both loaders are cached per path. The rules that use them are in
-:mod:`pipeline.relation_rules`; :mod:`pipeline.relations` re-exports this module's API.
+:mod:`pipeline.nlp.relations.rules`; :mod:`pipeline.nlp.relations` re-exports this module's API.
 
 Example
 -------
@@ -21,11 +21,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
-from .model import Mention
+from ...model import Mention
 
 __all__ = ["Trigger", "TriggerLexicon", "Polarity", "load_triggers", "load_polarity"]
 
-_DATA = Path(__file__).resolve().parent / "data"
+_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 @dataclass(frozen=True, slots=True)

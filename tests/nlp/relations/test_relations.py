@@ -1,11 +1,11 @@
-"""Tests of pipeline.relations: one self-written sentence per construction of the guidelines."""
+"""Tests of pipeline.nlp.relations: one self-written sentence per construction of the guidelines."""
 from __future__ import annotations
 
 import pytest
 import spacy
 
 from pipeline.model import Mention, Relation
-from pipeline.relations import extract_relations, load_polarity, load_triggers
+from pipeline.nlp.relations import extract_relations, load_polarity, load_triggers
 
 TYPES = {
     "MSCs": ("CELL_TYPE", "CL:0000134"), "MSC": ("CELL_TYPE", "CL:0000134"), "stromal cells": ("CELL_TYPE", "CL:0000134"),
@@ -339,18 +339,17 @@ def test_mentions_and_sentences_map_to_original_text(nlp) -> None:
     """When the NER stage normalized the text, offsets point into the original."""
     from spacy.tokens import Doc
 
-    from pipeline.text import normalize_text
+    from pipeline.nlp.state import DocState
+    from pipeline.normalize import normalize_text
 
     original = "Intro.\u00ad\nMSCs low\u00adered TGF\u2013\u03b21 levels."  # soft hyphens
     norm = normalize_text(original)
     assert norm.text != original
-    if not Doc.has_extension("mscgraph_norm"):
-        Doc.set_extension("mscgraph_norm", default=None)
     n = spacy.blank("en")
     n.add_pipe("sentencizer")
     rel = n.add_pipe("mscgraph_relations")
     doc = n(norm.text)
-    doc._.mscgraph_norm = norm.to_json()
+    DocState.of(doc).set_norm(norm)
     i = norm.text.index("MSCs")
     j = norm.text.index("TGF")
     k = norm.text.index(" levels")
