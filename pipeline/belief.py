@@ -130,12 +130,14 @@ class DefaultBeliefScorer:
         return cls(load_priors(path))
 
     def evidence_error(self, ev: Evidence) -> float:
-        """Error prior of one sentence (raises :class:`MissingPriorError`)."""
+        """Error prior of one sentence (raises :class:`MissingPriorError`), raised by the
+        extraction's doubt: ``1 - (1 - prior) * confidence``."""
         try:
             asserted, hedged = self.priors[ev.study_type]  # type: ignore[index]
         except KeyError:
             raise self._missing({ev.study_type}) from None
-        return hedged if ev.hedged else asserted
+        error = hedged if ev.hedged else asserted
+        return error if ev.confidence >= 1.0 else 1.0 - (1.0 - error) * ev.confidence
 
     def check_prior_probs(self, statements: Sequence[Statement]) -> None:
         """Fail before scoring when any evidence has a study type without a prior."""

@@ -210,6 +210,10 @@ class Relation:
     sentence: str = ""
     sentence_start: int = 0
     sentence_end: int = 0
+    #: What found it: ``"rule"`` (the relation rules) or ``"model"`` (the learned classifier).
+    source: str = "rule"
+    #: How sure the source is, in ``(0, 1]``: rules say 1.0; the model its probability.
+    confidence: float = 1.0
 
     def __post_init__(self) -> None:
         if self.predicate not in PREDICATES:
@@ -228,7 +232,8 @@ class Relation:
         return {"subject": arg(self.subject), "predicate": self.predicate,
                 "object": arg(self.object), "negated": self.negated, "hedged": self.hedged,
                 "sentence": self.sentence, "sentence_start": self.sentence_start,
-                "sentence_end": self.sentence_end}
+                "sentence_end": self.sentence_end, "source": self.source,
+                "confidence": self.confidence}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Relation":
@@ -240,7 +245,8 @@ class Relation:
         return cls(arg(d["subject"]), d["predicate"], arg(d["object"]),
                    bool(d.get("negated", False)), bool(d.get("hedged", False)),
                    d.get("sentence", ""), int(d.get("sentence_start", 0)),
-                   int(d.get("sentence_end", 0)))
+                   int(d.get("sentence_end", 0)), str(d.get("source", "rule")),
+                   float(d.get("confidence", 1.0)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +326,8 @@ class Evidence:
     study_type: str = "unknown"
     subject_text: str = ""
     object_text: str = ""
+    #: The extraction's confidence (:attr:`Relation.confidence`; 1.0 for the rules).
+    confidence: float = 1.0
 
     @property
     def source_hash(self) -> str:
@@ -333,6 +341,8 @@ class Evidence:
              "sentence_end": self.sentence_end, "negated": self.negated, "hedged": self.hedged,
              "year": self.year, "species": list(self.species), "study_type": self.study_type,
              "subject_text": self.subject_text, "object_text": self.object_text}
+        if self.confidence != 1.0:
+            d["confidence"] = self.confidence
         return _drop_empty(d) | {"pmid": self.pmid, "negated": self.negated, "hedged": self.hedged}
 
     @classmethod
@@ -341,7 +351,7 @@ class Evidence:
                    int(d.get("sentence_end", 0)), bool(d.get("negated", False)),
                    bool(d.get("hedged", False)), d.get("year"), tuple(d.get("species", ())),
                    d.get("study_type", "unknown"), d.get("subject_text", ""),
-                   d.get("object_text", ""))
+                   d.get("object_text", ""), float(d.get("confidence", 1.0)))
 
     @classmethod
     def from_relation(cls, relation: Relation, pmid: str, *, year: int | None = None,
@@ -352,7 +362,8 @@ class Evidence:
                    sentence_start=relation.sentence_start, sentence_end=relation.sentence_end,
                    negated=relation.negated, hedged=relation.hedged, year=year,
                    species=ctx.species, study_type=ctx.study_type,
-                   subject_text=relation.subject.text, object_text=relation.object.text)
+                   subject_text=relation.subject.text, object_text=relation.object.text,
+                   confidence=relation.confidence)
 
 
 @dataclass(slots=True)

@@ -41,11 +41,9 @@ from __future__ import annotations
 
 import argparse
 import collections
-import hashlib
 import json
 import re
 import sys
-import tarfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,55 +54,10 @@ TYPES = {"CELL_TYPE", "CYTOKINE", "MOLECULE", "DISEASE", "OUTCOME", "PROCESS", "
 PREDICATES = {"INCREASES", "DECREASES", "SECRETES", "DIFFERENTIATES_INTO", "TREATS"}
 CONCEPT_RE = re.compile(r"^(CL|HGNC|FPLX|CHEBI|MESH|GO|HP|LOCAL):\S+$|^TEXT:.+$")
 
-# Training splits only (never the Dev/Test splits).
-BIORED_TRAIN = "resources/corpora/biored/Train.PubTator"
-NCBI_TRAIN = "resources/corpora/ncbi_disease/NCBItrainset_corpus.txt"
-JNLPBA_TAR = "resources/corpora/jnlpba/jnlpba_standoff_train_test.tar.gz"
-JNLPBA_TRAIN_PREFIX = "jnlpba/standoff/train/"
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _pubtator_texts(path: Path, prefix: str) -> dict[str, str]:
-    parts: dict[str, dict[str, str]] = collections.defaultdict(dict)
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            m = re.match(r"^(\d+)\|([ta])\|(.*)$", line.rstrip("\n"))
-            if m:
-                parts[m.group(1)][m.group(2)] = m.group(3)
-    return {f"{prefix}:{pmid}": d.get("t", "") + "\n" + d.get("a", "") for pmid, d in parts.items()}
-
-
-def _jnlpba_texts(path: Path, wanted: set[str] | None = None) -> dict[str, str]:
-    out = {}
-    with tarfile.open(path) as tf:
-        for member in tf.getmembers():
-            name = member.name
-            if not (name.startswith(JNLPBA_TRAIN_PREFIX) and name.endswith(".txt")):
-                continue
-            doc_id = "jnlpba:" + name[len(JNLPBA_TRAIN_PREFIX):-4]
-            if wanted is not None and doc_id not in wanted:
-                continue
-            raw = tf.extractfile(member).read().decode("utf-8")
-            title, _, rest = raw.partition("\n")
-            out[doc_id] = title + "\n" + rest.rstrip("\n")
-    return out
-
-
-def load_texts(shared: Path = DEFAULT_SHARED, ids: set[str] | None = None) -> dict[str, str]:
-    """Texts of the training splits, keyed by record id (``corpus:PMID``)."""
-    shared = Path(shared)
-    want = {i.split(":", 1)[0] for i in ids} if ids is not None else {"biored", "ncbi", "jnlpba"}
-    texts: dict[str, str] = {}
-    if "biored" in want:
-        texts.update(_pubtator_texts(shared / BIORED_TRAIN, "biored"))
-    if "ncbi" in want:
-        texts.update(_pubtator_texts(shared / NCBI_TRAIN, "ncbi"))
-    if "jnlpba" in want:
-        texts.update(_jnlpba_texts(shared / JNLPBA_TAR, ids))
-    return texts
+sys.path.insert(0, str(REPO))
+from pipeline.nlp.relations.training import (BIORED_TRAIN, JNLPBA_TRAIN_PREFIX,  # noqa: E402
+                                             load_texts,
+                                             sha256_text)
 
 
 def source_of(doc_id: str) -> str:
@@ -115,8 +68,9 @@ def source_of(doc_id: str) -> str:
 
 
 def load_records(path: Path = DEFAULT_ANNOTATIONS) -> list[dict]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """The stand-off records (no texts)."""
+    from pipeline.nlp.relations.training import load_records as load
+    return load(path)
 
 
 def check_record(rec: dict, text: str | None) -> list[str]:

@@ -17,7 +17,7 @@ from ..errors import PipelineError
 __all__ = ["main", "build_parser", "positive_int"]
 
 #: Subcommand modules, in the order ``--help`` lists them.
-SUBCOMMANDS = ("ingest", "lexicon", "annotate", "extract", "eval", "export", "run")
+SUBCOMMANDS = ("ingest", "lexicon", "annotate", "extract", "train", "eval", "export", "run")
 
 
 def positive_int(text: str) -> int:

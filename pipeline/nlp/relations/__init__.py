@@ -49,6 +49,7 @@ from ..state import DocState, doc_mentions, span_to_mention
 from .anaphora import main_cell
 from .dispatch import run
 from .lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
+from .model import load_model, model_relations, trigger_words
 from .state import SentenceState
 from .units import MentionOf, default_mention, doc_words, sentence_units
 from .words import ANAPHORS
@@ -164,25 +165,35 @@ class RelationExtractor:
         Component name.
     triggers_path, polarity_path : str
         Data files; empty = the committed ``pipeline/data`` files.
+    model_path : str
+        The learned relation model (:mod:`.model`): empty = the committed
+        ``pipeline/data/relation_model.json.gz`` when present; ``"none"`` = rules only.
     """
 
     def __init__(self, nlp: Any, name: str = "mscgraph_relations", *, triggers_path: str = "",
-                 polarity_path: str = "") -> None:
+                 polarity_path: str = "", model_path: str = "") -> None:
         from spacy.tokens import Doc
         Doc.set_extension("relations", getter=_get_relations, setter=_set_relations, force=True)
         self.name = name
         self.triggers = load_triggers(triggers_path or None)
         self.polarity = load_polarity(polarity_path or None)
+        self.model = None if model_path == "none" else load_model(model_path or None)
+        self.trigger_words = trigger_words(self.triggers)
 
     def __call__(self, doc: Any) -> Any:
-        mention_of, sentence_of = _offset_mappers(doc)
-        doc._.relations = extract_relations(doc, mention_of=mention_of, sentence_of=sentence_of,
-                                            triggers=self.triggers, polarity=self.polarity)
+        mention_of, sentence_of, mentions = _offset_mappers(doc)
+        rels = extract_relations(doc, mention_of=mention_of, sentence_of=sentence_of,
+                                 triggers=self.triggers, polarity=self.polarity)
+        if self.model is not None and len(mentions) > 1:
+            sentences = [sentence_of(s)[1:] for s in doc.sents]
+            rels += model_relations(DocState.of(doc).norm.original, mentions, sentences, rels,
+                                    self.model, self.trigger_words, self.polarity)
+        doc._.relations = rels
         DocState.of(doc).drop_words()  # the tokenizer's per-run token texts: not serializable
         return doc
 
 
-def _offset_mappers(doc: Any) -> tuple[MentionOf, Any]:
+def _offset_mappers(doc: Any) -> tuple[MentionOf, Any, list[Mention]]:
     """Relation arguments are the document's mentions; sentences map to original offsets.
 
     ``mention_of(span)`` returns the very :class:`~pipeline.model.Mention` that
@@ -192,7 +203,8 @@ def _offset_mappers(doc: Any) -> tuple[MentionOf, Any]:
     """
     state = DocState.of(doc)
     norm = state.norm
-    by_span = {(e.start, e.end): m for e, m in zip(doc.ents, doc_mentions(doc))}
+    mentions = doc_mentions(doc)
+    by_span = {(e.start, e.end): m for e, m in zip(doc.ents, mentions)}
 
     def mention_of(span: Any) -> Mention:
         m = by_span.get((span.start, span.end))
@@ -205,20 +217,22 @@ def _offset_mappers(doc: Any) -> tuple[MentionOf, Any]:
         def sentence_of(sent: Any) -> tuple[str, int, int]:
             a, b = norm.to_original(sent.start_char, sent.end_char)
             return norm.original[a:b], a, b
-    return mention_of, sentence_of
+    return mention_of, sentence_of, mentions
 
 
-def make_relation_extractor(nlp: Any, name: str, triggers_path: str,
-                            polarity_path: str) -> RelationExtractor:
+def make_relation_extractor(nlp: Any, name: str, triggers_path: str, polarity_path: str,
+                            model_path: str) -> RelationExtractor:
     """Factory body of ``mscgraph_relations``."""
-    return RelationExtractor(nlp, name, triggers_path=triggers_path, polarity_path=polarity_path)
+    return RelationExtractor(nlp, name, triggers_path=triggers_path, polarity_path=polarity_path,
+                             model_path=model_path)
 
 
 def _register() -> None:
     from spacy.language import Language
     if "mscgraph_relations" not in Language.factories:
         Language.factory("mscgraph_relations",
-                         default_config={"triggers_path": "", "polarity_path": ""},
+                         default_config={"triggers_path": "", "polarity_path": "",
+                                         "model_path": ""},
                          assigns=["doc._.relations"])(make_relation_extractor)
 
 

@@ -1,0 +1,418 @@
+"""The learned relation classifier: candidate pairs, sparse features, a linear model.
+
+Rules fire first; this model adds what they miss. A *candidate* is an ordered pair of two
+mentions of one sentence whose types the guidelines allow for some predicate. For each
+candidate the model scores one of :data:`LABELS` (``NONE`` or a predicate, read as
+``subject = first member``) from sparse features of the sentence: the words between and
+around the pair, trigger-lexicon classes, negation and hedge cues, order, distance, types,
+the polarity of the arguments, coordination and other mentions in between.
+
+The model is multinomial logistic regression trained with AdaGrad on hashed-free string
+features (the feature set is small enough to keep by name), stored as a gzip'd JSON file
+with a format version (:meth:`RelationModel.to_disk` / :meth:`RelationModel.from_disk`).
+Training is deterministic for a given seed and input order.
+
+Example
+-------
+>>> m = RelationModel.train([(["T:CELL_TYPE>CYTOKINE", "TR:SEC"], "SECRETES"),
+...                          (["T:CELL_TYPE>CYTOKINE", "TR:NONE"], "NONE"),
+...                          (["T:CELL_TYPE>DISEASE", "TR:NONE"], "TREATS")] * 5)
+>>> m.predict(["T:CELL_TYPE>CYTOKINE", "TR:SEC"])[0]
+'SECRETES'
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from ...model import Mention, Relation
+from .lexicon import Polarity, TriggerLexicon
+
+__all__ = ["LABELS", "ALLOWED_TYPES", "FORMAT", "DEFAULT_MODEL_PATH", "RelationModel", "Arg",
+           "Candidate", "allowed", "tokenize", "pair_features", "trigger_words", "arg_of",
+           "candidates", "load_model", "model_relations"]
+
+#: The committed model, rebuilt by ``mscgraph train relations``.
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "relation_model.json.gz"
+
+#: Version of the file layout written by :meth:`RelationModel.to_disk`.
+FORMAT = "mscgraph-relation-model/1"
+
+LABELS = ("NONE", "INCREASES", "DECREASES", "SECRETES", "DIFFERENTIATES_INTO", "TREATS")
+
+_ALL = frozenset({"CELL_TYPE", "CYTOKINE", "MOLECULE", "DISEASE", "OUTCOME", "PROCESS",
+                  "THERAPY"})
+#: Subject and object types the guidelines allow per predicate.
+ALLOWED_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "INCREASES": (_ALL, _ALL),
+    "DECREASES": (_ALL, _ALL),
+    "SECRETES": (frozenset({"CELL_TYPE"}),
+                 frozenset({"CYTOKINE", "MOLECULE", "THERAPY"})),
+    "DIFFERENTIATES_INTO": (frozenset({"CELL_TYPE"}), frozenset({"CELL_TYPE"})),
+    "TREATS": (frozenset({"THERAPY", "CELL_TYPE", "MOLECULE", "CYTOKINE"}),
+               frozenset({"DISEASE", "OUTCOME"})),
+}
+
+_TOKEN_RE = re.compile(r"[A-Za-z\u0370-\u03ff]+|\d+(?:\.\d+)?|[^\w\s]")
+_NEG = frozenset({"not", "no", "never", "neither", "nor", "without", "failed", "fail",
+                  "unaffected", "unchanged", "nt"})
+_HEDGE = frozenset({"may", "might", "could", "potentially", "potential", "possibly",
+                    "suggest", "suggests", "suggested", "suggesting", "appears", "appear",
+                    "likely", "promising", "hypothesized", "hypothesize", "putative"})
+_COORD = frozenset({"and", "or", ",", "as", "well"})
+_DIST = (0, 1, 2, 3, 5, 8, 12, 20)
+
+
+def allowed(subject_type: str, object_type: str) -> bool:
+    """Whether some predicate allows this ordered type pair.
+
+    >>> allowed("CELL_TYPE", "CYTOKINE"), allowed("DISEASE", "DISEASE")
+    (True, True)
+    """
+    return any(subject_type in s and object_type in o for s, o in ALLOWED_TYPES.values())
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """``(start, end, lowercased form)`` of the words and symbols of ``text[start:end]``;
+    digits become ``0``.
+
+    >>> [t[2] for t in tokenize("MSCs secreted IL-10.")]
+    ['mscs', 'secreted', 'il', '-', '00', '.']
+    """
+    end = len(text) if end is None else end
+    out = []
+    for m in _TOKEN_RE.finditer(text, start, end):
+        w = m.group().lower()
+        if w[0].isdigit():
+            w = re.sub(r"\d", "0", w)
+        out.append((m.start(), m.end(), w))
+    return out
+
+
+def _dist(n: int) -> str:
+    for i, d in enumerate(_DIST):
+        if n <= d:
+            return str(d)
+    return "far"
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    """What the features need of a mention: its span, type and polarity class."""
+
+    start: int
+    end: int
+    type: str
+    polarity: str = ""   # "bad", "good", "therapy" or ""
+    head: str = ""       # lowercased last word
+
+
+def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,
+                  others: Sequence[Arg], triggers: dict[str, str]) -> list[str]:
+    """Sparse features of the ordered candidate ``(a, b)`` in a sentence's ``tokens``.
+
+    ``triggers`` maps a lowercased word to its relation class (``INC``, ``DEC``, ``SEC``,
+    ...); ``others`` are the sentence's other mentions.
+
+    >>> toks = tokenize("MSCs secrete HGF")
+    >>> f = pair_features(toks, Arg(0, 4, "CELL_TYPE"), Arg(13, 16, "CYTOKINE"), [],
+    ...                   {"secrete": "SEC"})
+    >>> "TR:SEC" in f and "BF:secrete" in f
+    True
+    """
+    fwd = a.start < b.start
+    left, right = (a, b) if fwd else (b, a)
+    order = "F" if fwd else "R"
+    tp = f"{a.type}>{b.type}"
+    between = [t for t in tokens if t[0] >= left.end and t[1] <= right.start]
+    before = [t for t in tokens if t[1] <= left.start][-3:]
+    after = [t for t in tokens if t[0] >= right.end][:3]
+    words = [t[2] for t in between]
+    f = ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{_dist(len(words))}",
+         f"DO:{_dist(len(words))}|{order}", f"PA:{a.polarity}", f"PB:{b.polarity}",
+         f"PAB:{a.polarity}|{b.polarity}|{order}", f"HA:{a.head}", f"HB:{b.head}"]
+    if len(words) <= 6:
+        f.append(f"BS:{' '.join(words)}|{order}")
+    if words:
+        f += [f"BF:{words[0]}", f"BL:{words[-1]}", f"BFO:{words[0]}|{order}",
+              f"BLO:{words[-1]}|{order}"]
+    else:
+        f.append("ADJ")
+    trig = []
+    for i, w in enumerate(words):
+        f.append(f"B:{w}")
+        f.append(f"BO:{w}|{order}")
+        cls = triggers.get(w)
+        if cls:
+            trig.append(cls)
+            f.append(f"TRW:{cls}|{order}|{b.polarity if fwd else a.polarity}")
+        if i + 1 < len(words):
+            f.append(f"BB:{w}_{words[i + 1]}")
+    f.append(f"TR:{trig[0] if trig else 'NONE'}")
+    f.append(f"TRT:{trig[0] if trig else 'NONE'}|{tp}|{order}")
+    same_type_between = sum(1 for o in others if o.start >= left.end and o.end <= right.start
+                            and o.type == (b.type if fwd else a.type))
+    f.append(f"SAME:{min(same_type_between, 2)}")
+    if trig:
+        f.append(f"TRL:{trig[-1]}|{order}")
+        f.append(f"TRN:{min(len(trig), 3)}")
+    for w in (t[2] for t in before):
+        f.append(f"L:{w}")
+        cls = triggers.get(w)
+        if cls:
+            f.append(f"TRL2:{cls}|{order}")
+    for w in (t[2] for t in after):
+        f.append(f"R:{w}")
+        cls = triggers.get(w)
+        if cls:
+            f.append(f"TRR:{cls}|{order}")
+    if before:
+        f.append(f"L1:{before[-1][2]}")
+    if after:
+        f.append(f"R1:{after[0][2]}")
+    if any(w in _NEG for w in words) or any(t[2] in _NEG for t in before):
+        f.append("NEG")
+    if any(w in _COORD for w in words):
+        f.append(f"COORD|{order}")
+    if "by" in words:
+        f.append(f"BY|{order}")
+    if "of" in words:
+        f.append(f"OF|{order}")
+    inside = [o for o in others if o.start >= left.end and o.end <= right.start]
+    f.append(f"E:{min(len(inside), 3)}")
+    for o in inside[:4]:
+        f.append(f"EB:{o.type}")
+    return f
+
+
+@dataclass
+class RelationModel:
+    """Multinomial logistic regression over named sparse features.
+
+    ``weights[feature]`` is one weight per label of :data:`LABELS`.
+    """
+
+    weights: dict[str, list[float]] = field(default_factory=dict)
+    threshold: float = 0.5
+    labels: tuple[str, ...] = LABELS
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def scores(self, features: Iterable[str]) -> list[float]:
+        """Probabilities per label."""
+        z = [0.0] * len(self.labels)
+        for name in features:
+            w = self.weights.get(name)
+            if w is not None:
+                for i, x in enumerate(w):
+                    z[i] += x
+        top = max(z)
+        exp = [math.exp(x - top) for x in z]
+        total = sum(exp)
+        return [x / total for x in exp]
+
+    def predict(self, features: Iterable[str]) -> tuple[str, float]:
+        """The best label and its probability."""
+        p = self.scores(features)
+        i = max(range(len(p)), key=p.__getitem__)
+        return self.labels[i], p[i]
+
+    def relation(self, features: Iterable[str]) -> tuple[str, float]:
+        """The most probable predicate and the probability that the pair states *some*
+        relation (``1 - P(NONE)``): what :attr:`threshold` is compared with."""
+        p = self.scores(features)
+        i = max(range(1, len(p)), key=p.__getitem__)
+        return self.labels[i], 1.0 - p[0]
+
+    @classmethod
+    def train(cls, examples: Sequence[tuple[list[str], str]], *, c: float = 1.0,
+              min_count: int = 2, sample_weight: Sequence[float] | None = None
+              ) -> "RelationModel":
+        """Fit on ``(features, label)`` examples (scikit-learn's L2 logistic regression, L-BFGS:
+        deterministic); features seen fewer than ``min_count`` times are dropped."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+
+        counts: dict[str, int] = {}
+        for feats, _ in examples:
+            for name in set(feats):
+                counts[name] = counts.get(name, 0) + 1
+        vocab = sorted(f for f, n in counts.items() if n >= min_count and f != "BIAS")
+        index = {f: i for i, f in enumerate(vocab)}
+        rows, cols = [], []
+        for r, (feats, _) in enumerate(examples):
+            for j in sorted({index[f] for f in feats if f in index}):
+                rows.append(r)
+                cols.append(j)
+        x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(vocab)))
+        y = np.array([LABELS.index(label) for _, label in examples])
+        clf = LogisticRegression(C=c, max_iter=2000, tol=1e-5)
+        clf.fit(x, y, sample_weight=None if sample_weight is None else np.asarray(sample_weight))
+        k = len(LABELS)
+        full = np.zeros((k, len(vocab)))
+        bias = np.zeros(k)
+        if len(clf.classes_) == 2:   # binary: one row of weights, for the second class
+            full[clf.classes_[1]] = clf.coef_[0]
+            bias[clf.classes_[1]] = clf.intercept_[0]
+        else:
+            for row, label in enumerate(clf.classes_):
+                full[label] = clf.coef_[row]
+                bias[label] = clf.intercept_[row]
+        absent = [i for i in range(k) if i not in set(clf.classes_)]
+        bias[absent] = -30.0  # a label never seen in training is never predicted
+        weights = {"BIAS": [round(float(b), 5) for b in bias]}
+        for j, name in enumerate(vocab):
+            col = full[:, j]
+            if np.abs(col).max() >= 1e-4:
+                weights[name] = [round(float(v), 5) for v in col]
+        return cls(weights=weights, meta={"examples": len(examples), "features": len(weights),
+                                          "c": c, "min_count": min_count})
+
+    def to_disk(self, path: str | Path) -> None:
+        """Write the model as gzip'd JSON with :data:`FORMAT` inside (sorted, reproducible)."""
+        data = {"format": FORMAT, "labels": list(self.labels), "threshold": self.threshold,
+                "meta": self.meta, "weights": dict(sorted(self.weights.items()))}
+        raw = json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
+        with open(path, "wb") as fh, gzip.GzipFile(filename="", fileobj=fh, mode="wb", mtime=0) as gz:
+            gz.write(raw)
+
+    @classmethod
+    def from_disk(cls, path: str | Path) -> "RelationModel":
+        """Read a model written by :meth:`to_disk`; a different format is a clear error."""
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("format") != FORMAT:
+            raise ValueError(f"{path}: relation model format {data.get('format')!r}, expected "
+                             f"{FORMAT!r}; rebuild it with `mscgraph train relations`")
+        return cls(weights=data["weights"], threshold=float(data["threshold"]),
+                   labels=tuple(data["labels"]), meta=data.get("meta", {}))
+
+
+# ------------------------------------------------------------------------------ candidates
+
+def trigger_words(lex: TriggerLexicon) -> dict[str, str]:
+    """One relation class per single-word trigger form (``LOF`` for loss-of-function words).
+
+    >>> from .lexicon import load_triggers
+    >>> trigger_words(load_triggers())["secrete"]
+    'SEC'
+    """
+    out: dict[str, str] = {}
+    for trigs in lex.by_first.values():
+        for t in trigs:
+            if len(t.words) == 1:
+                out.setdefault(t.words[0], t.cls)
+    for w in lex.lof:
+        out.setdefault(w, "LOF")
+    return out
+
+
+def arg_of(m: Mention, polarity: Polarity) -> Arg:
+    """The feature view of a mention.
+
+    >>> from .lexicon import load_polarity
+    >>> arg_of(Mention(0, 3, "ALT", "OUTCOME"), load_polarity()).polarity
+    'bad'
+    """
+    pol = polarity.sign(m) or ("therapy" if polarity.is_therapy(m) else "")
+    words = m.text.lower().split()
+    return Arg(m.start, m.end, m.type, pol, words[-1] if words else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An ordered pair of mentions of one sentence and its features."""
+
+    subject: Mention
+    object: Mention
+    sentence: tuple[int, int]
+    features: list[str]
+
+
+def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple[int, int]],
+               triggers: dict[str, str], polarity: Polarity) -> Iterator[Candidate]:
+    """Ordered candidate pairs of every sentence (original-text offsets) with their features.
+
+    Pairs need two concepts, disjoint spans and a type pair some predicate allows.
+
+    >>> from .lexicon import load_polarity
+    >>> ms = [Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134"),
+    ...       Mention(13, 16, "HGF", "CYTOKINE", "HGNC:4893")]
+    >>> [(c.subject.text, c.object.text) for c in candidates("MSCs secrete HGF.", ms,
+    ...   [(0, 17)], {"secrete": "SEC"}, load_polarity())]
+    [('MSCs', 'HGF'), ('HGF', 'MSCs')]
+    """
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    i = 0
+    for s0, s1 in sentences:
+        while i < len(ordered) and ordered[i].start < s0:
+            i += 1
+        inside = []
+        j = i
+        while j < len(ordered) and ordered[j].end <= s1:
+            inside.append(ordered[j])
+            j += 1
+        if len(inside) < 2:
+            continue
+        toks = tokenize(text, s0, s1)
+        args = [arg_of(m, polarity) for m in inside]
+        for a_i, a in enumerate(inside):
+            for b_i, b in enumerate(inside):
+                if a_i == b_i or a.concept_key == b.concept_key or not allowed(a.type, b.type):
+                    continue
+                if not (a.end <= b.start or b.end <= a.start):
+                    continue
+                others = [args[k] for k in range(len(inside)) if k not in (a_i, b_i)]
+                yield Candidate(a, b, (s0, s1),
+                                pair_features(toks, args[a_i], args[b_i], others, triggers))
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> RelationModel | None:
+    """The relation model at ``path`` (default: the committed one; ``None`` when absent)."""
+    p = Path(path) if path else DEFAULT_MODEL_PATH
+    if not path and not p.is_file():
+        return None
+    return RelationModel.from_disk(p)
+
+
+_HEDGE_WORDS = _HEDGE | {"whether"}
+
+
+def model_relations(text: str, mentions: Sequence[Mention],
+                    sentences: Sequence[tuple[int, int]], rules: Sequence[Relation],
+                    model: RelationModel, triggers: dict[str, str], polarity: Polarity
+                    ) -> list[Relation]:
+    """What the model adds to the rules' ``rules``: one relation per sentence and concept pair
+    the rules left alone, when its best predicate's probability reaches ``model.threshold``.
+
+    Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
+    ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
+    """
+    covered = {frozenset((r.subject.concept_key, r.object.concept_key)) for r in rules}
+    best: dict[tuple[tuple[int, int], frozenset[str]], tuple[float, Candidate, str]] = {}
+    for c in candidates(text, mentions, sentences, triggers, polarity):
+        key = frozenset((c.subject.concept_key, c.object.concept_key))
+        if key in covered:
+            continue
+        label, p = model.relation(c.features)
+        if p < model.threshold:
+            continue
+        slot = (c.sentence, key)
+        if slot not in best or best[slot][0] < p:
+            best[slot] = (p, c, label)
+    out = []
+    for (sent, _), (p, c, label) in sorted(
+            best.items(), key=lambda kv: (kv[0][0], kv[1][1].subject.start,
+                                          kv[1][1].object.start)):
+        words = {t[2] for t in tokenize(text, sent[0], sent[1])}
+        out.append(Relation(c.subject, label, c.object, "NEG" in c.features,
+                            bool(words & _HEDGE_WORDS), text[sent[0]:sent[1]], sent[0], sent[1],
+                            "model", round(p, 3)))
+    return out

@@ -1,0 +1,86 @@
+"""The learned relation model: features, file format, the component's additions."""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from pipeline.model import Mention, Relation
+from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
+from pipeline.nlp.relations.model import (DEFAULT_MODEL_PATH, FORMAT, RelationModel,
+                                          candidates, load_model, model_relations,
+                                          trigger_words)
+
+TRIG = trigger_words(load_triggers())
+POL = load_polarity()
+TEXT = "MSCs secrete HGF. Kupffer cells and HGF were measured."
+MSC = Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134", "MSC")
+HGF = Mention(13, 16, "HGF", "CYTOKINE", "HGNC:4893", "HGF")
+KC = Mention(18, 31, "Kupffer cells", "CELL_TYPE", "CL:0000091", "Kupffer cell")
+HGF2 = Mention(36, 39, "HGF", "CYTOKINE", "HGNC:4893", "HGF")
+SENTS = [(0, 17), (18, 55)]
+
+
+def _toy_model() -> RelationModel:
+    ex = []
+    for c in candidates(TEXT, [MSC, HGF, KC, HGF2], SENTS, TRIG, POL):
+        ex.append((c.features, "SECRETES" if (c.subject, c.object) == (MSC, HGF) else "NONE"))
+    return RelationModel.train(ex * 3, min_count=1, c=10.0)
+
+
+def test_candidates_are_ordered_pairs_within_sentences():
+    pairs = [(c.subject.text, c.object.text, c.sentence)
+             for c in candidates(TEXT, [MSC, HGF, KC, HGF2], SENTS, TRIG, POL)]
+    assert pairs == [("MSCs", "HGF", (0, 17)), ("HGF", "MSCs", (0, 17)),
+                     ("Kupffer cells", "HGF", (18, 55)), ("HGF", "Kupffer cells", (18, 55))]
+
+
+def test_model_adds_what_rules_miss_with_source_and_confidence():
+    model = _toy_model()
+    model.threshold = 0.5
+    out = model_relations(TEXT, [MSC, HGF, KC, HGF2], SENTS, [], model, TRIG, POL)
+    assert [(r.subject.text, r.predicate, r.object.text, r.source) for r in out] == \
+        [("MSCs", "SECRETES", "HGF", "model")]
+    assert 0 < out[0].confidence <= 1.0
+    assert out[0].sentence == "MSCs secrete HGF."
+    # a pair the rules already state is left to them
+    rule = Relation(MSC, "SECRETES", HGF, sentence="MSCs secrete HGF.", sentence_end=17)
+    assert model_relations(TEXT, [MSC, HGF, KC, HGF2], SENTS, [rule], model, TRIG, POL) == []
+
+
+def test_file_round_trip_is_byte_stable(tmp_path):
+    model = _toy_model()
+    a, b = tmp_path / "a.json.gz", tmp_path / "b.json.gz"
+    model.to_disk(a)
+    RelationModel.from_disk(a).to_disk(b)
+    assert a.read_bytes() == b.read_bytes()
+    again = _toy_model()
+    again.to_disk(b)
+    assert a.read_bytes() == b.read_bytes()          # training is deterministic
+
+
+def test_other_format_is_a_clear_error(tmp_path):
+    path = tmp_path / "m.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"format": "something-else/9"}).encode()))
+    with pytest.raises(ValueError, match="mscgraph train relations"):
+        RelationModel.from_disk(path)
+
+
+def test_relation_json_keeps_source_and_confidence():
+    r = Relation(MSC, "SECRETES", HGF, source="model", confidence=0.71)
+    assert Relation.from_json(r.to_json()) == r
+    assert Relation.from_json({k: v for k, v in r.to_json().items()
+                               if k not in ("source", "confidence")}).source == "rule"
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL_PATH.is_file(), reason="no committed relation model")
+def test_committed_model_loads_and_the_component_marks_sources():
+    from pipeline.extract import Extractor
+    model = load_model()
+    assert model is not None and 0 < model.threshold < 1
+    assert model.meta["cv"]
+    ex = Extractor(context=False).extract_text(
+        "Mesenchymal stem cells (MSCs) reduced liver fibrosis. MSCs secrete HGF.")
+    assert ex.relations and {r.source for r in ex.relations} <= {"rule", "model"}
+    assert all(0 < r.confidence <= 1 for r in ex.relations)
