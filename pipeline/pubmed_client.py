@@ -110,6 +110,11 @@ class SearchWindow:
         """False when even a single day holds more than :data:`ESEARCH_CAP` hits."""
         return self.result.count <= ESEARCH_CAP
 
+    @property
+    def shortfall(self) -> int:
+        """Ids ESearch counted (up to its cap) but did not return: 0 for a whole answer."""
+        return max(0, min(self.result.count, ESEARCH_CAP) - len(set(self.result.ids)))
+
 
 def format_date(d: date) -> str:
     """E-utilities date format.
@@ -413,10 +418,21 @@ class EutilsClient:
                 stack.append((mid + timedelta(days=1), hi))  # popped second: oldest first
                 stack.append((lo, mid))
                 continue
-            result = self.esearch(term, mindate=lo, maxdate=hi, datetype=datetype,
-                                  retmax=ESEARCH_CAP, usehistory=True)
-            window = SearchWindow(lo, hi, datetype, result)
+            window = self._whole_window(term, lo, hi, datetype)
             if not window.complete:
                 log.warning("%s [%s] alone holds %d hits; only %d can be retrieved by ESearch",
                             lo, datetype, result.count, ESEARCH_CAP)
             yield window
+
+    def _whole_window(self, term: str, lo: date, hi: date, datetype: str) -> SearchWindow:
+        """ESearch one window, asking again once when fewer ids come back than counted."""
+        for attempt in range(2):
+            result = self.esearch(term, mindate=lo, maxdate=hi, datetype=datetype,
+                                  retmax=ESEARCH_CAP, usehistory=True)
+            window = SearchWindow(lo, hi, datetype, result)
+            if not window.shortfall:
+                break
+            log.warning("ESearch %s..%s [%s] counted %d hits but returned %d ids%s", lo, hi,
+                        datetype, result.count, len(result.ids),
+                        "; asking again" if attempt == 0 else "")
+        return window

@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, and_,
-                        bindparam, create_engine, delete, event, func, insert, or_, select,
-                        update)
+                        bindparam, create_engine, delete, event, func, insert, inspect, or_,
+                        select, update)
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -55,6 +55,9 @@ __all__ = [
     "RUN_STATUSES",
     "metadata",
     "content_hash",
+    "check_article",
+    "PMID_MAX_LENGTH",
+    "INTEGER_MAX",
 ]
 
 log = logging.getLogger(__name__)
@@ -64,6 +67,12 @@ _UPSERT_TRIES = 3
 RUN_STATUSES: tuple[str, ...] = ("running", "success", "failed", "interrupted")
 _COUNT_FIELDS = ("fetched", "inserted", "updated", "unchanged", "deleted")
 _SECRET_RE = re.compile(r"(api_key=)[^&\s'\"]+", re.IGNORECASE)
+#: Longest PMID the ``articles`` table holds (``String(32)``).
+PMID_MAX_LENGTH = 32
+#: Largest value of an ``Integer`` column on every backend (PostgreSQL's ``integer``).
+INTEGER_MAX = 2**31 - 1
+#: How long opening a store keeps retrying while another process creates the same one.
+_CREATE_PATIENCE = 30.0
 
 metadata = MetaData()
 
@@ -189,6 +198,29 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def check_article(article: Article) -> str | None:
+    """Why ``article`` cannot be stored on every supported backend, or ``None`` if it can.
+
+    SQLite refuses integers beyond 64 bits and PostgreSQL beyond 32 bits or strings longer
+    than their column; checking first gives the same clear answer on both.
+
+    >>> check_article(Article("1", "t")) is None
+    True
+    >>> check_article(Article("1", "t", version=2**40))
+    'PMID 1: Version 1099511627776 is out of range (1 to 2147483647)'
+    """
+    if not article.pmid or len(article.pmid) > PMID_MAX_LENGTH:
+        return (f"PMID {article.pmid[:40]!r} is empty or longer than {PMID_MAX_LENGTH} "
+                "characters")
+    if not 1 <= article.version <= INTEGER_MAX:
+        return f"PMID {article.pmid}: Version {article.version} is out of range (1 to {INTEGER_MAX})"
+    if article.year is not None and not 0 <= article.year <= INTEGER_MAX:
+        return f"PMID {article.pmid}: year {article.year} is out of range (0 to {INTEGER_MAX})"
+    if len(article.date_revised) > 10:
+        return f"PMID {article.pmid}: DateRevised {article.date_revised[:20]!r} is not a date"
+    return None
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -215,7 +247,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 # ----------------------------------------------------------------------------- engine
 
-def _make_engine(url: str, echo: bool) -> Engine:
+def _make_engine(url: str, echo: bool, create: bool) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as e:  # sqlalchemy raises ArgumentError with the URL in it
@@ -226,7 +258,12 @@ def _make_engine(url: str, echo: bool) -> Engine:
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        if not create and not path.is_file():
+            raise StoreError(f"no store at {path}: the file does not exist; check "
+                             "MSCGRAPH_DATABASE_URL (or --database-url), or create the store "
+                             "first with 'mscgraph ingest'")
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
                            **({"poolclass": StaticPool} if in_memory else {}))
 
@@ -263,27 +300,64 @@ class Store:
         ``"sqlite://"`` is an in-memory store (tests).
     echo
         Log every SQL statement (SQLAlchemy's ``echo``).
+    create
+        Create the store (the SQLite file, missing tables) if needed. Readers pass ``False``:
+        then a store that does not exist is a :class:`StoreError`, so a mistyped URL never
+        yields a new empty store.
 
     Raises
     ------
     StoreError
-        When the database cannot be opened or its tables created.
+        When the database cannot be opened, its tables created, or (``create=False``) it
+        holds no store.
     """
 
-    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, echo: bool = False,
+                 create: bool = True) -> None:
         if url is None:
             from .config import Settings
             url = Settings.from_env().database_url
         self.url = url
-        self.engine = _make_engine(url, echo)
+        self.engine = _make_engine(url, echo, create)
         try:
-            metadata.create_all(self.engine)
+            self._prepare(create)
         except SQLAlchemyError as e:
             self.engine.dispose()
             raise StoreError(f"cannot open the store at {make_url(url).render_as_string()}: "
                              f"{e.__class__.__name__}: {e.orig if hasattr(e, 'orig') else e}; "
                              "check MSCGRAPH_DATABASE_URL and that the server is running"
                              ) from e
+        except StoreError:
+            self.engine.dispose()
+            raise
+
+    def _prepare(self, create: bool) -> None:
+        """Create missing tables (or, with ``create=False``, check they exist).
+
+        Two processes opening a fresh SQLite file at once race on WAL setup and table
+        creation; the loser sees "database is locked" or "table already exists", so it waits
+        and looks again instead of failing.
+        """
+        deadline = time.monotonic() + _CREATE_PATIENCE
+        pause = 0.05
+        while True:
+            try:
+                if create:
+                    metadata.create_all(self.engine)
+                    return
+                with self.engine.connect() as conn:
+                    present = set(inspect(conn).get_table_names())
+                break
+            except OperationalError as e:
+                busy = "locked" in str(e.orig) or "already exists" in str(e.orig)
+                if not busy or time.monotonic() >= deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        if "articles" not in present:
+            raise StoreError(f"{self!r} holds no mscgraph store (no 'articles' table); check "
+                             "MSCGRAPH_DATABASE_URL (or --database-url), or create the store "
+                             "first with 'mscgraph ingest'")
 
     def __repr__(self) -> str:
         return f"Store({make_url(self.url).render_as_string()!r})"
@@ -324,6 +398,11 @@ class Store:
             Articles per transaction. A failure rolls back only the current batch; earlier
             batches stay committed (re-running is safe: upserts are idempotent).
 
+        Raises
+        ------
+        StoreError
+            An article fails :func:`check_article` (nothing of its batch is written).
+
         Returns
         -------
         UpsertCounts
@@ -334,6 +413,11 @@ class Store:
         """
         total = UpsertCounts()
         for batch in _chunks(items, batch_size):
+            for article, _ in batch:
+                problem = check_article(article)
+                if problem:
+                    raise StoreError(f"cannot store {problem}; leave the record out "
+                                     "(ingestion rejects such records one by one)")
             for attempt in range(1, _UPSERT_TRIES + 1):
                 try:
                     with self._write() as conn:
@@ -490,13 +574,23 @@ class Store:
         """
         if status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {status!r}; use one of {RUN_STATUSES}")
+        self._update_run(run_id, counts, status=status, finished_at=_now(),
+                         error=_scrub(error))
+
+    def update_run_counts(self, run_id: int, **counts: int) -> None:
+        """Record the counts so far of the running run ``run_id``.
+
+        Called as batches are stored, so a run killed midway still shows what it stored.
+        """
+        self._update_run(run_id, counts)
+
+    def _update_run(self, run_id: int, counts: dict[str, int], **fields: Any) -> None:
         unknown = set(counts) - set(_COUNT_FIELDS)
         if unknown:
             raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {_COUNT_FIELDS}")
         with self._write() as conn:
-            result = conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id).values(
-                status=status, finished_at=_now(), error=_scrub(error),
-                **{k: int(v) for k, v in counts.items()}))
+            result = conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
+                                  .values(**fields, **{k: int(v) for k, v in counts.items()}))
             if not result.rowcount:
                 raise StoreError(f"no ingest run with id {run_id}; start it with start_run()")
 
