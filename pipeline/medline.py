@@ -143,7 +143,8 @@ def _flatten(elem: etree._Element, parts: list[str]) -> None:
             if child.tail:
                 parts.append(child.tail)
             continue
-        if etree.QName(child).localname == "sup":
+        # not etree.QName: it refuses a prefixed tag whose namespace was never declared
+        if child.tag.rpartition("}")[2] == "sup":
             inner = "".join(child.itertext()).strip()
             before = "".join(parts)[-1:]
             if before.isdigit() and _EXPONENT_RE.fullmatch(inner):
