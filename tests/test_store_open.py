@@ -78,3 +78,13 @@ def test_processes_opening_a_fresh_store_at_once(tmp_path):
             p.join(timeout=60)
         assert outcomes == ["ok"] * 6, [o for o in outcomes if o != "ok"][0]
     assert Path(url[len("sqlite:///"):]).is_file()
+
+
+def test_export_of_a_mistyped_store_fails_and_creates_nothing(tmp_path, capsys):
+    from pipeline.cli import main
+    typo = tmp_path / "mscgrahp.sqlite"
+    out = tmp_path / "exports"
+    assert main(["export", "--database-url", f"sqlite:///{typo}", "--out", str(out)]) == 1
+    assert "the file does not exist" in capsys.readouterr().err
+    assert not typo.exists()
+    assert not out.exists() or not any(out.iterdir())
