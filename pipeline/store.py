@@ -37,15 +37,17 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, and_,
-                        bindparam, create_engine, delete, event, func, insert, inspect, or_,
-                        select, update)
+from sqlalchemy import (and_, bindparam, create_engine, delete, event, func, insert, inspect,
+                        or_, select, update)
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
 from .model import Article, Extraction
+from .store_schema import (INTEGER_MAX, PMID_MAX_LENGTH, RUN_COUNT_FIELDS, RUN_STATUSES,
+                           articles, check_article, deleted_articles, extractions, ingest_runs,
+                           locks, metadata, watermarks)
 
 __all__ = [
     "Store",
@@ -63,76 +65,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 _UPSERT_TRIES = 3
-#: Allowed ``ingest_runs.status`` values (``running`` is set by :meth:`Store.start_run`).
-RUN_STATUSES: tuple[str, ...] = ("running", "success", "failed", "interrupted")
-_COUNT_FIELDS = ("fetched", "inserted", "updated", "unchanged", "deleted")
 _SECRET_RE = re.compile(r"(api_key=)[^&\s'\"]+", re.IGNORECASE)
-#: Longest PMID the ``articles`` table holds (``String(32)``).
-PMID_MAX_LENGTH = 32
-#: Largest value of an ``Integer`` column on every backend (PostgreSQL's ``integer``).
-INTEGER_MAX = 2**31 - 1
 #: How long opening a store keeps retrying while another process creates the same one.
 _CREATE_PATIENCE = 30.0
-
-metadata = MetaData()
-
-articles = Table(
-    "articles", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("version", Integer, nullable=False, default=1),
-    Column("title", Text, nullable=False, default=""),
-    Column("abstract", Text, nullable=False, default=""),
-    Column("year", Integer, nullable=True),
-    Column("journal", Text, nullable=False, default=""),
-    Column("date_revised", String(10), nullable=False, default=""),
-    Column("article_json", Text, nullable=False),
-    Column("raw_xml", Text, nullable=True),
-    Column("content_hash", String(64), nullable=False),
-    Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-)
-deleted_articles = Table(
-    "deleted_articles", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("deleted_at", DateTime, nullable=False),
-    Column("source", Text, nullable=False, default=""),
-)
-ingest_runs = Table(
-    "ingest_runs", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("query_name", String(200), nullable=False, default=""),
-    Column("query_term", Text, nullable=False, default=""),
-    Column("window_start", String(32), nullable=True),
-    Column("window_end", String(32), nullable=True),
-    Column("started_at", DateTime, nullable=False),
-    Column("finished_at", DateTime, nullable=True),
-    Column("status", String(20), nullable=False),
-    *(Column(name, Integer, nullable=False, default=0) for name in _COUNT_FIELDS),
-    Column("error", Text, nullable=True),
-)
-watermarks = Table(
-    "watermarks", metadata,
-    Column("query_name", String(200), primary_key=True),
-    Column("high_water", String(32), nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-)
-extractions = Table(
-    "extractions", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("article_version", Integer, nullable=False),
-    Column("extractor_version", String(64), nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("extraction_json", Text, nullable=False),
-    Column("extracted_at", DateTime, nullable=False),
-)
-locks = Table(
-    "locks", metadata,
-    Column("name", String(200), primary_key=True),
-    Column("owner", String(200), nullable=False),
-    Column("acquired_at", DateTime, nullable=False),
-    Column("heartbeat_at", DateTime, nullable=False),
-)
-
 
 # ----------------------------------------------------------------------------- records
 
@@ -196,29 +131,6 @@ def content_hash(article: Article) -> str:
     raw = json.dumps(article.to_json(), sort_keys=True, ensure_ascii=False,
                      separators=(",", ":"))
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
-
-
-def check_article(article: Article) -> str | None:
-    """Why ``article`` cannot be stored on every supported backend, or ``None`` if it can.
-
-    SQLite refuses integers beyond 64 bits and PostgreSQL beyond 32 bits or strings longer
-    than their column; checking first gives the same clear answer on both.
-
-    >>> check_article(Article("1", "t")) is None
-    True
-    >>> check_article(Article("1", "t", version=2**40))
-    'PMID 1: Version 1099511627776 is out of range (1 to 2147483647)'
-    """
-    if not article.pmid or len(article.pmid) > PMID_MAX_LENGTH:
-        return (f"PMID {article.pmid[:40]!r} is empty or longer than {PMID_MAX_LENGTH} "
-                "characters")
-    if not 1 <= article.version <= INTEGER_MAX:
-        return f"PMID {article.pmid}: Version {article.version} is out of range (1 to {INTEGER_MAX})"
-    if article.year is not None and not 0 <= article.year <= INTEGER_MAX:
-        return f"PMID {article.pmid}: year {article.year} is out of range (0 to {INTEGER_MAX})"
-    if len(article.date_revised) > 10:
-        return f"PMID {article.pmid}: DateRevised {article.date_revised[:20]!r} is not a date"
-    return None
 
 
 def _now() -> datetime:
@@ -585,9 +497,9 @@ class Store:
         self._update_run(run_id, counts)
 
     def _update_run(self, run_id: int, counts: dict[str, int], **fields: Any) -> None:
-        unknown = set(counts) - set(_COUNT_FIELDS)
+        unknown = set(counts) - set(RUN_COUNT_FIELDS)
         if unknown:
-            raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {_COUNT_FIELDS}")
+            raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {RUN_COUNT_FIELDS}")
         with self._write() as conn:
             result = conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
                                   .values(**fields, **{k: int(v) for k, v in counts.items()}))
