@@ -46,7 +46,7 @@ articles = Table(
 )
 deleted_articles = Table(
     "deleted_articles", metadata,
-    Column("pmid", String(32), primary_key=True),
+    Column("pmid", String(PMID_MAX_LENGTH), primary_key=True),
     Column("deleted_at", DateTime, nullable=False),
     Column("source", Text, nullable=False, default=""),
 )
@@ -71,7 +71,7 @@ watermarks = Table(
 )
 extractions = Table(
     "extractions", metadata,
-    Column("pmid", String(32), primary_key=True),
+    Column("pmid", String(PMID_MAX_LENGTH), primary_key=True),
     Column("article_version", Integer, nullable=False),
     Column("extractor_version", String(64), nullable=False),
     Column("content_hash", String(64), nullable=False),

@@ -6,56 +6,34 @@ on SQLite and on PostgreSQL when ``MSCGRAPH_TEST_POSTGRES_URL`` is set.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
 
 from eutils_server import EutilsReplayServer, article_set, make_records, synthetic_article
 from pipeline.cli import main
-from pipeline.config import Settings
 from pipeline.errors import FetchError, ParseError, StoreError
 from pipeline.ingest import NamedQuery, ingest_query, ingest_xml_files
 from pipeline.model import Article
-from pipeline.pubmed_client import EutilsClient
-from pipeline.store import Store, check_article, metadata
+from pipeline.store import Store, check_article
+from test_ingest import client_for, store  # noqa: F401 - the store fixture
+from test_postgres import pg_url  # noqa: F401 - fixture
 
 QUERY = NamedQuery("msc_test", '"mesenchymal stem cell*"[tiab] AND liver[tiab]')
 UNTIL = dt.date(2020, 1, 10)
-POSTGRES_URL = os.environ.get("MSCGRAPH_TEST_POSTGRES_URL", "")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.sqlite'}"
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need MSCGRAPH_TEST_POSTGRES_URL (start a server with "
-                    "'eval \"$(bash scripts/ci_postgres.sh)\"')")
-    from sqlalchemy import create_engine
-    engine = create_engine(POSTGRES_URL)
-    metadata.drop_all(engine)
-    engine.dispose()
-    return POSTGRES_URL
-
-
-@pytest.fixture
-def store(tmp_path):
-    with Store(f"sqlite:///{tmp_path / 'store.sqlite'}") as s:
-        yield s
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture
 def server():
     with EutilsReplayServer.running(make_records(300, per_day=100)) as srv:
         yield srv
-
-
-def client_for(srv: EutilsReplayServer, **kw: object) -> EutilsClient:
-    settings = Settings(email="dev@example.org", eutils_url=srv.base_url, backoff=0.01,
-                        timeout=2.0, max_tries=2, batch_size=int(kw.pop("batch_size", 50)),
-                        database_url="sqlite://")
-    return EutilsClient(settings, rate=2000.0)
 
 
 # -- short answers ------------------------------------------------------------------------------
@@ -97,7 +75,7 @@ def test_persistent_short_efetch_fails_naming_the_missing(store, server):
 
 def test_short_efetch_by_history_is_refetched_by_id(store, server):
     server.inject("short-fetch", "efetch", times=2)
-    report = ingest_query(store, client_for(server, batch_size=100), QUERY, until=UNTIL)
+    report = ingest_query(store, client_for(server), QUERY, until=UNTIL)
     assert (report.status, report.inserted, store.count_articles()) == ("success", 300, 300)
     by_id = [h for h in server.hits_for("efetch") if "id" in h.params]
     assert by_id and sum(h.params["id"].count(",") + 1 for h in by_id) == 100
@@ -105,7 +83,7 @@ def test_short_efetch_by_history_is_refetched_by_id(store, server):
 
 # -- counts of runs that never finish -------------------------------------------------------------
 def test_counts_of_a_running_run_are_the_records_stored_so_far(store, server, monkeypatch):
-    client = client_for(server, batch_size=100)
+    client = client_for(server)
     seen: list[tuple[str, int]] = []
     real = client.efetch
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,8 @@ from sqlalchemy import create_engine
 
 from pipeline.errors import StoreError
 from pipeline.model import Article
-from pipeline.store import Store, metadata
-
-POSTGRES_URL = os.environ.get("MSCGRAPH_TEST_POSTGRES_URL", "")
+from pipeline.store import Store
+from test_postgres import pg_url  # noqa: F401 - fixture
 
 
 def test_reader_does_not_create_a_missing_sqlite_store(tmp_path):
@@ -39,16 +37,11 @@ def test_reader_opens_an_existing_store(tmp_path):
 
 
 @pytest.mark.postgres
-def test_reader_refuses_an_empty_postgres_database():
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need MSCGRAPH_TEST_POSTGRES_URL")
-    engine = create_engine(POSTGRES_URL)
-    metadata.drop_all(engine)
-    engine.dispose()
+def test_reader_refuses_an_empty_postgres_database(pg_url):
     with pytest.raises(StoreError, match="holds no mscgraph store"):
-        Store(POSTGRES_URL, create=False)
-    Store(POSTGRES_URL).close()
-    Store(POSTGRES_URL, create=False).close()
+        Store(pg_url, create=False)
+    Store(pg_url).close()
+    Store(pg_url, create=False).close()
 
 
 def _open(args: tuple[str, object]) -> str:
