@@ -451,10 +451,12 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
             remove_comments=True, remove_pis=True)
         checked = at_end = False
         fault: BaseException | None = None
+        read = 0  # bytes of XML read so far: the position of a fault below the XML
         while fault is None:
             try:
                 chunk = stream.read(_CHUNK)
                 if chunk:
+                    read += len(chunk)
                     parser.feed(chunk)
                 else:
                     at_end = True
@@ -479,14 +481,15 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
                 if not checked:
                     _check_no_entities(root, name)
                 return
-        raise _parse_error(fault, name) from fault
+        raise _parse_error(fault, name, read) from fault
     finally:
         if owned:
             stream.close()
 
 
-def _parse_error(e: BaseException, name: str) -> ParseError:
-    """The :class:`ParseError` a reader fault becomes, naming the file and, for XML, the line."""
+def _parse_error(e: BaseException, name: str, read: int) -> ParseError:
+    """The :class:`ParseError` a reader fault becomes, naming the file and the position: the
+    line for XML, else how far the (uncompressed) XML had been read."""
     if isinstance(e, etree.XMLSyntaxError):
         line = e.lineno if e.lineno is not None else "?"
         msg = e.msg or str(e)
@@ -494,8 +497,8 @@ def _parse_error(e: BaseException, name: str) -> ParseError:
         return ParseError(f"{name}: malformed XML at line {line}: {msg}{hint}; the records "
                           "before this point were read, the rest of the file was not")
     # gzip corruption, truncated gzip stream, unknown encoding name
-    return ParseError(f"{name}: cannot read PubMed XML: {e}; the records before this point "
-                      "were read, the rest of the file was not")
+    return ParseError(f"{name}: cannot read PubMed XML after {read} bytes: {e}; the records "
+                      "before this point were read, the rest of the file was not")
 
 
 def _record(elem: etree._Element, name: str) -> MedlineRecord:

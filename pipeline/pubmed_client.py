@@ -439,8 +439,8 @@ class EutilsClient:
                             s.max_tries - 1, delay)
                 self._sleep(delay)
         where = ("NCBI may be down or rate-limiting" if s.eutils_url == DEFAULT_EUTILS_URL
-                 else f"the server at {_origin(s.eutils_url)} may be down: check "
-                      "MSCGRAPH_EUTILS_URL")
+                 else f"The server at {shorten(_origin(s.eutils_url))} may be down or too "
+                      "slow: check MSCGRAPH_EUTILS_URL")
         raise FetchError(f"{shown} failed after {s.max_tries} attempts: {last}. {where}; "
                          "rerun later (ingestion resumes where it stopped)")
 

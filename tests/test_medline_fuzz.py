@@ -108,7 +108,10 @@ def test_only_parse_errors_escape_the_reader():
                         storable.append((rec.article, rec.raw_xml))
                 outcomes["clean"] += 1
             except ParseError as e:
-                assert "<bytes>" in str(e)  # names the input
+                message = str(e)
+                assert message.startswith("<bytes>: "), message  # names the input ...
+                assert "line" in message or "bytes" in message or "entities" in message, \
+                    message  # ... and where in it (a declared entity: the document itself)
                 outcomes["ParseError"] += 1
             except Exception as e:  # noqa: BLE001 - counting is the point
                 escaped[f"{type(e).__name__}: {str(e)[:80]}"] += 1
