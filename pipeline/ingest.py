@@ -39,7 +39,7 @@ from .config import PROJECT_ROOT
 from .errors import ConfigError, FetchError, ParseError, PipelineError
 from .medline import DeletedCitation, ParsedArticle, RejectedRecord, parse_pubmed_xml
 from .model import Article
-from .pubmed_client import EARLIEST_DATE, EutilsClient, SearchWindow
+from .pubmed_client import EARLIEST_DATE, EutilsClient, SearchWindow, shorten
 from .store import Store, UpsertCounts, check_article
 
 __all__ = [
@@ -62,6 +62,8 @@ DEMO_DIR = PROJECT_ROOT / "corpora" / "demo"
 #: The store lock every ingestion run holds.
 LOCK_NAME = "ingest"
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Longest query name the runs and watermarks tables hold.
+NAME_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,10 @@ class NamedQuery:
     description: str = ""
 
     def __post_init__(self) -> None:
-        if not _NAME_RE.match(self.name):
-            raise ConfigError(f"query name {self.name!r} must be letters, digits, '_', '.', '-'"
-                              " (it keys the query's runs and watermark)")
+        if not _NAME_RE.match(self.name) or len(self.name) > NAME_MAX_LENGTH:
+            raise ConfigError(f"query name {shorten(self.name)!r} must be letters, digits, '_',"
+                              f" '.', '-', at most {NAME_MAX_LENGTH} of them (it keys the "
+                              "query's runs and watermark)")
         if not self.term.strip():
             raise ConfigError(f"query {self.name!r} has an empty term; give a PubMed search")
 
