@@ -124,13 +124,12 @@ class IngestReport:
                 f"{self.updated}, deleted {self.deleted}, unchanged {self.unchanged}"
                 f"{rejected} [{self.status}]{window}")
 
-    def raise_for_rejected(self) -> None:
-        """Raise :class:`ParseError` naming the rejected records, if any (after storing the rest)."""
+    def rejections(self) -> str | None:
+        """The rejected records in one message (the first three named), or ``None``."""
         if not self.rejected:
-            return
+            return None
         shown = "; ".join(self.rejected[:3]) + ("; ..." if len(self.rejected) > 3 else "")
-        raise ParseError(f"{len(self.rejected)} record(s) rejected, the other records were "
-                         f"stored: {shown}")
+        return f"{len(self.rejected)} record(s) rejected, the other records were stored: {shown}"
 
 
 # ----------------------------------------------------------------------------- queries
@@ -263,6 +262,8 @@ def _recorded_run(store: Store, report: IngestReport, term: str) -> Iterator[Non
         raise
     report.seconds = time.monotonic() - t0
     error = None if report.status == "success" else "stopped early (--max-records)"
+    if report.rejected:
+        error = "; ".join(filter(None, (error, report.rejections())))
     store.finish_run(report.run_id, report.status, error=error, **report.counts())
 
 
@@ -408,7 +409,9 @@ def ingest_query(store: Store, client: EutilsClient, query: NamedQuery, *, full:
     FetchError, ParseError, StoreError
         The run is recorded as failed and the watermark left alone; rerun to resume. Also
         when ESearch listed fewer ids than it counted or EFetch held records back (after
-        asking again by id), or records were rejected: the rest is stored first.
+        asking again by id); what came is stored first. Records the store cannot hold are
+        not an error: they are left out, logged, and named in the run's ``error`` (the run
+        succeeds, so one damaged record cannot hold the watermark back for good).
     """
     end = _parse_day(until) or date.today()
     start = _parse_day(since)
@@ -446,7 +449,8 @@ def ingest_query(store: Store, client: EutilsClient, query: NamedQuery, *, full:
             if report.status != "success":
                 break
         _check_complete(unsearched, missing, len(fetched))
-        report.raise_for_rejected()
+        if report.rejected:  # damaged at NCBI: failing would block every later night
+            log.warning("%s: %s", query.name, report.rejections())
     if report.status == "success":
         covered = mark_day is None or start <= mark_day
         if covered and (mark_day is None or end > mark_day):
@@ -494,7 +498,8 @@ def ingest_xml_files(store: Store, paths: Sequence[str | os.PathLike], *,
                                batch_size=batch_size)
             log.info("%s: %d records", path, n)
             bar.advance(1)
-        report.raise_for_rejected()
+        if report.rejected:  # a file a person can mend: the run fails, naming the records
+            raise ParseError(report.rejections())
     return report
 
 

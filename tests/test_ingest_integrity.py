@@ -81,6 +81,17 @@ def test_short_efetch_by_history_is_refetched_by_id(store, server):
     assert by_id and sum(h.params["id"].count(",") + 1 for h in by_id) == 100
 
 
+def test_a_damaged_record_from_ncbi_does_not_block_the_query(store, server, caplog):
+    server.records["30000007"].version = 2**70  # a PMID Version no database column holds
+    report = ingest_query(store, client_for(server), QUERY, until=UNTIL)
+    assert (report.status, report.inserted, len(report.rejected)) == ("success", 299, 1)
+    assert "PMID 30000007: Version" in report.rejected[0] and "rejected 1" in report.summary()
+    run = list(store.iter_runs())[-1]
+    assert run.status == "success" and "1 record(s) rejected" in (run.error or "")
+    assert store.get_watermark(QUERY.name) == UNTIL.isoformat()
+    assert "30000007" in caplog.text
+
+
 # -- counts of runs that never finish -------------------------------------------------------------
 def test_counts_of_a_running_run_are_the_records_stored_so_far(store, server, monkeypatch):
     client = client_for(server)
