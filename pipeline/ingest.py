@@ -39,7 +39,8 @@ from .config import PROJECT_ROOT
 from .errors import ConfigError, FetchError, ParseError, PipelineError
 from .medline import DeletedCitation, ParsedArticle, RejectedRecord, parse_pubmed_xml
 from .model import Article
-from .pubmed_client import EARLIEST_DATE, EutilsClient, SearchWindow, shorten
+from .pubmed_client import EARLIEST_DATE, EutilsClient, SearchWindow
+from .transport import shorten
 from .store import Store, UpsertCounts, check_article
 
 __all__ = [

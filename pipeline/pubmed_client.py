@@ -15,7 +15,8 @@ were configured to go: a redirect to another host (or from https to http) is ref
 plain ``http://`` base URL with an API key is refused unless it is a loopback test server.
 
 Each attempt has an overall deadline (``settings.deadline``): a server that trickles its answer
-byte by byte is cut off then, however short each wait between bytes. A connection refused (or
+byte by byte is cut off then, however short each wait between bytes (the transport, with the
+redirect rule, is :mod:`pipeline.transport`). A connection refused (or
 an unknown host) at a base URL other than NCBI's fails at once, pointing at
 ``MSCGRAPH_EUTILS_URL``.
 
@@ -39,7 +40,6 @@ from __future__ import annotations
 
 import email.utils
 import http.client
-import ipaddress
 import logging
 import re
 import socket
@@ -50,7 +50,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import IO, Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, Sequence
 from xml.etree.ElementTree import Element
 from xml.etree.ElementTree import ParseError as XMLSyntaxError
 
@@ -59,6 +59,7 @@ from defusedxml import DefusedXmlException
 
 from .config import DEFAULT_EUTILS_URL, Settings
 from .errors import ConfigError, FetchError, ParseError
+from .transport import DeadlineExceeded, fetch, is_loopback_url, origin, shorten
 
 __all__ = [
     "ESEARCH_CAP",
@@ -69,8 +70,6 @@ __all__ = [
     "parse_esearch",
     "format_date",
     "redact",
-    "shorten",
-    "is_loopback_url",
 ]
 
 log = logging.getLogger(__name__)
@@ -138,130 +137,6 @@ def format_date(d: date) -> str:
 def redact(text: str, secret: str) -> str:
     """Replace ``secret`` (the API key) in ``text`` by ``***``; no-op when ``secret`` is empty."""
     return text.replace(secret, "***") if secret else text
-
-
-def shorten(text: str, limit: int = 80) -> str:
-    """``text`` cut to ``limit`` characters (an ellipsis marks the cut).
-
-    >>> shorten("a" * 10, 6)
-    'aaa...'
-    """
-    return text if len(text) <= limit else text[:max(limit - 3, 0)] + "..."
-
-
-def is_loopback_url(url: str) -> bool:
-    """Whether ``url`` points at this machine (``localhost``, ``127.0.0.0/8``, ``::1``).
-
-    >>> is_loopback_url("http://127.0.0.1:8000/x"), is_loopback_url("http://example.org/")
-    (True, False)
-    """
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _origin(url: str) -> str:
-    """``scheme://host:port`` of ``url`` (nothing of its path or query)."""
-    parts = urllib.parse.urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return f"{parts.scheme}://{parts.hostname}:{port}"
-
-
-class _Watchdog:
-    """Shuts the connections of one HTTP exchange down when its deadline passes.
-
-    A blocked read then returns at once, so no server can hold an attempt longer than the
-    deadline by sending a byte now and then (the socket timeout only bounds each wait).
-    """
-
-    def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
-        self.expired = threading.Event()
-        # sockets, not connections: urllib drops a connection's socket once the headers are in
-        self._socks: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-
-    def __enter__(self) -> "_Watchdog":
-        self._timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
-
-    def watch(self, sock: socket.socket) -> None:
-        """Cut ``sock`` at the deadline (at once if it has passed)."""
-        with self._lock:
-            self._socks.append(sock)
-            if self.expired.is_set():
-                _shut(sock)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired.set()
-            for sock in self._socks:
-                _shut(sock)
-
-
-def _shut(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:  # already closed
-        pass
-
-
-def _watched(base: type[http.client.HTTPConnection],
-             watchdog: _Watchdog) -> Callable[..., http.client.HTTPConnection]:
-    """A connection class like ``base`` whose connections ``watchdog`` can cut."""
-    class Watched(base):  # type: ignore[valid-type,misc]
-        def connect(self) -> None:
-            super().connect()
-            watchdog.watch(self.sock)
-    return Watched
-
-
-class _WatchedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, watchdog: _Watchdog) -> None:
-        super().__init__()
-        self._conn_class = _watched(http.client.HTTPConnection, watchdog)
-
-    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._conn_class, req)
-
-
-class _WatchedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, watchdog: _Watchdog) -> None:
-        super().__init__()
-        self._conn_class = _watched(http.client.HTTPSConnection, watchdog)
-
-    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._conn_class, req, context=self._context)
-
-
-class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
-    """Follow a redirect only to the same host (an http to https upgrade included).
-
-    The query string carries the API key and the e-mail; another host must not get them.
-    """
-
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int,
-                         msg: str, headers: Mapping[str, str],
-                         newurl: str) -> urllib.request.Request | None:
-        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
-        upgrade = (old.scheme, new.scheme) == ("http", "https") and old.hostname == new.hostname
-        if not upgrade and _origin(req.full_url) != _origin(newurl):
-            fp.close()
-            raise FetchError(
-                f"E-utilities at {_origin(req.full_url)} redirected (HTTP {code}) to another "
-                f"host, {shorten(_origin(newurl))}; not followed, so your API key and e-mail "
-                "were not sent there. Set MSCGRAPH_EUTILS_URL to the address you mean to use",
-                transient=False)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _parse_xml(body: bytes) -> Element:
@@ -393,7 +268,7 @@ class EutilsClient:
         if (settings.api_key and settings.eutils_url.startswith("http://")
                 and not is_loopback_url(settings.eutils_url)):
             raise ConfigError(
-                f"MSCGRAPH_EUTILS_URL {shorten(_origin(settings.eutils_url))} is plain http://, "
+                f"MSCGRAPH_EUTILS_URL {shorten(origin(settings.eutils_url))} is plain http://, "
                 "so the API key would cross the network readable by anyone on the way; use "
                 "https:// (plain http is allowed only for servers on this machine)")
         if not settings.email:
@@ -439,7 +314,7 @@ class EutilsClient:
                             s.max_tries - 1, delay)
                 self._sleep(delay)
         where = ("NCBI may be down or rate-limiting" if s.eutils_url == DEFAULT_EUTILS_URL
-                 else f"The server at {shorten(_origin(s.eutils_url))} may be down or too "
+                 else f"The server at {shorten(origin(s.eutils_url))} may be down or too "
                       "slow: check MSCGRAPH_EUTILS_URL")
         raise FetchError(f"{shown} failed after {s.max_tries} attempts: {last}. {where}; "
                          "rerun later (ingestion resumes where it stopped)")
@@ -452,38 +327,27 @@ class EutilsClient:
         else:
             req = urllib.request.Request(f"{url}?{encoded}")
         s = self.settings
-        with _Watchdog(s.deadline) as watchdog:
-            opener = urllib.request.build_opener(_WatchedHTTPHandler(watchdog),
-                                                 _WatchedHTTPSHandler(watchdog),
-                                                 _SameHostRedirects())
-            try:
-                with opener.open(req, timeout=min(s.timeout, s.deadline)) as resp:
-                    body = resp.read()
-            except urllib.error.HTTPError as exc:
-                retry_after = _retry_after_seconds(exc.headers.get("Retry-After")
-                                                   if exc.headers else None)
-                exc.close()
-                if exc.code in _RETRYABLE_STATUS:
-                    raise _Retryable(f"HTTP {exc.code} {exc.reason}", retry_after) from None
-                raise FetchError(
-                    f"E-utilities answered HTTP {exc.code} {exc.reason} for {shown}; check "
-                    "the query, the ids and MSCGRAPH_EUTILS_URL (not retried)",
-                    transient=False) from None
-            except (OSError, http.client.HTTPException) as exc:
-                raise self._network_error(exc, watchdog.expired.is_set()) from None
-        if watchdog.expired.is_set():
-            raise _Retryable(self._deadline_message())
+        try:
+            body = fetch(req, timeout=s.timeout, deadline=s.deadline)
+        except urllib.error.HTTPError as exc:
+            retry_after = _retry_after_seconds(exc.headers.get("Retry-After") if exc.headers
+                                               else None)
+            exc.close()
+            if exc.code in _RETRYABLE_STATUS:
+                raise _Retryable(f"HTTP {exc.code} {exc.reason}", retry_after) from None
+            raise FetchError(
+                f"E-utilities answered HTTP {exc.code} {exc.reason} for {shown}; check the "
+                "query, the ids and MSCGRAPH_EUTILS_URL (not retried)", transient=False) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise self._network_error(exc) from None
         self._check_body(body, expect_root)
         return body
 
-    def _deadline_message(self) -> str:
-        return (f"no complete answer within the {self.settings.deadline:g}s deadline per "
-                "request (MSCGRAPH_EUTILS_DEADLINE)")
-
-    def _network_error(self, exc: BaseException, expired: bool) -> Exception:
+    def _network_error(self, exc: BaseException) -> Exception:
         """The :class:`_Retryable` (or, for a wrong address, :class:`FetchError`) of ``exc``."""
-        if expired:
-            return _Retryable(self._deadline_message())
+        if isinstance(exc, DeadlineExceeded):
+            return _Retryable(f"no complete answer within the {self.settings.deadline:g}s "
+                              "deadline per request (MSCGRAPH_EUTILS_DEADLINE)")
         if isinstance(exc, (TimeoutError, socket.timeout)):
             return _Retryable(f"timeout after {self.settings.timeout}s ({exc})")
         if isinstance(exc, http.client.HTTPException):  # IncompleteRead, RemoteDisconnected
@@ -494,7 +358,7 @@ class EutilsClient:
                 and url != DEFAULT_EUTILS_URL:
             what = "connection refused" if isinstance(reason, ConnectionRefusedError) \
                 else "unknown host"
-            return FetchError(f"cannot reach E-utilities at {shorten(_origin(url))} ({what}); "
+            return FetchError(f"cannot reach E-utilities at {shorten(origin(url))} ({what}); "
                               "check MSCGRAPH_EUTILS_URL (or --eutils-url): it is not NCBI's "
                               f"address {DEFAULT_EUTILS_URL}", transient=False)
         return _Retryable(f"connection error: {shorten(str(reason))}")

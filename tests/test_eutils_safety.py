@@ -15,7 +15,8 @@ import pytest
 from eutils_server import EutilsReplayServer, make_records
 from pipeline.config import DEFAULT_EUTILS_URL, Settings
 from pipeline.errors import ConfigError, FetchError
-from pipeline.pubmed_client import EutilsClient, is_loopback_url
+from pipeline.pubmed_client import EutilsClient
+from pipeline.transport import is_loopback_url
 
 KEY = "k3y-SECRET-0123456789abcdef"
 EMAIL = "dev@example.org"
