@@ -135,3 +135,16 @@ def test_urls_in_messages_are_short(servers):
     message = str(info.value)
     assert len(message) < 400 and KEY not in message and "..." in message
     assert "MSCGRAPH_EUTILS_URL" in message and "NCBI may be down" not in message
+
+
+def test_cli_ingest_against_a_wrong_url_fails_in_seconds(tmp_path, capsys):
+    from pipeline.cli import main
+    url = f"http://127.0.0.1:{_free_port()}/entrez/eutils/"
+    t0 = time.monotonic()
+    assert main(["ingest", "--term", "liver[tiab] AND " * 100 + "MSC[tiab]", "--name", "q",
+                 "--eutils-url", url, "--email", EMAIL,
+                 "--database-url", f"sqlite:///{tmp_path / 's.sqlite'}"]) == 1
+    assert time.monotonic() - t0 < 5.0
+    err = capsys.readouterr().err
+    assert "check MSCGRAPH_EUTILS_URL" in err and "NCBI may be down" not in err
+    assert max(len(line) for line in err.splitlines()) < 400
