@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from sqlalchemy import (and_, bindparam, create_engine, delete, event, func, insert, inspect,
                         or_, select, update)
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
@@ -68,6 +68,8 @@ _UPSERT_TRIES = 3
 _SECRET_RE = re.compile(r"(api_key=)[^&\s'\"]+", re.IGNORECASE)
 #: How long opening a store keeps retrying while another process creates the same one.
 _CREATE_PATIENCE = 30.0
+#: What losing that race looks like (SQLite; PostgreSQL's catalog).
+_CREATE_RACE = re.compile(r"database is locked|already exists|duplicate key", re.IGNORECASE)
 
 # ----------------------------------------------------------------------------- records
 
@@ -246,9 +248,9 @@ class Store:
     def _prepare(self, create: bool) -> None:
         """Create missing tables (or, with ``create=False``, check they exist).
 
-        Two processes opening a fresh SQLite file at once race on WAL setup and table
-        creation; the loser sees "database is locked" or "table already exists", so it waits
-        and looks again instead of failing.
+        Processes opening a fresh store at once race on table creation (and, on SQLite, WAL
+        setup); a loser sees "database is locked", "already exists" or PostgreSQL's duplicate
+        key in its catalog, so it waits and looks again instead of failing.
         """
         deadline = time.monotonic() + _CREATE_PATIENCE
         pause = 0.05
@@ -260,9 +262,8 @@ class Store:
                 with self.engine.connect() as conn:
                     present = set(inspect(conn).get_table_names())
                 break
-            except OperationalError as e:
-                busy = "locked" in str(e.orig) or "already exists" in str(e.orig)
-                if not busy or time.monotonic() >= deadline:
+            except (OperationalError, IntegrityError, ProgrammingError) as e:
+                if not _CREATE_RACE.search(str(e.orig)) or time.monotonic() >= deadline:
                     raise
                 time.sleep(pause)
                 pause = min(pause * 2, 1.0)

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import multiprocessing
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
 
 from pipeline.errors import StoreError
 from pipeline.model import Article
-from pipeline.store import Store
+from pipeline.store import Store, metadata
 from test_postgres import pg_url  # noqa: F401 - fixture
 
 
@@ -55,29 +54,32 @@ def _open(args: tuple[str, object]) -> str:
         return str(e)
 
 
-def test_processes_opening_a_fresh_store_at_once(tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_urls(request, tmp_path):
+    """Four URLs of stores that do not exist yet (PostgreSQL: the same database, emptied)."""
+    if request.param == "sqlite":
+        return [f"sqlite:///{tmp_path / f'fresh{i}' / 'store.sqlite'}" for i in range(4)]
+    url = request.getfixturevalue("pg_url")
+
+    def emptied() -> str:
+        engine = create_engine(url)
+        metadata.drop_all(engine)
+        engine.dispose()
+        return url
+    return [emptied for _ in range(4)]
+
+
+def test_processes_opening_a_fresh_store_at_once(fresh_urls):
     ctx = multiprocessing.get_context("fork")
-    for round_ in range(4):
-        url = f"sqlite:///{tmp_path / f'fresh{round_}' / 'store.sqlite'}"
+    for url in fresh_urls:
+        url = url() if callable(url) else url
         barrier = ctx.Barrier(6)
-        procs = []
         results = ctx.Queue()
-        for _ in range(6):
-            p = ctx.Process(target=lambda u=url, b=barrier: results.put(_open((u, b))))
+        procs = [ctx.Process(target=lambda: results.put(_open((url, barrier))))
+                 for _ in range(6)]
+        for p in procs:
             p.start()
-            procs.append(p)
         outcomes = [results.get(timeout=60) for _ in procs]
         for p in procs:
             p.join(timeout=60)
         assert outcomes == ["ok"] * 6, [o for o in outcomes if o != "ok"][0]
-    assert Path(url[len("sqlite:///"):]).is_file()
-
-
-def test_export_of_a_mistyped_store_fails_and_creates_nothing(tmp_path, capsys):
-    from pipeline.cli import main
-    typo = tmp_path / "mscgrahp.sqlite"
-    out = tmp_path / "exports"
-    assert main(["export", "--database-url", f"sqlite:///{typo}", "--out", str(out)]) == 1
-    assert "the file does not exist" in capsys.readouterr().err
-    assert not typo.exists()
-    assert not out.exists() or not any(out.iterdir())
