@@ -6,6 +6,7 @@ Environment variables
 ``NCBI_API_KEY``          NCBI API key (raises the rate limit from 3 to 10 requests/s).
                           Never logged, never stored in run records.
 ``MSCGRAPH_EUTILS_URL``   E-utilities base URL ending in ``/entrez/eutils/``.
+``MSCGRAPH_EUTILS_DEADLINE`` seconds one E-utilities request may take in all (default 120).
 ``MSCGRAPH_DATABASE_URL`` SQLAlchemy URL of the store (default: SQLite under ``corpora/``).
 ``MSCGRAPH_EXPORT_DIR``   where exports go (default ``graph_exports/``).
 
@@ -45,7 +46,8 @@ class Settings:
     database_url: str = field(default_factory=default_database_url)
     export_dir: Path = PROJECT_ROOT / "graph_exports"
     tool: str = TOOL_NAME
-    timeout: float = 30.0
+    timeout: float = 30.0  # per wait for the server
+    deadline: float = 120.0  # per request, in all
     max_tries: int = 5
     backoff: float = 1.0
     batch_size: int = 200
@@ -61,6 +63,9 @@ class Settings:
                               "such as sqlite:///corpora/mscgraph.sqlite")
         if self.max_tries < 1:
             raise ConfigError("max_tries must be >= 1")
+        if not self.deadline > 0:
+            raise ConfigError(f"MSCGRAPH_EUTILS_DEADLINE must be a number of seconds > 0, got "
+                              f"{self.deadline!r}")
 
     @property
     def requests_per_second(self) -> float:
@@ -77,6 +82,12 @@ class Settings:
             "eutils_url": env.get("MSCGRAPH_EUTILS_URL", "") or DEFAULT_EUTILS_URL,
             "database_url": env.get("MSCGRAPH_DATABASE_URL", "") or default_database_url(),
         }
+        if env.get("MSCGRAPH_EUTILS_DEADLINE"):
+            try:
+                values["deadline"] = float(env["MSCGRAPH_EUTILS_DEADLINE"])
+            except ValueError:
+                raise ConfigError("MSCGRAPH_EUTILS_DEADLINE must be a number of seconds, got "
+                                  f"{env['MSCGRAPH_EUTILS_DEADLINE']!r}") from None
         if env.get("MSCGRAPH_EXPORT_DIR"):
             values["export_dir"] = Path(env["MSCGRAPH_EXPORT_DIR"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -36,11 +36,12 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .config import PROJECT_ROOT
-from .errors import ConfigError, ParseError, PipelineError
-from .medline import DeletedCitation, ParsedArticle, parse_pubmed_xml
+from .errors import ConfigError, FetchError, ParseError, PipelineError
+from .medline import DeletedCitation, ParsedArticle, RejectedRecord, parse_pubmed_xml
 from .model import Article
 from .pubmed_client import EARLIEST_DATE, EutilsClient, SearchWindow
-from .store import Store, UpsertCounts
+from .transport import shorten
+from .store import Store, UpsertCounts, check_article
 
 __all__ = [
     "NamedQuery",
@@ -62,6 +63,8 @@ DEMO_DIR = PROJECT_ROOT / "corpora" / "demo"
 #: The store lock every ingestion run holds.
 LOCK_NAME = "ingest"
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Longest query name the runs and watermarks tables hold.
+NAME_MAX_LENGTH = 200
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,10 @@ class NamedQuery:
     description: str = ""
 
     def __post_init__(self) -> None:
-        if not _NAME_RE.match(self.name):
-            raise ConfigError(f"query name {self.name!r} must be letters, digits, '_', '.', '-'"
-                              " (it keys the query's runs and watermark)")
+        if not _NAME_RE.match(self.name) or len(self.name) > NAME_MAX_LENGTH:
+            raise ConfigError(f"query name {shorten(self.name)!r} must be letters, digits, '_',"
+                              f" '.', '-', at most {NAME_MAX_LENGTH} of them (it keys the "
+                              "query's runs and watermark)")
         if not self.term.strip():
             raise ConfigError(f"query {self.name!r} has an empty term; give a PubMed search")
 
@@ -100,6 +104,7 @@ class IngestReport:
     watermark: str | None = None
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
 
     def add(self, counts: UpsertCounts) -> None:
         """Add the counts of one upserted batch."""
@@ -115,9 +120,17 @@ class IngestReport:
     def summary(self) -> str:
         """One line for people."""
         window = f" window {self.window[0]}..{self.window[1]}" if self.window else ""
+        rejected = f", rejected {len(self.rejected)}" if self.rejected else ""
         return (f"{self.name}: fetched {self.fetched}, inserted {self.inserted}, updated "
-                f"{self.updated}, deleted {self.deleted}, unchanged {self.unchanged} "
-                f"[{self.status}]{window}")
+                f"{self.updated}, deleted {self.deleted}, unchanged {self.unchanged}"
+                f"{rejected} [{self.status}]{window}")
+
+    def rejections(self) -> str | None:
+        """The rejected records in one message (the first three named), or ``None``."""
+        if not self.rejected:
+            return None
+        shown = "; ".join(self.rejected[:3]) + ("; ..." if len(self.rejected) > 3 else "")
+        return f"{len(self.rejected)} record(s) rejected, the other records were stored: {shown}"
 
 
 # ----------------------------------------------------------------------------- queries
@@ -250,32 +263,49 @@ def _recorded_run(store: Store, report: IngestReport, term: str) -> Iterator[Non
         raise
     report.seconds = time.monotonic() - t0
     error = None if report.status == "success" else "stopped early (--max-records)"
+    if report.rejected:
+        error = "; ".join(filter(None, (error, report.rejections())))
     store.finish_run(report.run_id, report.status, error=error, **report.counts())
 
 
 def _store_records(store: Store, report: IngestReport, records: Iterable[object], *,
-                   source: str, batch_size: int) -> int:
+                   source: str, batch_size: int, received: set[str] | None = None) -> int:
     """Upsert articles and apply deletions in document order; returns articles seen.
 
     Articles are flushed before each deletion and in batches, so a parse error later in the
-    stream leaves every earlier record stored.
+    stream leaves every earlier record stored; the run's counts are written with each flush,
+    so a run killed midway still shows what it stored. A record the store cannot hold is
+    rejected alone (``report.rejected``). PMIDs of stored and rejected records are added to
+    ``received``.
     """
     pending: list[tuple[Article, str | None]] = []
     seen = 0
+    received = set() if received is None else received
 
     def flush() -> None:
         if pending:
             report.add(store.upsert_articles(pending, batch_size=batch_size))
             pending.clear()
+            if report.run_id is not None:
+                store.update_run_counts(report.run_id, **report.counts())
 
     try:
         for rec in records:
             if isinstance(rec, ParsedArticle):
-                pending.append((rec.article, rec.raw_xml))
                 seen += 1
+                received.add(rec.article.pmid)
+                problem = check_article(rec.article)
+                if problem:
+                    report.rejected.append(f"{source}: {problem}")
+                    continue
+                pending.append((rec.article, rec.raw_xml))
                 report.fetched += 1
                 if len(pending) >= batch_size:
                     flush()
+            elif isinstance(rec, RejectedRecord):
+                seen += 1
+                received.add(rec.pmid)
+                report.rejected.append(rec.reason)
             elif isinstance(rec, DeletedCitation):
                 flush()
                 report.deleted += store.delete_articles(rec.pmids, source=source)
@@ -310,6 +340,43 @@ def _fetch_window(client: EutilsClient, window: SearchWindow, new: Sequence[str]
             yield client.efetch(ids=new[start:start + batch_size])
 
 
+def _fetch_all(client: EutilsClient, store: Store, report: IngestReport, window: SearchWindow,
+               new: Sequence[str], batch: int, name: str, bar: _Progress) -> list[str]:
+    """Fetch and store ``new`` ids of ``window``; returns those EFetch never returned.
+
+    Ids missing from the answers are asked for once more, by id, before they count as missing.
+    """
+    received: set[str] = set()
+    for body in _fetch_window(client, window, new, batch):
+        bar.advance(_store_records(store, report, parse_pubmed_xml(body),
+                                   source=f"efetch:{name}", batch_size=batch, received=received))
+    lost = [i for i in new if i not in received]
+    if lost:
+        log.warning("EFetch returned %d of %d records asked for; asking again for the %d "
+                    "missing by id", len(new) - len(lost), len(new), len(lost))
+        for begin in range(0, len(lost), batch):
+            body = client.efetch(ids=lost[begin:begin + batch])
+            bar.advance(_store_records(store, report, parse_pubmed_xml(body),
+                                       source=f"efetch:{name}", batch_size=batch,
+                                       received=received))
+    return [i for i in lost if i not in received]
+
+
+def _check_complete(unsearched: int, missing: Sequence[str], asked: int) -> None:
+    """Raise :class:`FetchError` when ESearch or EFetch held records back."""
+    if not unsearched and not missing:
+        return
+    parts = []
+    if unsearched:
+        parts.append(f"ESearch listed {unsearched} fewer ids than it counted")
+    if missing:
+        sample = ", ".join(missing[:5]) + (", ..." if len(missing) > 5 else "")
+        parts.append(f"EFetch did not return {len(missing)} of {asked} records asked for, "
+                     f"even when asked again by id (PMIDs {sample})")
+    raise FetchError(f"{' and '.join(parts)}; the records received were stored but the "
+                     "watermark was not moved: rerun later to fetch the rest")
+
+
 def ingest_query(store: Store, client: EutilsClient, query: NamedQuery, *, full: bool = False,
                  since: date | str | None = None, until: date | str | None = None,
                  progress: bool = False, batch_size: int | None = None,
@@ -341,7 +408,11 @@ def ingest_query(store: Store, client: EutilsClient, query: NamedQuery, *, full:
     Raises
     ------
     FetchError, ParseError, StoreError
-        The run is recorded as failed and the watermark left alone; rerun to resume.
+        The run is recorded as failed and the watermark left alone; rerun to resume. Also
+        when ESearch listed fewer ids than it counted or EFetch held records back (after
+        asking again by id); what came is stored first. Records the store cannot hold are
+        not an error: they are left out, logged, and named in the run's ``error`` (the run
+        succeeds, so one damaged record cannot hold the watermark back for good).
     """
     end = _parse_day(until) or date.today()
     start = _parse_day(since)
@@ -359,24 +430,28 @@ def ingest_query(store: Store, client: EutilsClient, query: NamedQuery, *, full:
     with store.lock(LOCK_NAME), _recorded_run(store, report, query.term), \
             _Progress(progress, f"fetching {query.name}") as bar:
         fetched: set[str] = set()
+        unsearched = 0  # ids ESearch counted but never listed
+        missing: list[str] = []  # ids asked for that EFetch never returned
         for datetype in datetypes:
             for window in client.search_windows(query.term, start, end, datetype=datetype):
+                unsearched += window.shortfall
                 new = [i for i in window.result.ids if i not in fetched]
                 if max_records is not None:
                     new = new[:max(0, max_records - len(fetched))]
                 if not new:
                     continue
                 bar.grow(len(new))
-                for body in _fetch_window(client, window, new, batch):
-                    n = _store_records(store, report, parse_pubmed_xml(body),
-                                       source=f"efetch:{query.name}", batch_size=batch)
-                    bar.advance(n)
+                missing += _fetch_all(client, store, report, window, new, batch, query.name,
+                                      bar)
                 fetched.update(new)
                 if max_records is not None and len(fetched) >= max_records:
                     report.status = "interrupted"
                     break
             if report.status != "success":
                 break
+        _check_complete(unsearched, missing, len(fetched))
+        if report.rejected:  # damaged at NCBI: failing would block every later night
+            log.warning("%s: %s", query.name, report.rejections())
     if report.status == "success":
         covered = mark_day is None or start <= mark_day
         if covered and (mark_day is None or end > mark_day):
@@ -406,7 +481,8 @@ def ingest_xml_files(store: Store, paths: Sequence[str | os.PathLike], *,
     Raises
     ------
     ParseError
-        A file is missing or malformed (the message names file and line).
+        A file is missing or malformed (the message names file and line), or records were
+        rejected (raised after storing every other record; the run is recorded as failed).
     """
     files = [Path(p) for p in paths]
     missing = [str(p) for p in files if not p.is_file()]
@@ -423,6 +499,8 @@ def ingest_xml_files(store: Store, paths: Sequence[str | os.PathLike], *,
                                batch_size=batch_size)
             log.info("%s: %d records", path, n)
             bar.advance(1)
+        if report.rejected:  # a file a person can mend: the run fails, naming the records
+            raise ParseError(report.rejections())
     return report
 
 

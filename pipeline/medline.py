@@ -43,6 +43,7 @@ from .model import AbstractSection, Article, MeshHeading
 __all__ = [
     "ParsedArticle",
     "DeletedCitation",
+    "RejectedRecord",
     "MedlineRecord",
     "Source",
     "parse_pubmed_xml",
@@ -83,7 +84,18 @@ class DeletedCitation:
     pmids: tuple[str, ...]
 
 
-MedlineRecord = Union[ParsedArticle, DeletedCitation]
+@dataclass(frozen=True, slots=True)
+class RejectedRecord:
+    """A record left out of the stream because it is damaged; ``reason`` says where and why.
+
+    The records around it are still yielded, so one bad record costs only itself.
+    """
+
+    pmid: str
+    reason: str
+
+
+MedlineRecord = Union[ParsedArticle, DeletedCitation, RejectedRecord]
 
 
 # ----------------------------------------------------------------------------- text helpers
@@ -131,7 +143,8 @@ def _flatten(elem: etree._Element, parts: list[str]) -> None:
             if child.tail:
                 parts.append(child.tail)
             continue
-        if etree.QName(child).localname == "sup":
+        # not etree.QName: it refuses a prefixed tag whose namespace was never declared
+        if child.tag.rpartition("}")[2] == "sup":
             inner = "".join(child.itertext()).strip()
             before = "".join(parts)[-1:]
             if before.isdigit() and _EXPONENT_RE.fullmatch(inner):
@@ -149,12 +162,28 @@ def _texts(parent: etree._Element | None, path: str) -> tuple[str, ...]:
 
 # ----------------------------------------------------------------------------- dates
 
+def _number(text: str, what: str) -> int | None:
+    """``text`` as a whole number, ``None`` when it is not one.
+
+    ``str.isdigit`` is true for superscripts and other scripts' digits, which ``int`` may
+    refuse; such a value is a damaged field, so it is a :class:`ParseError`, not a guess.
+
+    >>> _number(" 12 ", "Day"), _number("Spring", "Month")
+    (12, None)
+    """
+    text = text.strip()
+    if not text.isdigit():
+        return None
+    if not text.isascii():
+        raise ParseError(f"{what} {text!r} is written with non-ASCII digits")
+    return int(text)
+
+
 def _month_number(value: str) -> int | None:
-    value = value.strip().lower()
-    if value.isdigit():
-        n = int(value)
+    n = _number(value, "Month")
+    if n is not None:
         return n if 1 <= n <= 12 else None
-    return _MONTHS.get(value[:3])
+    return _MONTHS.get(value.strip().lower()[:3])
 
 
 def _date_parts(elem: etree._Element | None) -> tuple[int | None, str]:
@@ -171,15 +200,15 @@ def _date_parts(elem: etree._Element | None) -> tuple[int | None, str]:
         month_word = medline[m.end():].strip().split("-")[0].split(" ")[0]
         month = _month_number(month_word) if month_word else None
         return year, f"{year:04d}-{month:02d}" if month else f"{year:04d}"
-    if not year_text.isdigit():
+    year = _number(year_text, "Year")
+    if year is None:
         return None, ""
-    year = int(year_text)
     month = _month_number(elem.findtext("Month") or "")
     if month is None:
         return year, f"{year:04d}"
-    day_text = (elem.findtext("Day") or "").strip()
-    if day_text.isdigit() and 1 <= int(day_text) <= 31:
-        return year, f"{year:04d}-{month:02d}-{int(day_text):02d}"
+    day = _number(elem.findtext("Day") or "", "Day")
+    if day is not None and 1 <= day <= 31:
+        return year, f"{year:04d}-{month:02d}-{day:02d}"
     return year, f"{year:04d}-{month:02d}"
 
 
@@ -270,7 +299,7 @@ def parse_article_element(elem: etree._Element) -> Article:
     Raises
     ------
     ParseError
-        When the record has no PMID.
+        When the record has no PMID or a number field holds non-ASCII digits.
 
     Examples
     --------
@@ -289,8 +318,7 @@ def parse_article_element(elem: etree._Element) -> Article:
     if not pmid:
         raise ParseError(f"<{elem.tag}> without a PMID (line {elem.sourceline}); the record is "
                          "damaged: fetch the file again")
-    version_text = (pmid_el.get("Version") or "1").strip()
-    version = int(version_text) if version_text.isdigit() else 1
+    version = _number(pmid_el.get("Version") or "1", "PMID Version") or 1
 
     article_el = None if book else citation.find("Article")
     source = citation if book else article_el  # where titles, authors, languages live
@@ -397,8 +425,9 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
 
     Yields
     ------
-    ParsedArticle | DeletedCitation
-        In document order.
+    ParsedArticle | DeletedCitation | RejectedRecord
+        In document order; a damaged record (no PMID, non-ASCII digits in a number) is a
+        :class:`RejectedRecord` and the stream goes on.
 
     Raises
     ------
@@ -422,10 +451,12 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
             remove_comments=True, remove_pis=True)
         checked = at_end = False
         fault: BaseException | None = None
+        read = 0  # bytes of XML read so far: the position of a fault below the XML
         while fault is None:
             try:
                 chunk = stream.read(_CHUNK)
                 if chunk:
+                    read += len(chunk)
                     parser.feed(chunk)
                 else:
                     at_end = True
@@ -450,14 +481,15 @@ def parse_pubmed_xml(source: Source) -> Iterator[MedlineRecord]:
                 if not checked:
                     _check_no_entities(root, name)
                 return
-        raise _parse_error(fault, name) from fault
+        raise _parse_error(fault, name, read) from fault
     finally:
         if owned:
             stream.close()
 
 
-def _parse_error(e: BaseException, name: str) -> ParseError:
-    """The :class:`ParseError` a reader fault becomes, naming the file and, for XML, the line."""
+def _parse_error(e: BaseException, name: str, read: int) -> ParseError:
+    """The :class:`ParseError` a reader fault becomes, naming the file and the position: the
+    line for XML, else how far the (uncompressed) XML had been read."""
     if isinstance(e, etree.XMLSyntaxError):
         line = e.lineno if e.lineno is not None else "?"
         msg = e.msg or str(e)
@@ -465,8 +497,8 @@ def _parse_error(e: BaseException, name: str) -> ParseError:
         return ParseError(f"{name}: malformed XML at line {line}: {msg}{hint}; the records "
                           "before this point were read, the rest of the file was not")
     # gzip corruption, truncated gzip stream, unknown encoding name
-    return ParseError(f"{name}: cannot read PubMed XML: {e}; the records before this point "
-                      "were read, the rest of the file was not")
+    return ParseError(f"{name}: cannot read PubMed XML after {read} bytes: {e}; the records "
+                      "before this point were read, the rest of the file was not")
 
 
 def _record(elem: etree._Element, name: str) -> MedlineRecord:
@@ -475,14 +507,24 @@ def _record(elem: etree._Element, name: str) -> MedlineRecord:
     try:
         article = parse_article_element(elem)
     except ParseError as e:
-        raise ParseError(f"{name}: {e}") from e
+        pmid = element_text(elem.find("*/PMID"))
+        where = f"PMID {pmid} at line {elem.sourceline}" if pmid else f"line {elem.sourceline}"
+        return RejectedRecord(pmid, f"{name}: {where}: {e}; the record was skipped")
     return ParsedArticle(article, etree.tostring(elem, encoding="unicode", with_tail=False))
 
 
 def read_articles(source: Source) -> list[Article]:
     """All articles of a PubMed XML document (deletions are ignored).
 
+    Raises :class:`ParseError` for a malformed document or a damaged record.
+
     >>> read_articles(b"<PubmedArticleSet/>")
     []
     """
-    return [r.article for r in parse_pubmed_xml(source) if isinstance(r, ParsedArticle)]
+    out = []
+    for r in parse_pubmed_xml(source):
+        if isinstance(r, RejectedRecord):
+            raise ParseError(r.reason)
+        if isinstance(r, ParsedArticle):
+            out.append(r.article)
+    return out

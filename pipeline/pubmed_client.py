@@ -10,7 +10,15 @@ Every request goes through :meth:`EutilsClient._request`, which
   ``settings.max_tries`` failed attempts otherwise.
 
 The API key never appears in log messages, exceptions or anything this module returns: URLs
-shown to people go through :func:`redact`.
+shown to people are shortened and go through :func:`redact`. Credentials go only where they
+were configured to go: a redirect to another host (or from https to http) is refused, and a
+plain ``http://`` base URL with an API key is refused unless it is a loopback test server.
+
+Each attempt has an overall deadline (``settings.deadline``): a server that trickles its answer
+byte by byte is cut off then, however short each wait between bytes (the transport, with the
+redirect rule, is :mod:`pipeline.transport`). A connection refused (or
+an unknown host) at a base URL other than NCBI's fails at once, pointing at
+``MSCGRAPH_EUTILS_URL``.
 
 ESearch caps retrievable ids at 9,999 per search. :meth:`EutilsClient.search_windows` halves the
 ``[mindate, maxdate]`` window (on ``datetype``) until each window holds at most that many hits,
@@ -49,8 +57,9 @@ from xml.etree.ElementTree import ParseError as XMLSyntaxError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from .config import Settings
-from .errors import FetchError, ParseError
+from .config import DEFAULT_EUTILS_URL, Settings
+from .errors import ConfigError, FetchError, ParseError
+from .transport import DeadlineExceeded, fetch, is_loopback_url, origin, shorten
 
 __all__ = [
     "ESEARCH_CAP",
@@ -109,6 +118,11 @@ class SearchWindow:
     def complete(self) -> bool:
         """False when even a single day holds more than :data:`ESEARCH_CAP` hits."""
         return self.result.count <= ESEARCH_CAP
+
+    @property
+    def shortfall(self) -> int:
+        """Ids ESearch counted (up to its cap) but did not return: 0 for a whole answer."""
+        return max(0, min(self.result.count, ESEARCH_CAP) - len(set(self.result.ids)))
 
 
 def format_date(d: date) -> str:
@@ -225,13 +239,18 @@ class EutilsClient:
     Parameters
     ----------
     settings
-        Base URL (``eutils_url``), ``email``, ``api_key``, ``tool``, ``timeout``,
-        ``max_tries`` and ``backoff`` are read from here.
+        Base URL (``eutils_url``), ``email``, ``api_key``, ``tool``, ``timeout`` (per wait),
+        ``deadline`` (per attempt), ``max_tries`` and ``backoff`` are read from here.
     rate
         Requests per second; default ``settings.requests_per_second`` (3, or 10 with a key).
         Never set it above NCBI's limit against the real service.
     sleep
         Injected for tests.
+
+    Raises
+    ------
+    ConfigError
+        An API key with a plain ``http://`` base URL that is not on this machine.
 
     Examples
     --------
@@ -246,6 +265,12 @@ class EutilsClient:
         self._sleep = sleep
         self.limiter = RateLimiter(rate or settings.requests_per_second, sleep=sleep)
         self.requests_made = 0
+        if (settings.api_key and settings.eutils_url.startswith("http://")
+                and not is_loopback_url(settings.eutils_url)):
+            raise ConfigError(
+                f"MSCGRAPH_EUTILS_URL {shorten(origin(settings.eutils_url))} is plain http://, "
+                "so the API key would cross the network readable by anyone on the way; use "
+                "https:// (plain http is allowed only for servers on this machine)")
         if not settings.email:
             log.warning("no contact e-mail set; NCBI asks for one: set NCBI_EMAIL or --email")
 
@@ -288,8 +313,11 @@ class EutilsClient:
                 log.warning("%s failed (%s); retry %d/%d in %.2fs", shown, last, attempt + 1,
                             s.max_tries - 1, delay)
                 self._sleep(delay)
-        raise FetchError(f"{shown} failed after {s.max_tries} attempts: {last}. NCBI may be "
-                         "down or rate-limiting; rerun later (ingestion resumes where it stopped)")
+        where = ("NCBI may be down or rate-limiting" if s.eutils_url == DEFAULT_EUTILS_URL
+                 else f"The server at {shorten(origin(s.eutils_url))} may be down or too "
+                      "slow: check MSCGRAPH_EUTILS_URL")
+        raise FetchError(f"{shown} failed after {s.max_tries} attempts: {last}. {where}; "
+                         "rerun later (ingestion resumes where it stopped)")
 
     def _attempt(self, url: str, encoded: str, use_post: bool, expect_root: str,
                  shown: str) -> bytes:
@@ -298,9 +326,9 @@ class EutilsClient:
             req = urllib.request.Request(url, data=encoded.encode("ascii"), method="POST")
         else:
             req = urllib.request.Request(f"{url}?{encoded}")
+        s = self.settings
         try:
-            with urllib.request.urlopen(req, timeout=self.settings.timeout) as resp:
-                body = resp.read()
+            body = fetch(req, timeout=s.timeout, deadline=s.deadline)
         except urllib.error.HTTPError as exc:
             retry_after = _retry_after_seconds(exc.headers.get("Retry-After") if exc.headers
                                                else None)
@@ -310,15 +338,30 @@ class EutilsClient:
             raise FetchError(
                 f"E-utilities answered HTTP {exc.code} {exc.reason} for {shown}; check the "
                 "query, the ids and MSCGRAPH_EUTILS_URL (not retried)", transient=False) from None
-        except (TimeoutError, socket.timeout) as exc:
-            raise _Retryable(f"timeout after {self.settings.timeout}s ({exc})") from None
-        except http.client.HTTPException as exc:  # IncompleteRead, RemoteDisconnected, ...
-            raise _Retryable(f"broken HTTP response: {type(exc).__name__}") from None
-        except (urllib.error.URLError, ConnectionError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise _Retryable(f"connection error: {reason}") from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise self._network_error(exc) from None
         self._check_body(body, expect_root)
         return body
+
+    def _network_error(self, exc: BaseException) -> Exception:
+        """The :class:`_Retryable` (or, for a wrong address, :class:`FetchError`) of ``exc``."""
+        if isinstance(exc, DeadlineExceeded):
+            return _Retryable(f"no complete answer within the {self.settings.deadline:g}s "
+                              "deadline per request (MSCGRAPH_EUTILS_DEADLINE)")
+        if isinstance(exc, (TimeoutError, socket.timeout)):
+            return _Retryable(f"timeout after {self.settings.timeout}s ({exc})")
+        if isinstance(exc, http.client.HTTPException):  # IncompleteRead, RemoteDisconnected
+            return _Retryable(f"broken HTTP response: {type(exc).__name__}")
+        reason = getattr(exc, "reason", exc)
+        url = self.settings.eutils_url
+        if isinstance(reason, (ConnectionRefusedError, socket.gaierror)) \
+                and url != DEFAULT_EUTILS_URL:
+            what = "connection refused" if isinstance(reason, ConnectionRefusedError) \
+                else "unknown host"
+            return FetchError(f"cannot reach E-utilities at {shorten(origin(url))} ({what}); "
+                              "check MSCGRAPH_EUTILS_URL (or --eutils-url): it is not NCBI's "
+                              f"address {DEFAULT_EUTILS_URL}", transient=False)
+        return _Retryable(f"connection error: {shorten(str(reason))}")
 
     @staticmethod
     def _check_body(body: bytes, expect_root: str) -> None:
@@ -335,13 +378,13 @@ class EutilsClient:
 
     def _describe(self, endpoint: str, query: Mapping[str, str]) -> str:
         """``endpoint?params`` for messages: api_key masked, long id lists shortened."""
-        shown = {k: ("***" if k == "api_key" else v) for k, v in query.items()
+        shown = {k: ("***" if k == "api_key" else shorten(v, 60)) for k, v in query.items()
                  if k not in ("tool", "email")}
-        ids = shown.get("id", "")
+        ids = query.get("id", "")
         if ids.count(",") >= 5:
             shown["id"] = f"<{ids.count(',') + 1} ids>"
-        text = (f"{self.settings.eutils_url}{endpoint}?"
-                f"{urllib.parse.urlencode(shown, safe='*')}")
+        text = (f"{shorten(self.settings.eutils_url, 60)}{endpoint}?"
+                f"{urllib.parse.urlencode(shown, safe='*<>.')}")
         return redact(text, self.settings.api_key)
 
     # -- E-utilities ------------------------------------------------------------------------
@@ -413,10 +456,21 @@ class EutilsClient:
                 stack.append((mid + timedelta(days=1), hi))  # popped second: oldest first
                 stack.append((lo, mid))
                 continue
+            window = self._whole_window(term, lo, hi, datetype)
+            if not window.complete:
+                log.warning("%s [%s] alone holds %d hits; only %d can be retrieved by ESearch",
+                            lo, datetype, window.result.count, ESEARCH_CAP)
+            yield window
+
+    def _whole_window(self, term: str, lo: date, hi: date, datetype: str) -> SearchWindow:
+        """ESearch one window, asking again once when fewer ids come back than counted."""
+        for attempt in range(2):
             result = self.esearch(term, mindate=lo, maxdate=hi, datetype=datetype,
                                   retmax=ESEARCH_CAP, usehistory=True)
             window = SearchWindow(lo, hi, datetype, result)
-            if not window.complete:
-                log.warning("%s [%s] alone holds %d hits; only %d can be retrieved by ESearch",
-                            lo, datetype, result.count, ESEARCH_CAP)
-            yield window
+            if not window.shortfall:
+                break
+            log.warning("ESearch %s..%s [%s] counted %d hits but returned %d ids%s", lo, hi,
+                        datetype, result.count, len(result.ids),
+                        "; asking again" if attempt == 0 else "")
+        return window

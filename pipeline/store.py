@@ -38,15 +38,18 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, Text, and_,
-                        bindparam, create_engine, delete, event, func, insert, or_, select,
-                        update)
+from sqlalchemy import (and_, bindparam, create_engine, delete, event, func, insert, inspect,
+                        or_, select, update)
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
 from .model import Article, Extraction
+from .store_schema import (INTEGER_MAX, PMID_MAX_LENGTH, RUN_COUNT_FIELDS, RUN_STATUSES,
+                           articles, check_article, deleted_articles, extraction_failures,
+                           extractions, ingest_runs,
+                           locks, metadata, watermarks)
 
 __all__ = [
     "Store",
@@ -56,85 +59,19 @@ __all__ = [
     "RUN_STATUSES",
     "metadata",
     "content_hash",
+    "check_article",
+    "PMID_MAX_LENGTH",
+    "INTEGER_MAX",
 ]
 
 log = logging.getLogger(__name__)
 
 _UPSERT_TRIES = 3
-#: Allowed ``ingest_runs.status`` values (``running`` is set by :meth:`Store.start_run`).
-RUN_STATUSES: tuple[str, ...] = ("running", "success", "failed", "interrupted")
-_COUNT_FIELDS = ("fetched", "inserted", "updated", "unchanged", "deleted")
 _SECRET_RE = re.compile(r"(api_key=)[^&\s'\"]+", re.IGNORECASE)
-
-metadata = MetaData()
-
-articles = Table(
-    "articles", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("version", Integer, nullable=False, default=1),
-    Column("title", Text, nullable=False, default=""),
-    Column("abstract", Text, nullable=False, default=""),
-    Column("year", Integer, nullable=True),
-    Column("journal", Text, nullable=False, default=""),
-    Column("date_revised", String(10), nullable=False, default=""),
-    Column("article_json", Text, nullable=False),
-    Column("raw_xml", Text, nullable=True),
-    Column("content_hash", String(64), nullable=False),
-    Column("created_at", DateTime, nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-)
-deleted_articles = Table(
-    "deleted_articles", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("deleted_at", DateTime, nullable=False),
-    Column("source", Text, nullable=False, default=""),
-)
-ingest_runs = Table(
-    "ingest_runs", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("query_name", String(200), nullable=False, default=""),
-    Column("query_term", Text, nullable=False, default=""),
-    Column("window_start", String(32), nullable=True),
-    Column("window_end", String(32), nullable=True),
-    Column("started_at", DateTime, nullable=False),
-    Column("finished_at", DateTime, nullable=True),
-    Column("status", String(20), nullable=False),
-    *(Column(name, Integer, nullable=False, default=0) for name in _COUNT_FIELDS),
-    Column("error", Text, nullable=True),
-)
-watermarks = Table(
-    "watermarks", metadata,
-    Column("query_name", String(200), primary_key=True),
-    Column("high_water", String(32), nullable=False),
-    Column("updated_at", DateTime, nullable=False),
-)
-extractions = Table(
-    "extractions", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("article_version", Integer, nullable=False),
-    Column("extractor_version", String(64), nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("extraction_json", Text, nullable=False),
-    Column("extracted_at", DateTime, nullable=False),
-)
-#: Articles the extractor failed on (too long, or an error), so batches skip them until the
-#: article or the extractor changes, or ``mscgraph extract --retry-failed``.
-extraction_failures = Table(
-    "extraction_failures", metadata,
-    Column("pmid", String(32), primary_key=True),
-    Column("extractor_version", String(64), nullable=False),
-    Column("content_hash", String(64), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("failed_at", DateTime, nullable=False),
-)
-locks = Table(
-    "locks", metadata,
-    Column("name", String(200), primary_key=True),
-    Column("owner", String(200), nullable=False),
-    Column("acquired_at", DateTime, nullable=False),
-    Column("heartbeat_at", DateTime, nullable=False),
-)
-
+#: How long opening a store keeps retrying while another process creates the same one.
+_CREATE_PATIENCE = 30.0
+#: What losing that race looks like (SQLite; PostgreSQL's catalog).
+_CREATE_RACE = re.compile(r"database is locked|already exists|duplicate key", re.IGNORECASE)
 
 # ----------------------------------------------------------------------------- records
 
@@ -226,7 +163,7 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 # ----------------------------------------------------------------------------- engine
 
-def _make_engine(url: str, echo: bool) -> Engine:
+def _make_engine(url: str, echo: bool, create: bool) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as e:  # sqlalchemy raises ArgumentError with the URL in it
@@ -237,7 +174,12 @@ def _make_engine(url: str, echo: bool) -> Engine:
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = Path(database).expanduser()
+        if not create and not path.is_file():
+            raise StoreError(f"no store at {path}: the file does not exist; check "
+                             "MSCGRAPH_DATABASE_URL (or --database-url), or create the store "
+                             "first with 'mscgraph ingest'")
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, echo=echo, connect_args={"check_same_thread": False},
                            **({"poolclass": StaticPool} if in_memory else {}))
 
@@ -274,27 +216,63 @@ class Store:
         ``"sqlite://"`` is an in-memory store (tests).
     echo
         Log every SQL statement (SQLAlchemy's ``echo``).
+    create
+        Create the store (the SQLite file, missing tables) if needed. Readers pass ``False``:
+        then a store that does not exist is a :class:`StoreError`, so a mistyped URL never
+        yields a new empty store.
 
     Raises
     ------
     StoreError
-        When the database cannot be opened or its tables created.
+        When the database cannot be opened, its tables created, or (``create=False``) it
+        holds no store.
     """
 
-    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, echo: bool = False,
+                 create: bool = True) -> None:
         if url is None:
             from .config import Settings
             url = Settings.from_env().database_url
         self.url = url
-        self.engine = _make_engine(url, echo)
+        self.engine = _make_engine(url, echo, create)
         try:
-            metadata.create_all(self.engine)
+            self._prepare(create)
         except SQLAlchemyError as e:
             self.engine.dispose()
             raise StoreError(f"cannot open the store at {make_url(url).render_as_string()}: "
                              f"{e.__class__.__name__}: {e.orig if hasattr(e, 'orig') else e}; "
                              "check MSCGRAPH_DATABASE_URL and that the server is running"
                              ) from e
+        except StoreError:
+            self.engine.dispose()
+            raise
+
+    def _prepare(self, create: bool) -> None:
+        """Create missing tables (or, with ``create=False``, check they exist).
+
+        Processes opening a fresh store at once race on table creation (and, on SQLite, WAL
+        setup); a loser sees "database is locked", "already exists" or PostgreSQL's duplicate
+        key in its catalog, so it waits and looks again instead of failing.
+        """
+        deadline = time.monotonic() + _CREATE_PATIENCE
+        pause = 0.05
+        while True:
+            try:
+                if create:
+                    metadata.create_all(self.engine)
+                    return
+                with self.engine.connect() as conn:
+                    present = set(inspect(conn).get_table_names())
+                break
+            except (OperationalError, IntegrityError, ProgrammingError) as e:
+                if not _CREATE_RACE.search(str(e.orig)) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        if "articles" not in present:
+            raise StoreError(f"{self!r} holds no mscgraph store (no 'articles' table); check "
+                             "MSCGRAPH_DATABASE_URL (or --database-url), or create the store "
+                             "first with 'mscgraph ingest'")
 
     def __repr__(self) -> str:
         return f"Store({make_url(self.url).render_as_string()!r})"
@@ -335,6 +313,11 @@ class Store:
             Articles per transaction. A failure rolls back only the current batch; earlier
             batches stay committed (re-running is safe: upserts are idempotent).
 
+        Raises
+        ------
+        StoreError
+            An article fails :func:`check_article` (nothing of its batch is written).
+
         Returns
         -------
         UpsertCounts
@@ -345,6 +328,11 @@ class Store:
         """
         total = UpsertCounts()
         for batch in _chunks(items, batch_size):
+            for article, _ in batch:
+                problem = check_article(article)
+                if problem:
+                    raise StoreError(f"cannot store {problem}; leave the record out "
+                                     "(ingestion rejects such records one by one)")
             for attempt in range(1, _UPSERT_TRIES + 1):
                 try:
                     with self._write() as conn:
@@ -501,13 +489,23 @@ class Store:
         """
         if status not in RUN_STATUSES:
             raise ValueError(f"unknown run status {status!r}; use one of {RUN_STATUSES}")
-        unknown = set(counts) - set(_COUNT_FIELDS)
+        self._update_run(run_id, counts, status=status, finished_at=_now(),
+                         error=_scrub(error))
+
+    def update_run_counts(self, run_id: int, **counts: int) -> None:
+        """Record the counts so far of the running run ``run_id``.
+
+        Called as batches are stored, so a run killed midway still shows what it stored.
+        """
+        self._update_run(run_id, counts)
+
+    def _update_run(self, run_id: int, counts: dict[str, int], **fields: Any) -> None:
+        unknown = set(counts) - set(RUN_COUNT_FIELDS)
         if unknown:
-            raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {_COUNT_FIELDS}")
+            raise ValueError(f"unknown run counts {sorted(unknown)}; allowed: {RUN_COUNT_FIELDS}")
         with self._write() as conn:
-            result = conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id).values(
-                status=status, finished_at=_now(), error=_scrub(error),
-                **{k: int(v) for k, v in counts.items()}))
+            result = conn.execute(update(ingest_runs).where(ingest_runs.c.id == run_id)
+                                  .values(**fields, **{k: int(v) for k, v in counts.items()}))
             if not result.rowcount:
                 raise StoreError(f"no ingest run with id {run_id}; start it with start_run()")
 

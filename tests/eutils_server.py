@@ -54,11 +54,16 @@ class Record:
 
 @dataclass
 class Fault:
-    """A fault to inject: ``kind`` in ``429 500 503 404 400 slow truncate cut error backend``.
+    """A fault to inject: ``kind`` in ``429 500 503 404 400 slow truncate cut error backend
+    short-count short-fetch redirect trickle``.
 
     ``truncate`` sends a complete HTTP response holding cut XML; ``cut`` announces the whole
     body but closes the connection midway; ``error``/``backend`` answer HTTP 200 with an
-    ``<ERROR>`` document (wrong root / NCBI's transient backend message).
+    ``<ERROR>`` document (wrong root / NCBI's transient backend message). ``short-count`` is a
+    well-formed ESearch answer whose ``<IdList>`` holds half the ids its ``<Count>`` promises;
+    ``short-fetch`` a well-formed EFetch answer holding every other record asked for.
+    ``redirect`` answers 302 to ``target`` + the request's path and query (another host);
+    ``trickle`` announces a large body and sends one byte every ``delay`` seconds.
 
     ``endpoint`` is ``esearch``, ``efetch`` or ``any``; the first ``skip`` matching requests pass,
     then ``times`` requests fail (``None``: forever). ``retry_after`` is sent with 429/503.
@@ -70,6 +75,7 @@ class Fault:
     skip: int = 0
     retry_after: str | None = None
     delay: float = 1.0
+    target: str = ""
     seen: int = 0
     fired: int = 0
 
@@ -210,9 +216,9 @@ class EutilsReplayServer:
 
     # -- test controls ----------------------------------------------------------------------
     def inject(self, kind: str, endpoint: str = "any", *, times: int | None = 1, skip: int = 0,
-               retry_after: str | None = None, delay: float = 1.0) -> Fault:
+               retry_after: str | None = None, delay: float = 1.0, target: str = "") -> Fault:
         """Add a fault (see :class:`Fault`); returns it so tests can read ``fired``."""
-        fault = Fault(kind, endpoint, times, skip, retry_after, delay)
+        fault = Fault(kind, endpoint, times, skip, retry_after, delay, target)
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -259,7 +265,7 @@ class EutilsReplayServer:
             pool = [r for r in pool if lo <= getattr(r, attr) <= hi]
         return sorted((r.pmid for r in pool), key=int, reverse=True)
 
-    def esearch(self, p: dict[str, str]) -> tuple[int, str]:
+    def esearch(self, p: dict[str, str], *, short: bool = False) -> tuple[int, str]:
         if not p.get("term"):
             return 200, "<eSearchResult><ERROR>Empty term and query_key - nothing todo</ERROR>" \
                         "</eSearchResult>"
@@ -269,6 +275,8 @@ class EutilsReplayServer:
             return 200, ("<eSearchResult><ERROR>Search Backend failed: retstart cannot be "
                          f"larger than {self.cap - 1}</ERROR></eSearchResult>")
         page = ids[retstart:min(retstart + retmax, self.cap)]
+        if short:
+            page = page[: len(page) // 2]
         history = ""
         if p.get("usehistory") == "y":
             webenv = f"MCID_test{next(self._webenv_ids):06d}"
@@ -282,7 +290,7 @@ class EutilsReplayServer:
                      f"<TranslationSet/><QueryTranslation>{html.escape(p['term'])}"
                      f"</QueryTranslation></eSearchResult>\n")
 
-    def efetch(self, p: dict[str, str]) -> tuple[int, str]:
+    def efetch(self, p: dict[str, str], *, short: bool = False) -> tuple[int, str]:
         if p.get("id"):
             ids = [i.strip() for i in p["id"].split(",") if i.strip()]
         elif p.get("WebEnv") and p.get("query_key"):
@@ -298,7 +306,7 @@ class EutilsReplayServer:
             return 400, "Missing id or WebEnv/query_key"
         with self._lock:
             recs = [self.records[i] for i in ids if i in self.records]
-        return 200, article_set(recs)
+        return 200, article_set(recs[::2] if short else recs)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -326,8 +334,15 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith("/entrez/eutils/") or endpoint not in ("esearch", "efetch"):
             return self._send(404, "Not Found")
         fault = srv._take_fault(endpoint)
-        status, body = (srv.esearch if endpoint == "esearch" else srv.efetch)(params)
-        if fault is not None:
+        short = fault is not None and fault.kind in ("short-count", "short-fetch")
+        status, body = (srv.esearch if endpoint == "esearch" else srv.efetch)(params,
+                                                                               short=short)
+        if fault is not None and not short:
+            if fault.kind == "redirect":
+                return self._send(302, "moved", {"Location": fault.target.rstrip("/")
+                                                 + self.path})
+            if fault.kind == "trickle":
+                return self._trickle(fault.delay)
             if fault.kind == "slow":
                 time.sleep(fault.delay)
             elif fault.kind == "truncate":
@@ -343,6 +358,22 @@ class _Handler(BaseHTTPRequestHandler):
                 headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
                 return self._send(int(fault.kind), f"injected {fault.kind}", headers)
         self._send(status, body)
+
+    def _trickle(self, every: float) -> None:
+        """Headers promising 1 MB, then one byte every ``every`` s until the client leaves."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml; charset=UTF-8")
+            self.send_header("Content-Length", str(1 << 20))
+            self.end_headers()
+            self.wfile.write(b"<")
+            for _ in range(600):
+                time.sleep(every)
+                self.wfile.write(b" ")
+                self.wfile.flush()
+        except OSError:  # the client gave up
+            pass
+        self.close_connection = True
 
     def _send(self, status: int, body: str, headers: dict[str, str] | None = None, *,
               cut: bool = False) -> None:

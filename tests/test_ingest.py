@@ -76,6 +76,8 @@ def test_save_query_with_a_dotted_name(tmp_path):
 def test_bad_queries():
     with pytest.raises(ConfigError):
         NamedQuery("bad name", "x")
+    with pytest.raises(ConfigError, match="at most 200"):  # PostgreSQL would refuse it later
+        NamedQuery("q" * 201, "x")
     with pytest.raises(ConfigError):
         NamedQuery("ok", "  ")
 

@@ -146,6 +146,16 @@ def test_element_text_helpers():
     assert element_text(None) == ""
 
 
+def test_undeclared_namespace_prefix_in_a_title():
+    # libxml2 reports the undeclared prefix at the end of the document, after the record
+    doc = _doc(_record("5", title="a <mml:math><mml:mi>x</mml:mi></mml:math><sup>2</sup> b"))
+    got = []
+    with pytest.raises(ParseError, match="Namespace prefix mml"):
+        for r in parse_pubmed_xml(doc):
+            got.append(r.article.title)
+    assert got == ["a x2 b"]
+
+
 def test_missing_pmid_is_a_parse_error():
     bad = _doc("<PubmedArticle><MedlineCitation><Article/></MedlineCitation></PubmedArticle>")
     with pytest.raises(ParseError, match="without a PMID"):

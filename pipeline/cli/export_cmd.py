@@ -84,7 +84,7 @@ def filter_from_args(args: argparse.Namespace) -> Any:
 
 def _open_store(url: str) -> Any:
     from ..store import Store
-    return Store(url)
+    return Store(url, create=False)  # a mistyped URL must not export an empty new store
 
 
 def run(args: argparse.Namespace) -> int:

@@ -18,13 +18,17 @@ Sources (pick one; default: the query 'msc_liver'):
 
 A query's first run fetches everything up to --until (today); later runs fetch records
 entered or revised since its last successful run (the watermark, minus one day). A failed or
-interrupted run does not move the watermark: rerun the same command to resume.
+interrupted run does not move the watermark: rerun the same command to resume. A run also
+fails (after storing what came) when E-utilities lists fewer ids than it counts or holds
+records back even when asked again by id, and when records cannot be stored (rejected one
+by one, named in the message; the others are stored).
 """
 
 _EPILOG = """\
 environment: NCBI_EMAIL (contact e-mail, asked for by NCBI), NCBI_API_KEY (10 instead of 3
 requests/s; prefer it to --api-key, which other users can see in the process list),
-MSCGRAPH_EUTILS_URL, MSCGRAPH_DATABASE_URL, MSCGRAPH_QUERIES_FILE.
+MSCGRAPH_EUTILS_URL, MSCGRAPH_EUTILS_DEADLINE (seconds one request may take in all, default
+120), MSCGRAPH_DATABASE_URL, MSCGRAPH_QUERIES_FILE.
 
 examples:
   mscgraph ingest --demo
