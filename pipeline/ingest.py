@@ -39,6 +39,7 @@ from .config import PROJECT_ROOT
 from .errors import ConfigError, FetchError, ParseError, PipelineError
 from .medline import DeletedCitation, ParsedArticle, RejectedRecord, parse_pubmed_xml
 from .model import Article
+from .progress import Progress
 from .pubmed_client import EARLIEST_DATE, EutilsClient, SearchWindow
 from .transport import shorten
 from .store import Store, UpsertCounts, check_article
@@ -206,39 +207,6 @@ def save_query(query: NamedQuery, path: str | os.PathLike | None = None) -> Path
     return target
 
 
-# ----------------------------------------------------------------------------- progress
-
-class _Progress:
-    """A rich progress bar on stderr, or nothing."""
-
-    def __init__(self, enabled: bool, description: str) -> None:
-        self._bar = None
-        if enabled:
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                       TimeElapsedColumn)
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
-            self._task = self._bar.add_task(description, total=0)
-
-    def __enter__(self) -> "_Progress":
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def grow(self, n: int) -> None:
-        if self._bar is not None:
-            total = self._bar.tasks[0].total or 0
-            self._bar.update(self._task, total=total + n)
-
-    def advance(self, n: int) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task, n)
-
-
 # ----------------------------------------------------------------------------- runs
 
 @contextlib.contextmanager
@@ -341,7 +309,7 @@ def _fetch_window(client: EutilsClient, window: SearchWindow, new: Sequence[str]
 
 
 def _fetch_all(client: EutilsClient, store: Store, report: IngestReport, window: SearchWindow,
-               new: Sequence[str], batch: int, name: str, bar: _Progress) -> list[str]:
+               new: Sequence[str], batch: int, name: str, bar: Progress) -> list[str]:
     """Fetch and store ``new`` ids of ``window``; returns those EFetch never returned.
 
     Ids missing from the answers are asked for once more, by id, before they count as missing.
@@ -428,7 +396,7 @@ def ingest_query(store: Store, client: EutilsClient, query: NamedQuery, *, full:
     report = IngestReport(query.name, window=(start.isoformat(), end.isoformat()))
     log.info("ingest %s: %s..%s by %s", query.name, start, end, "+".join(datetypes))
     with store.lock(LOCK_NAME), _recorded_run(store, report, query.term), \
-            _Progress(progress, f"fetching {query.name}") as bar:
+            Progress(f"fetching {query.name}", enabled=progress, transient=True) as bar:
         fetched: set[str] = set()
         unsearched = 0  # ids ESearch counted but never listed
         missing: list[str] = []  # ids asked for that EFetch never returned
@@ -492,7 +460,7 @@ def ingest_xml_files(store: Store, paths: Sequence[str | os.PathLike], *,
     report = IngestReport(name, files=[str(p) for p in files])
     term = ", ".join(p.name for p in files)[:1000]
     with store.lock(LOCK_NAME), _recorded_run(store, report, term), \
-            _Progress(progress, f"loading {len(files)} file(s)") as bar:
+            Progress(f"loading {len(files)} file(s)", enabled=progress, transient=True) as bar:
         bar.grow(len(files))
         for path in files:
             n = _store_records(store, report, parse_pubmed_xml(path), source=path.name,

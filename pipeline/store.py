@@ -46,6 +46,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
 from .model import Article, Extraction
+from .progress import batched
 from .store_schema import (INTEGER_MAX, PMID_MAX_LENGTH, RUN_COUNT_FIELDS, RUN_STATUSES,
                            articles, check_article, deleted_articles, extraction_failures,
                            extractions, ingest_runs,
@@ -148,17 +149,6 @@ def _dumps(d: dict[str, Any]) -> str:
 def _scrub(text: str | None) -> str | None:
     """Remove anything that looks like an API key from a message before storing it."""
     return None if text is None else _SECRET_RE.sub(r"\1***", text)
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 # ----------------------------------------------------------------------------- engine
@@ -327,7 +317,7 @@ class Store:
             cleared.
         """
         total = UpsertCounts()
-        for batch in _chunks(items, batch_size):
+        for batch in batched(items, batch_size):
             for article, _ in batch:
                 problem = check_article(article)
                 if problem:
@@ -401,7 +391,7 @@ class Store:
         recorded in ``deleted_articles`` so a later run knows they were withdrawn.
         """
         removed = 0
-        for batch in _chunks(dict.fromkeys(str(p) for p in pmids), 500):
+        for batch in batched(dict.fromkeys(str(p) for p in pmids), 500):
             with self._write() as conn:
                 removed += conn.execute(
                     delete(articles).where(articles.c.pmid.in_(batch))).rowcount or 0
@@ -441,7 +431,7 @@ class Store:
         """Stream stored articles ordered by PMID (all, or those in ``pmids`` that exist)."""
         if pmids is not None:
             wanted = sorted(dict.fromkeys(str(p) for p in pmids))
-            for batch in _chunks(wanted, batch_size):
+            for batch in batched(wanted, batch_size):
                 with self.engine.connect() as conn:
                     rows = conn.execute(select(articles.c.article_json)
                                         .where(articles.c.pmid.in_(batch))
@@ -592,7 +582,7 @@ class Store:
         """
         saved = 0
         with self._write() as conn:
-            for batch in _chunks(items, 500):
+            for batch in batched(items, 500):
                 rows = {a.pmid: {"pmid": a.pmid, "article_version": a.version,
                                  "extractor_version": extractor_version,
                                  "content_hash": content_hash(a),

@@ -48,7 +48,8 @@ def test_annotate_file_to_file(tmp_path: Path) -> None:
 
 def test_annotate_stdin_to_stdout(monkeypatch: pytest.MonkeyPatch,
                                   capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(DOCS[0]) + "\n\n"))
+    monkeypatch.setattr("sys.stdin",
+                        io.TextIOWrapper(io.BytesIO((json.dumps(DOCS[0]) + "\n\n").encode())))
     assert main(["-q", "annotate", "-i", "-", "-o", "-", "--no-relations"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and json.loads(out[0])["id"] == "d1"
@@ -70,8 +71,33 @@ def test_skip_errors_continues(tmp_path: Path) -> None:
 
 
 def test_read_inputs_and_missing_file(tmp_path: Path) -> None:
-    got = list(read_inputs(io.StringIO('{"pmid": 7, "title": "T", "abstract": "A."}\n')))
+    got = list(read_inputs(io.BytesIO(b'{"pmid": 7, "title": "T", "abstract": "A."}\n')))
     assert got == [("7", "T\nA.")]
     with pytest.raises(ParseError, match="line 1"):
-        list(read_inputs(io.StringIO("nope\n")))
+        list(read_inputs(io.BytesIO(b"nope\n")))
     assert main(["-q", "annotate", "-i", str(tmp_path / "missing.jsonl")]) == 1
+
+
+@pytest.mark.parametrize("line", [b'{"id": "x", "title": 12}', b'{"id": "x", "text": ["a"]}',
+                                  b'{"id": [1], "text": "a"}', b'{"id": "x", "text": "\xff\xfe"}',
+                                  b'\xff{"id": "x", "text": "MSCs."}'])
+def test_bad_lines_are_clear_errors_and_skippable(tmp_path: Path, line: bytes,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(json.dumps(DOCS[0]).encode() + b"\n" + line + b"\n"
+                    + json.dumps(DOCS[1]).encode() + b"\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["-q", "annotate", "-i", str(src), "-o", str(out), "--no-relations"]) == 1
+    assert "input line 2" in capsys.readouterr().err
+    assert main(["-q", "annotate", "-i", str(src), "-o", str(out), "--no-relations",
+                 "--skip-errors"]) == 0
+    assert len(out.read_text().splitlines()) == 2        # the good lines are kept
+
+
+def test_failed_run_leaves_an_existing_output_alone(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    out.write_text("earlier results\n")
+    src = write_jsonl(tmp_path / "bad.jsonl", [DOCS[0], "{not json"])
+    assert main(["-q", "annotate", "-i", str(src), "-o", str(out)]) == 1
+    assert out.read_text() == "earlier results\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Iterator
@@ -52,6 +53,10 @@ def input_text(record: dict[str, Any]) -> str:
     >>> input_text({"title": "T", "abstract": "A."})
     'T\\nA.'
     """
+    for key in ("text", "title", "abstract"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key!r} must be a string, not {type(value).__name__}")
     text = record.get("text")
     if isinstance(text, str):
         return text
@@ -62,30 +67,40 @@ def input_text(record: dict[str, Any]) -> str:
     return title
 
 
-def read_inputs(fh: IO[str], *, skip_errors: bool = False) -> Iterator[tuple[str, str]]:
-    """``(doc_id, text)`` for each line of ``fh``; blank lines are ignored.
+def read_inputs(fh: IO[bytes], *, skip_errors: bool = False) -> Iterator[tuple[str, str]]:
+    """``(doc_id, text)`` for each line of the binary stream ``fh``; blank lines are ignored.
+
+    >>> import io
+    >>> list(read_inputs(io.BytesIO(b'{"id": 1, "text": "MSCs."}\\n\\n')))
+    [('1', 'MSCs.')]
 
     Raises
     ------
     ParseError
-        A line is not a JSON object (naming the line number), unless ``skip_errors``.
+        A line is not UTF-8, not a JSON object, or has a non-string text, title or abstract
+        (naming the line number), unless ``skip_errors``: then it is logged and skipped.
     """
-    for lineno, line in enumerate(fh, 1):
-        if not line.strip():
-            continue
+    for lineno, raw in enumerate(fh, 1):
         try:
+            line = raw.decode("utf-8")
+            if not line.strip():
+                continue
             rec = json.loads(line)
             if not isinstance(rec, dict):
                 raise ValueError("expected a JSON object")
-        except ValueError as exc:
-            msg = (f"input line {lineno}: malformed JSON ({exc}); fix the line or rerun with "
-                   f"--skip-errors")
+            text = input_text(rec)
+            doc_id = rec.get("id", rec.get("pmid"))
+            if doc_id is not None and not isinstance(doc_id, (str, int)):
+                raise ValueError(f"'id' must be a string or a number, not "
+                                 f"{type(doc_id).__name__}")
+        except (UnicodeDecodeError, ValueError) as exc:
+            what = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"malformed ({exc})"
+            msg = f"input line {lineno}: {what}; fix the line or rerun with --skip-errors"
             if skip_errors:
                 log.warning("%s", msg)
                 continue
             raise ParseError(msg) from None
-        doc_id = str(rec.get("id") or rec.get("pmid") or f"line{lineno}")
-        yield doc_id, input_text(rec)
+        yield (str(doc_id) if doc_id not in (None, "") else f"line{lineno}"), text
 
 
 def _count_lines(path: Path) -> int | None:
@@ -113,17 +128,21 @@ def run(args: argparse.Namespace) -> int:
 
     if args.batch_size < 1:
         raise ParseError("--batch-size must be >= 1")
-    infile = sys.stdin if args.input == "-" else None
+    infile = sys.stdin.buffer if args.input == "-" else None
     if infile is None:
         path = Path(args.input)
         if not path.is_file():
             raise ParseError(f"input file {path} not found; pass a JSON Lines file or - for "
                              "stdin")
-        infile = path.open("r", encoding="utf-8")
-    out = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
+        infile = path.open("rb")
     total = _count_lines(Path(args.input)) if args.input != "-" else None
     extractor = Extractor(relations=not args.no_relations, batch_size=args.batch_size)
     n = 0
+    # The output is written beside its target and renamed on success: a failed run leaves an
+    # existing --output as it was.
+    tmp = None if args.output == "-" else Path(args.output).with_name(
+        f".{Path(args.output).name}.{os.getpid()}.tmp")
+    out = sys.stdout if tmp is None else tmp.open("w", encoding="utf-8")
     try:
         with Progress("annotate", total, enabled=total is not None and sys.stderr.isatty(),
                       transient=True) as bar:
@@ -133,12 +152,16 @@ def run(args: argparse.Namespace) -> int:
                     out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
                     n += 1
                 bar.advance(len(batch))
-    finally:
-        if infile is not sys.stdin:
-            infile.close()
-        if out is not sys.stdout:
+        if tmp is not None:
             out.close()
-        else:
+            os.replace(tmp, args.output)
+    finally:
+        if infile is not sys.stdin.buffer:
+            infile.close()
+        if out is sys.stdout:
             out.flush()
+        elif tmp is not None:
+            out.close()
+            tmp.unlink(missing_ok=True)
     log.info("annotated %d documents", n)
     return 0

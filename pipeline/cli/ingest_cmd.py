@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from . import positive_int
+
 __all__ = ["register"]
 
 _DESCRIPTION = """\
@@ -73,19 +75,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     conn.add_argument("--eutils-url", help="E-utilities base URL (env MSCGRAPH_EUTILS_URL)")
     conn.add_argument("--email", help="contact e-mail sent to NCBI (env NCBI_EMAIL)")
     conn.add_argument("--api-key", help="NCBI API key (prefer env NCBI_API_KEY)")
-    conn.add_argument("--batch-size", type=_positive, metavar="N",
+    conn.add_argument("--batch-size", type=positive_int, metavar="N",
                       help="records per EFetch request / store transaction (default 200)")
-    conn.add_argument("--max-records", type=_positive, metavar="N",
+    conn.add_argument("--max-records", type=positive_int, metavar="N",
                       help="stop after N records (testing; the watermark is not moved)")
     conn.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:
