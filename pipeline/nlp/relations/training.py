@@ -36,12 +36,13 @@ from ...model import Mention, Relation, concept_key
 from .lexicon import load_polarity, load_triggers
 from .model import LABELS, Candidate, RelationModel, candidates, model_relations, trigger_words
 
-__all__ = ["REPO", "DEFAULT_ANNOTATIONS", "TrainingDoc", "TrainReport", "sha256_text",
+__all__ = ["REPO", "ANNOTATIONS_DIR", "DEFAULT_ANNOTATIONS", "TrainingDoc", "TrainReport", "sha256_text",
            "load_texts", "load_records", "load_annotated", "load_dev_gold", "label_of",
            "gold_spans", "analyse", "train_relation_model"]
 
 REPO = Path(__file__).resolve().parents[3]
-DEFAULT_ANNOTATIONS = REPO / "corpora" / "annotations" / "train_relations.jsonl"
+ANNOTATIONS_DIR = REPO / "corpora" / "annotations"
+DEFAULT_ANNOTATIONS = ANNOTATIONS_DIR / "train_relations.jsonl"
 #: Training splits only (never the Dev/Test splits).
 BIORED_TRAIN = "resources/corpora/biored/Train.PubTator"
 NCBI_TRAIN = "resources/corpora/ncbi_disease/NCBItrainset_corpus.txt"
@@ -97,13 +98,19 @@ def load_texts(shared: str | Path, ids: set[str] | None = None) -> dict[str, str
     return texts
 
 
-def load_records(path: str | Path = DEFAULT_ANNOTATIONS) -> list[dict[str, Any]]:
-    """The stand-off annotation records (no texts)."""
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def load_records(path: str | Path = ANNOTATIONS_DIR) -> list[dict[str, Any]]:
+    """The stand-off annotation records (no texts) of a file, or of every
+    ``train_relations*.jsonl`` in a folder (default: ``corpora/annotations/``)."""
+    path = Path(path)
+    files = sorted(path.glob("train_relations*.jsonl")) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            out += [json.loads(line) for line in fh if line.strip()]
+    return out
 
 
-def load_annotated(shared: str | Path, path: str | Path = DEFAULT_ANNOTATIONS
+def load_annotated(shared: str | Path, path: str | Path = ANNOTATIONS_DIR
                    ) -> list[dict[str, Any]]:
     """Annotation records joined with their texts (guideline gold format plus spans)."""
     records = load_records(path)
@@ -239,7 +246,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def train_relation_model(shared: str | Path, out: str | Path, *, folds: int = 5, c: float = 1.0,
-                         annotations: str | Path = DEFAULT_ANNOTATIONS,
+                         annotations: str | Path = ANNOTATIONS_DIR,
                          progress: Callable[[str], None] | None = None) -> TrainReport:
     """Train, cross-validate the threshold, fit on everything and write the model to ``out``."""
     say = progress or (lambda msg: None)
@@ -273,7 +280,7 @@ def train_relation_model(shared: str | Path, out: str | Path, *, folds: int = 5,
     model = RelationModel.train(everything, c=c)
     model.threshold = best
     model.meta.update({"documents": len(docs), "labels": list(LABELS), "cv": cv,
-                       "training": ["corpora/annotations/train_relations.jsonl", DEV_GOLD]})
+                       "training": ["corpora/annotations/train_relations*.jsonl", DEV_GOLD]})
     model.to_disk(out)
     return TrainReport(len(docs), len(everything), sum(1 for _, y in everything if y != "NONE"),
                        best, cv, str(out))
