@@ -26,10 +26,11 @@ import gzip
 import json
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ...model import Mention, Relation
 from .lexicon import Polarity, TriggerLexicon
@@ -67,6 +68,8 @@ _HEDGE = frozenset({"may", "might", "could", "potentially", "potential", "possib
                     "likely", "promising", "hypothesized", "hypothesize", "putative"})
 _COORD = frozenset({"and", "or", ",", "as", "well"})
 _DIST = (0, 1, 2, 3, 5, 8, 12, 20)
+#: Candidate pairs have at most this many mentions between them, minus one.
+MAX_APART = 3
 
 
 def allowed(subject_type: str, object_type: str) -> bool:
@@ -114,11 +117,13 @@ class Arg:
 
 
 def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,
-                  others: Sequence[Arg], triggers: dict[str, str]) -> list[str]:
+                  others: Sequence[Arg], triggers: dict[str, str],
+                  starts: Sequence[int] | None = None) -> list[str]:
     """Sparse features of the ordered candidate ``(a, b)`` in a sentence's ``tokens``.
 
     ``triggers`` maps a lowercased word to its relation class (``INC``, ``DEC``, ``SEC``,
-    ...); ``others`` are the sentence's other mentions.
+    ...); ``others`` are the mentions between or near the pair; ``starts`` the tokens' start
+    offsets (computed when omitted).
 
     >>> toks = tokenize("MSCs secrete HGF")
     >>> f = pair_features(toks, Arg(0, 4, "CELL_TYPE"), Arg(13, 16, "CYTOKINE"), [],
@@ -130,9 +135,16 @@ def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,
     left, right = (a, b) if fwd else (b, a)
     order = "F" if fwd else "R"
     tp = f"{a.type}>{b.type}"
-    between = [t for t in tokens if t[0] >= left.end and t[1] <= right.start]
-    before = [t for t in tokens if t[1] <= left.start][-3:]
-    after = [t for t in tokens if t[0] >= right.end][:3]
+    starts = [t[0] for t in tokens] if starts is None else starts
+    i = bisect_left(starts, left.end)
+    j = bisect_left(starts, right.start)
+    while j > i and tokens[j - 1][1] > right.start:
+        j -= 1
+    between = tokens[i:j]
+    k = bisect_left(starts, left.start)
+    before = tokens[max(0, k - 3):k]
+    m = bisect_left(starts, right.end)
+    after = tokens[m:m + 3]
     words = [t[2] for t in between]
     f = ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{_dist(len(words))}",
          f"DO:{_dist(len(words))}|{order}", f"PA:{a.polarity}", f"PB:{b.polarity}",
@@ -202,6 +214,8 @@ class RelationModel:
     threshold: float = 0.5
     labels: tuple[str, ...] = LABELS
     meta: dict[str, object] = field(default_factory=dict)
+    _matrix: Any = field(default=None, repr=False, compare=False)
+    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Probabilities per label."""
@@ -221,6 +235,30 @@ class RelationModel:
         p = self.scores(features)
         i = max(range(len(p)), key=p.__getitem__)
         return self.labels[i], p[i]
+
+    def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
+        """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
+        gather and one sum over all their features."""
+        import numpy as np
+
+        if self._matrix is None:
+            names = sorted(self.weights)
+            self._index = {f: i for i, f in enumerate(names)}
+            self._matrix = np.array([self.weights[f] for f in names], dtype=np.float64)
+        index, w = self._index, self._matrix
+        rows: list[int] = []
+        owner: list[int] = []
+        for n, feats in enumerate(batch):
+            for f in feats:
+                i = index.get(f)
+                if i is not None:
+                    rows.append(i)
+                    owner.append(n)
+        z = np.zeros((len(batch), w.shape[1]))
+        np.add.at(z, owner, w[rows])
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
 
     def relation(self, features: Iterable[str]) -> tuple[str, float]:
         """The most probable predicate and the probability that the pair states *some*
@@ -336,10 +374,12 @@ class Candidate:
 
 
 def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple[int, int]],
-               triggers: dict[str, str], polarity: Polarity) -> Iterator[Candidate]:
+               triggers: dict[str, str], polarity: Polarity,
+               skip: Callable[[Mention, Mention], bool] | None = None) -> Iterator[Candidate]:
     """Ordered candidate pairs of every sentence (original-text offsets) with their features.
 
-    Pairs need two concepts, disjoint spans and a type pair some predicate allows.
+    Pairs need two concepts, disjoint spans and a type pair some predicate allows; ``skip``
+    drops pairs before their features are computed.
 
     >>> from .lexicon import load_polarity
     >>> ms = [Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134"),
@@ -361,16 +401,20 @@ def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple
         if len(inside) < 2:
             continue
         toks = tokenize(text, s0, s1)
+        starts = [t[0] for t in toks]
         args = [arg_of(m, polarity) for m in inside]
         for a_i, a in enumerate(inside):
-            for b_i, b in enumerate(inside):
+            # pairs at most MAX_APART mentions apart: linear in the sentence's mentions
+            for b_i in range(max(0, a_i - MAX_APART), min(len(inside), a_i + MAX_APART + 1)):
+                b = inside[b_i]
                 if a_i == b_i or a.concept_key == b.concept_key or not allowed(a.type, b.type):
                     continue
-                if not (a.end <= b.start or b.end <= a.start):
+                if not (a.end <= b.start or b.end <= a.start) or (skip and skip(a, b)):
                     continue
-                others = [args[k] for k in range(len(inside)) if k not in (a_i, b_i)]
-                yield Candidate(a, b, (s0, s1),
-                                pair_features(toks, args[a_i], args[b_i], others, triggers))
+                lo, hi = min(a_i, b_i), max(a_i, b_i)
+                others = args[max(0, lo - 1):lo] + args[lo + 1:hi] + args[hi + 1:hi + 2]
+                yield Candidate(a, b, (s0, s1), pair_features(toks, args[a_i], args[b_i],
+                                                              others, triggers, starts))
 
 
 @lru_cache(maxsize=4)
@@ -396,23 +440,29 @@ def model_relations(text: str, mentions: Sequence[Mention],
     ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
     """
     covered = {frozenset((r.subject.concept_key, r.object.concept_key)) for r in rules}
+    found = list(candidates(text, mentions, sentences, triggers, polarity,
+                            skip=lambda a, b: frozenset((a.concept_key, b.concept_key))
+                            in covered))
+    if not found:
+        return []
+    probs = model.probabilities([c.features for c in found])
     best: dict[tuple[tuple[int, int], frozenset[str]], tuple[float, Candidate, str]] = {}
-    for c in candidates(text, mentions, sentences, triggers, polarity):
-        key = frozenset((c.subject.concept_key, c.object.concept_key))
-        if key in covered:
-            continue
-        label, p = model.relation(c.features)
+    for c, row in zip(found, probs.tolist()):
+        p = 1.0 - row[0]
         if p < model.threshold:
             continue
+        label = model.labels[max(range(1, len(row)), key=row.__getitem__)]
+        key = frozenset((c.subject.concept_key, c.object.concept_key))
         slot = (c.sentence, key)
         if slot not in best or best[slot][0] < p:
             best[slot] = (p, c, label)
     out = []
+    hedged: dict[tuple[int, int], bool] = {}
     for (sent, _), (p, c, label) in sorted(
             best.items(), key=lambda kv: (kv[0][0], kv[1][1].subject.start,
                                           kv[1][1].object.start)):
-        words = {t[2] for t in tokenize(text, sent[0], sent[1])}
-        out.append(Relation(c.subject, label, c.object, "NEG" in c.features,
-                            bool(words & _HEDGE_WORDS), text[sent[0]:sent[1]], sent[0], sent[1],
-                            "model", round(p, 3)))
+        if sent not in hedged:
+            hedged[sent] = any(t[2] in _HEDGE_WORDS for t in tokenize(text, sent[0], sent[1]))
+        out.append(Relation(c.subject, label, c.object, "NEG" in c.features, hedged[sent],
+                            text[sent[0]:sent[1]], sent[0], sent[1], "model", round(p, 3)))
     return out
