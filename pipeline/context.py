@@ -58,24 +58,27 @@ _PT_REVIEW = ("review", "systematic review", "meta-analysis", "scoping review")
 
 _RE_REVIEW = re.compile(
     r"\b(?:this|the present|our|narrative|systematic|comprehensive|scoping|mini-?) ?review\b|"
-    r"\b(?:we|this (?:article|paper|chapter)|herein,? we) (?:review|reviews|summari[sz]es?|discuss(?:es)?|"
-    r"highlights?|outlines?|provides? an overview|give an overview)\b|"
-    r"\bhere,? we (?:review|summari[sz]e)\b|\bmeta-analys[ie]s\b|"
-    r"\breview (?:article|of the literature)\b|\b(?:overview|summary) of (?:the )?(?:current|recent)\b")
+    r"\b(?:we|this (?:article|paper|chapter)|herein,? we) (?:review|reviews|summari[sz]es?|"
+    r"discuss(?:es)?|highlights?|outlines?|provides? an overview|give an overview)\b|"
+    r"\bhere,? we (?:review|summari[sz]e)\b|\bmeta-analysis\b|"
+    r"\breview (?:article|of the literature)\b|"
+    r"\b(?:overview|summary) of (?:the )?(?:current|recent)\b")
 # A review without a review cue still reads as a summary of the literature: several of these
 # cues and none of a primary study's (a finding of "we", a methods section, numbers of subjects).
 _RE_LITERATURE = re.compile(
     r"\b(?:studies|trials|reports|data|findings) (?:have|has) (?:shown|demonstrated|reported|"
     r"suggested|revealed|indicated|been)\b|"
-    r"\b(?:numerous|several|many|recent|previous|some|other|most|these|various) "
+    r"\b(?:numerous|several|many|recent|previous|some|other|most|various) "
     r"(?:preclinical |clinical |animal |experimental )?(?:studies|trials|reports)\b|"
-    r"\bhas been (?:extensively|widely|increasingly) (?:demonstrated|studied|reported|investigated)\b|"
+    r"\bhas been (?:extensively|widely|increasingly) (?:demonstrated|studied|reported|"
+    r"investigated)\b|"
     r"\bfuture (?:directions|perspectives|research|studies)\b|\brecent (?:advances|progress|"
     r"developments)\b|\bcurrent (?:knowledge|evidence|understanding|status)\b|\bin conclusion\b")
 _RE_PRIMARY = re.compile(
-    r"\b(?:we|our group) (?:found|observed|investigated|examined|enrolled|recruited|randomi[sz]ed|"
-    r"treated|performed|conducted|assessed|evaluated|analy[sz]ed|compared|measured|report|"
-    r"demonstrate|show|studied|used|established|isolated|induced|aimed|sought)\b|"
+    r"\b(?:we|our group) (?:have |also |have also |then |further |first )?(?:found|observed|"
+    r"investigated|examined|enrolled|recruited|randomi[sz]ed|treated|performed|conducted|"
+    r"assessed|evaluated|analy[sz]ed|compared|measured|report|demonstrated?|show|showed|studied|used|established|isolated|induced|aimed|sought|determined|"
+    r"identified|characteri[sz]ed|tested|generated|developed|cloned|detected)\b|"
     r"\b(?:this|the present|our|the current) (?:study|trial|work|experiment)\b|"
     r"\b(?:methods?|results?|patients and methods|materials and methods):|"
     r"\bwere (?:randomi[sz]ed|enrolled|recruited|included|divided|assigned|allocated|treated|"
