@@ -77,7 +77,8 @@ _RE_LITERATURE = re.compile(
 _RE_PRIMARY = re.compile(
     r"\b(?:we|our group) (?:have |also |have also |then |further |first )?(?:found|observed|"
     r"investigated|examined|enrolled|recruited|randomi[sz]ed|treated|performed|conducted|"
-    r"assessed|evaluated|analy[sz]ed|compared|measured|report|demonstrated?|show|showed|studied|used|established|isolated|induced|aimed|sought|determined|"
+    r"assessed|evaluated|analy[sz]ed|compared|measured|report|demonstrated?|show|showed|"
+    r"studied|used|established|isolated|induced|aimed|sought|determined|"
     r"identified|characteri[sz]ed|tested|generated|developed|cloned|detected)\b|"
     r"\b(?:this|the present|our|the current) (?:study|trial|work|experiment)\b|"
     r"\b(?:methods?|results?|patients and methods|materials and methods):|"

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import IO, TYPE_CHECKING, Iterable
 
 from ..assembly import SIGNS
 from ..belief import DefaultBeliefScorer
@@ -52,12 +52,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from . import KnowledgeGraph
 
-__all__ = ["evidence_map", "MECHANISM_TYPES", "INTERVENTION", "EVIDENCE_MAP_COLUMNS"]
+__all__ = ["evidence_map", "evidence_heatmap", "MECHANISM_TYPES", "INTERVENTION",
+           "EVIDENCE_MAP_COLUMNS", "HEATMAP_ROWS", "HEATMAP_COLUMNS"]
 
 #: Entity types that count as mechanisms (mediators).
 MECHANISM_TYPES: frozenset[str] = frozenset({"CELL_TYPE", "CYTOKINE", "MOLECULE", "PROCESS"})
 #: Names of the intervention (left out as a mechanism by default).
 INTERVENTION = re.compile(r"mesenchymal (?:stem|stromal)|\bmscs?\b", re.IGNORECASE)
+#: Most diseases (rows) and mechanisms (columns) the heatmap shows (most articles first).
+HEATMAP_ROWS = 25
+HEATMAP_COLUMNS = 40
 EVIDENCE_MAP_COLUMNS = ["disease", "disease_id", "mechanism", "mechanism_id", "mechanism_type",
                         "articles", "up", "down", "net_direction", "best_study_type", "belief",
                         "pmids"]
@@ -145,3 +149,55 @@ def evidence_map(kg: "KnowledgeGraph", *, types: Iterable[str] = MECHANISM_TYPES
             "pmids": "|".join(sorted(cell.votes))})
     rows.sort(key=lambda r: (-r["articles"], r["disease"], r["mechanism"], r["mechanism_id"]))
     return pd.DataFrame(rows, columns=EVIDENCE_MAP_COLUMNS)
+
+
+def evidence_heatmap(table: "pd.DataFrame", out: str | IO[bytes], *, title: str = "",
+                     rows: int = HEATMAP_ROWS, columns: int = HEATMAP_COLUMNS) -> None:
+    """Draw an :func:`evidence_map` table as a PNG heatmap into ``out`` (path or binary file).
+
+    Rows are diseases, columns mechanisms (the ``rows`` / ``columns`` with most articles);
+    colour is ``net_direction`` (red: up, blue: down), each cell is labelled with its article
+    count; an empty table gives a picture saying so. Headless: drawn on an Agg canvas.
+
+    >>> import io, pandas as pd
+    >>> buf = io.BytesIO()
+    >>> evidence_heatmap(pd.DataFrame(columns=EVIDENCE_MAP_COLUMNS), buf)
+    >>> buf.getvalue()[:4]
+    b'\\x89PNG'
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    top_d = table.groupby("disease")["articles"].sum().sort_values(ascending=False)
+    top_m = table.groupby("mechanism")["articles"].sum().sort_values(ascending=False)
+    diseases = sorted(top_d.index[:rows])
+    mechanisms = sorted(top_m.index[:columns])
+    if not diseases or not mechanisms:
+        fig = Figure(figsize=(4, 1.5))
+        FigureCanvasAgg(fig)
+        fig.text(0.5, 0.5, "no disease-mechanism evidence yet", ha="center", va="center")
+        fig.savefig(out, format="png")
+        return
+    cells = table[table["disease"].isin(diseases) & table["mechanism"].isin(mechanisms)]
+    direction = cells.pivot_table(index="disease", columns="mechanism", values="net_direction",
+                                  aggfunc="mean").reindex(index=diseases, columns=mechanisms)
+    counts = cells.pivot_table(index="disease", columns="mechanism", values="articles",
+                               aggfunc="sum").reindex(index=diseases, columns=mechanisms)
+    fig = Figure(figsize=(2.5 + 0.32 * len(mechanisms), 1.8 + 0.32 * len(diseases)))
+    FigureCanvasAgg(fig)  # the Agg canvas: no pyplot, no display, no global backend switch
+    ax = fig.add_subplot()
+    image = ax.imshow(direction.to_numpy(dtype=float), cmap="coolwarm", vmin=-1, vmax=1,
+                      aspect="auto")
+    ax.set_xticks(range(len(mechanisms)), mechanisms, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(diseases)), diseases, fontsize=7)
+    for i, d in enumerate(diseases):
+        for j, m in enumerate(mechanisms):
+            n = counts.at[d, m]
+            if n == n:  # not NaN: the cell has evidence
+                ax.text(j, i, str(int(n)), ha="center", va="center", fontsize=6)
+    fig.colorbar(image, ax=ax, label="net direction: (up - down) / signed articles",
+                 shrink=0.6)
+    if title:
+        ax.set_title(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out, format="png", dpi=120)
