@@ -6,6 +6,12 @@ compares the new graph with the last export, :func:`previous_graph`); :func:`sum
 (the Prefect artifact) and :func:`format_summary` (the terminal) render it. The dict holds only
 JSON-able values.
 
+Next to the exports, :func:`write_evidence_map` writes the disease x mechanism evidence map
+(CSV and heatmap PNG) and :func:`write_digest` the "what's new" digest
+``mscgraph_digest_<date>.md`` (:func:`whats_new` against :func:`previous_graph`: new edges,
+belief changes of :data:`BELIEF_CHANGE` or more, new contradictions, each with its new PMIDs and
+sentences); the digest's markdown goes into ``summary["digest"]`` and so into the artifact.
+
 Example
 -------
 >>> s = new_summary(source="demo", database="sqlite:///x.sqlite", export_dir="out")
