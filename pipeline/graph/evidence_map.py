@@ -200,4 +200,4 @@ def evidence_heatmap(table: "pd.DataFrame", out: str | IO[bytes], *, title: str 
     if title:
         ax.set_title(title, fontsize=9)
     fig.tight_layout()
-    fig.savefig(out, format="png", dpi=120)
+    fig.savefig(out, format="png", dpi=120, bbox_inches="tight")
