@@ -41,8 +41,8 @@ from .runtime import (make_task_runner, open_store, parse_source, public_url, re
                       retry_on_transient_fetch, settings_for)
 
 __all__ = ["nightly", "extract_stage", "run_nightly", "ingest_query_task", "ingest_files_task",
-           "list_pending", "extract_batch", "build_graph", "write_exports_task", "SUMMARY_KEY",
-           "LOCK_NAME"]
+           "list_pending", "extract_batch", "build_graph", "write_exports_task",
+           "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY", "LOCK_NAME"]
 
 SUMMARY_KEY = "mscgraph-nightly-summary"
 LOCK_NAME = "nightly"
@@ -95,6 +95,20 @@ def write_exports_task(kg: KnowledgeGraph, export_dir: str) -> dict[str, str]:
     """Dated and ``latest`` GraphML / Cytoscape.js / CSV exports."""
     from pipeline.exports import write_exports
     return {k: str(p) for k, p in write_exports(kg, export_dir).items()}
+
+
+@task(name="write-evidence-map", timeout_seconds=3600, **_NO_CACHE)
+def write_evidence_map_task(kg: KnowledgeGraph, export_dir: str) -> dict[str, str]:
+    """Disease x mechanism evidence map as CSV and heatmap PNG (dated and ``latest``)."""
+    return {k: str(p) for k, p in report.write_evidence_map(kg, export_dir).items()}
+
+
+@task(name="write-digest", timeout_seconds=3600, **_NO_CACHE)
+def write_digest_task(before: KnowledgeGraph | None, kg: KnowledgeGraph, export_dir: str,
+                      since: str | None = None) -> tuple[str, str]:
+    """``mscgraph_digest_<date>.md``: what changed since the last export; (path, markdown)."""
+    path, text = report.write_digest(before, kg, export_dir, since=since)
+    return str(path), text
 
 
 # ----------------------------------------------------------------------------- flows
@@ -170,8 +184,13 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
             with report.timed(summary, "graph"):
                 before, kg = report.previous_graph(out_dir), build_graph(database_url)
             report.add_graph(summary, before, kg)
+            since = report.previous_export_label(out_dir) if before is not None else None
             with report.timed(summary, "exports"):
                 summary["exports"] = write_exports_task(kg, str(out_dir))
+                summary["exports"] |= write_evidence_map_task(kg, str(out_dir))
+                digest_path, summary["digest"] = write_digest_task(before, kg, str(out_dir),
+                                                                   since)
+                summary["exports"]["digest"] = digest_path
         if failures:  # what was fetched is processed; the night still counts as failed
             raise failures[0]
         summary["status"] = "success"

@@ -6,7 +6,9 @@ the same :meth:`~pipeline.model.Statement.matches_key` ``(subject, predicate, ob
 into one :class:`~pipeline.model.Statement`, whose belief an injected
 :class:`~pipeline.belief.BeliefScorer` sets. Concepts (graph nodes) are counted from
 ``Extraction.mentions`` (relation arguments missing from the mentions are added), with the most
-frequent name and type winning (ties: alphabetical).
+frequent name and type winning (ties: alphabetical). Evidence from a question (a title such as
+``Do MSCs reduce fibrosis?``) or a ``whether`` clause is hedged
+(:func:`~pipeline.context.speculative`), whatever the relation rules said.
 
 State is kept per article in an :class:`Assembler`, so re-extracting an article replaces its
 previous evidence (:meth:`Assembler.add`) and the result never depends on input order: outputs
@@ -28,10 +30,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 from .belief import BeliefScorer, score_statements
+from .context import speculative
 from .model import Concept, Evidence, Extraction, Mention, Statement
 
 __all__ = ["ArticleLike", "ArticleRef", "ConceptRecord", "Assembler", "assemble",
@@ -142,6 +145,8 @@ class Assembler:
                 log.debug("pmid %s: dropped self-loop %s", pmid, rel.triple)
                 continue
             ev = Evidence.from_relation(rel, pmid, year=article.year, context=extraction.context)
+            if not ev.hedged and speculative(rel):
+                ev = replace(ev, hedged=True)
             state.evidence.setdefault(rel.triple, []).append(ev)
         if pmid in self._articles:
             log.debug("pmid %s: replacing previous extraction", pmid)

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .model import Article, DocumentContext
+from .model import Article, DocumentContext, Relation
 
-__all__ = ["document_context", "species_of", "study_type_of", "MESH_SPECIES"]
+__all__ = ["document_context", "species_of", "study_type_of", "reads_as_review",
+           "speculative", "MESH_SPECIES", "LITERATURE_CUES"]
 
 #: MeSH descriptor names -> species labels.
 MESH_SPECIES: dict[str, str] = {
@@ -55,9 +56,37 @@ _PT_STUDY = ("observational study", "case reports", "comparative study", "evalua
              "clinical study", "validation study")
 _PT_REVIEW = ("review", "systematic review", "meta-analysis", "scoping review")
 
-_RE_REVIEW = re.compile(r"\b(?:this|the present|our|narrative|systematic|comprehensive) review\b|"
-                        r"\bwe (?:review|summari[sz]e|discuss)\b|\bhere,? we (?:review|summari[sz]e)\b|"
-                        r"\bmeta-analysis\b|\breview (?:article|of the literature)\b")
+_RE_REVIEW = re.compile(
+    r"\b(?:this|the present|our|narrative|systematic|comprehensive|scoping|mini-?) ?review\b|"
+    r"\b(?:we|this (?:article|paper|chapter)|herein,? we) (?:review|reviews|summari[sz]es?|"
+    r"discuss(?:es)?|highlights?|outlines?|provides? an overview|give an overview)\b|"
+    r"\bhere,? we (?:review|summari[sz]e)\b|\bmeta-analysis\b|"
+    r"\breview (?:article|of the literature)\b|"
+    r"\b(?:overview|summary) of (?:the )?(?:current|recent)\b")
+# A review without a review cue still reads as a summary of the literature: several of these
+# cues and none of a primary study's (a finding of "we", a methods section, numbers of subjects).
+_RE_LITERATURE = re.compile(
+    r"\b(?:studies|trials|reports|data|findings) (?:have|has) (?:shown|demonstrated|reported|"
+    r"suggested|revealed|indicated|been)\b|"
+    r"\b(?:numerous|several|many|recent|previous|some|other|most|various) "
+    r"(?:preclinical |clinical |animal |experimental )?(?:studies|trials|reports)\b|"
+    r"\bhas been (?:extensively|widely|increasingly) (?:demonstrated|studied|reported|"
+    r"investigated)\b|"
+    r"\bfuture (?:directions|perspectives|research|studies)\b|\brecent (?:advances|progress|"
+    r"developments)\b|\bcurrent (?:knowledge|evidence|understanding|status)\b|\bin conclusion\b")
+_RE_PRIMARY = re.compile(
+    r"\b(?:we|our group) (?:have |also |have also |then |further |first )?(?:found|observed|"
+    r"investigated|examined|enrolled|recruited|randomi[sz]ed|treated|performed|conducted|"
+    r"assessed|evaluated|analy[sz]ed|compared|measured|report|demonstrated?|show|showed|"
+    r"studied|used|established|isolated|induced|aimed|sought|determined|"
+    r"identified|characteri[sz]ed|tested|generated|developed|cloned|detected)\b|"
+    r"\b(?:this|the present|our|the current) (?:study|trial|work|experiment)\b|"
+    r"\b(?:methods?|results?|patients and methods|materials and methods):|"
+    r"\bwere (?:randomi[sz]ed|enrolled|recruited|included|divided|assigned|allocated|treated|"
+    r"injected|transplanted|infused)\b|\bp ?[<=>] ?0?\.\d|\bn ?= ?\d")
+#: Literature cues a text needs (without primary-study cues) to read as a review.
+LITERATURE_CUES = 2
+
 _RE_RCT = re.compile(r"\brandomi[sz]ed,?(?: [a-z-]+,?){0,4} (?:controlled )?(?:clinical )?trials?\b|"
                      r"\brandomi[sz]ed controlled\b|\bplacebo-controlled\b|\bdouble-blind\b")
 _RE_TRIAL = re.compile(r"\b(?:clinical trials?|phase (?:i{1,3}|[1-3])(?:/(?:i{1,3}|[1-3]))?|"
@@ -97,6 +126,21 @@ def species_of(text: str, mesh_names: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def reads_as_review(text: str) -> bool:
+    """Whether ``text`` (lower-case) summarizes literature: :data:`LITERATURE_CUES` or more
+    literature cues (``numerous studies``, ``trials have shown``, ``future directions``) and
+    no primary-study cue (``we found``, ``this study``, ``were randomized``, ``p < 0.05``).
+
+    >>> reads_as_review("numerous clinical trials have been initiated. future directions ...")
+    True
+    >>> reads_as_review("previous studies have shown this. we found the opposite.")
+    False
+    """
+    if _RE_PRIMARY.search(text):
+        return False
+    return len(_RE_LITERATURE.findall(text)) >= LITERATURE_CUES
+
+
 def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
     """One of :data:`~pipeline.model.STUDY_TYPES` from publication types, then text cues.
 
@@ -115,7 +159,7 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
         return "review"
     if any(p in _PT_STUDY for p in pts) and _RE_PATIENT.search(text):
         return "clinical_study"
-    if _RE_REVIEW.search(text):
+    if _RE_REVIEW.search(text) or reads_as_review(text):
         return "review"
     if _RE_RCT.search(text):
         return "rct"
@@ -132,6 +176,41 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
     if _RE_PATIENT.search(text) and not animal:
         return "clinical_study"
     return "unknown"
+
+
+_RE_WHETHER = re.compile(r"\bwhether\b", re.IGNORECASE)
+_RE_NOT_OPEN = re.compile(r"\b(?:regardless|irrespective|independent(?:ly)?) of\s+$", re.IGNORECASE)
+_CLAUSE_BREAKS = (";", ":", ". ", ", but ", ", and ", ", while ", ", whereas ")
+
+
+def speculative(relation: Relation) -> bool:
+    """Whether a relation is only asked about: its sentence is a question (a title such as
+    ``Do MSCs reduce fibrosis?``) or both its arguments follow a ``whether`` in one clause.
+
+    The relation rules block a relation whose trigger sits in a ``whether`` clause; this catches
+    what they let through, and assembly records such evidence as hedged.
+
+    >>> from pipeline.model import Mention
+    >>> s, o = Mention(3, 7, "MSCs", "CELL_TYPE"), Mention(15, 23, "fibrosis", "DISEASE")
+    >>> speculative(Relation(s, "DECREASES", o, sentence="Do MSCs reduce fibrosis?"))
+    True
+    >>> speculative(Relation(s, "DECREASES", o, sentence="So MSCs reduce fibrosis."))
+    False
+    """
+    sentence = relation.sentence.rstrip()
+    if sentence.endswith("?"):
+        return True
+    first = min(relation.subject.start, relation.object.start) - relation.sentence_start
+    last = max(relation.subject.end, relation.object.end) - relation.sentence_start
+    if not 0 <= first <= last <= len(sentence):
+        return False
+    for m in _RE_WHETHER.finditer(sentence, 0, first):
+        if _RE_NOT_OPEN.search(sentence, 0, m.start()):
+            continue
+        clause = sentence[m.end():last].lower()
+        if not any(b in clause for b in _CLAUSE_BREAKS):
+            return True
+    return False
 
 
 def document_context(text: str, article: Article | None = None) -> DocumentContext:

@@ -6,6 +6,12 @@ compares the new graph with the last export, :func:`previous_graph`); :func:`sum
 (the Prefect artifact) and :func:`format_summary` (the terminal) render it. The dict holds only
 JSON-able values.
 
+Next to the exports, :func:`write_evidence_map` writes the disease x mechanism evidence map
+(CSV and heatmap PNG) and :func:`write_digest` the "what's new" digest
+``mscgraph_digest_<date>.md`` (:func:`whats_new` against :func:`previous_graph`: new edges,
+belief changes of :data:`BELIEF_CHANGE` or more, new contradictions, each with its new PMIDs and
+sentences); the digest's markdown goes into ``summary["digest"]`` and so into the artifact.
+
 Example
 -------
 >>> s = new_summary(source="demo", database="sqlite:///x.sqlite", export_dir="out")
@@ -28,11 +34,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
+    import datetime as _dt
+
     from .graph import KnowledgeGraph
 
-__all__ = ["new_summary", "timed", "ingest_row", "add_ingest", "add_extraction", "add_graph", "edge_table",
-           "previous_graph", "summary_markdown", "format_summary", "INGEST_COUNTS",
-           "TOP_NEW_EDGES"]
+__all__ = ["new_summary", "timed", "ingest_row", "add_ingest", "add_extraction", "add_graph",
+           "edge_table", "previous_graph", "previous_export_label", "summary_markdown", "format_summary",
+           "whats_new", "digest_markdown", "write_digest", "write_evidence_map",
+           "INGEST_COUNTS", "TOP_NEW_EDGES", "BELIEF_CHANGE", "DIGEST_ITEMS", "DIGEST_SENTENCES"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +49,11 @@ log = logging.getLogger(__name__)
 INGEST_COUNTS = ("fetched", "inserted", "updated", "deleted", "unchanged")
 #: How many new edges the summary lists.
 TOP_NEW_EDGES = 10
+#: Smallest belief change the digest reports.
+BELIEF_CHANGE = 0.1
+#: Most items per digest section, and sentences per item.
+DIGEST_ITEMS = 50
+DIGEST_SENTENCES = 3
 
 
 def new_summary(**fields: Any) -> dict[str, Any]:
@@ -56,7 +70,7 @@ def new_summary(**fields: Any) -> dict[str, Any]:
         "extracted": 0, "mentions": 0, "relations": 0, "batches": 0, "failed_articles": [],
         "edges_before": None, "edges_after": None, "new_edges": None, "top_new_edges": [],
         "contradictions": None, "new_contradictions": None, "exports": {}, "timings": {},
-        "error": None,
+        "digest": None, "error": None,
     }
     summary.update(fields)
     return summary
@@ -112,6 +126,19 @@ def previous_graph(export_dir: str | Path) -> "KnowledgeGraph | None":
         log.warning("cannot read the previous export %s (%s); counting all edges as new",
                     path, exc)
         return None
+
+
+def previous_export_label(export_dir: str | Path) -> str | None:
+    """When the last export (the one :func:`previous_graph` reads) was written, or None.
+
+    >>> previous_export_label("/nonexistent") is None
+    True
+    """
+    path = Path(export_dir) / "mscgraph_latest.graphml"
+    if not path.is_file():
+        return None
+    stamp = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    return f"the export of {stamp.isoformat(timespec='minutes')} ({path.name})"
 
 
 def _key(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -193,6 +220,9 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         lines += [f"| {_md(e['subject'])} | {e['predicate']} | {_md(e['object'])} | "
                   f"{e['belief']:.3f} | {e['articles']} | {'yes' if e['contradicted'] else ''} |"
                   for e in g("top_new_edges")]
+    if g("digest"):
+        lines += [""] + ["#" + ln if ln.startswith("#") else ln
+                         for ln in g("digest").rstrip().splitlines()]
     if g("timings"):
         lines += ["", "| stage | seconds |", "|---|---:|"]
         lines += [f"| {k} | {v:.1f} |" for k, v in g("timings").items()]
@@ -238,3 +268,141 @@ def ingest_row(report: Any) -> dict[str, Any]:
     row = asdict(report)
     row["window"] = list(report.window) if report.window else None
     return row
+
+
+# ----------------------------------------------------------------------------- what's new
+
+def _day(date: "_dt.date | str | None") -> str:
+    if isinstance(date, str):
+        return date
+    return (date or datetime.now(timezone.utc).date()).isoformat()
+
+
+def whats_new(before: "KnowledgeGraph | None", kg: "KnowledgeGraph", *,
+              min_change: float = BELIEF_CHANGE) -> dict[str, list[dict[str, Any]]]:
+    """Edges of ``kg`` that are new, whose belief moved by ``min_change`` or more, or that are
+    newly contradicted, compared with ``before`` (None: every edge is new).
+
+    Each item: ``subject``, ``predicate``, ``object`` (names), ``belief``, ``old_belief``
+    (None if new), ``contradiction``, ``new_pmids`` (articles the edge did not have before)
+    and ``sentences`` (``[{"pmid", "sentence", "negated", "hedged"}]`` from those articles,
+    when ``kg`` has evidence). Items are sorted by belief, highest first.
+
+    >>> from pipeline.graph import KnowledgeGraph
+    >>> from pipeline.model import Concept, Evidence, Statement
+    >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "MSC", "CELL_TYPE"),
+    ...     "SECRETES", Concept("B", "HGF", "CYTOKINE"), [Evidence("7", "MSCs secrete HGF.")])])
+    >>> item = whats_new(None, kg)["new"][0]
+    >>> item["subject"], item["new_pmids"], item["sentences"][0]["sentence"]
+    ('MSC', ['7'], 'MSCs secrete HGF.')
+    """
+    old = {_key(r): r for r in edge_table(before)} if before is not None else {}
+    names = {cid: rec.name for cid, rec in kg.concepts.items()}
+    evidence = {st.matches_key(): st.evidence for st in kg.statements()} \
+        if kg.has_evidence else {}
+    out: dict[str, list[dict[str, Any]]] = {"new": [], "belief_changed": [],
+                                            "new_contradictions": []}
+    for row in edge_table(kg):
+        key = _key(row)
+        prev = old.get(key)
+        pmids = sorted(set(row.get("pmids", ())) - set(prev.get("pmids", ()) if prev else ()))
+        sentences = [{"pmid": ev.pmid, "sentence": ev.sentence, "negated": ev.negated,
+                      "hedged": ev.hedged} for ev in evidence.get(key, ()) if ev.pmid in pmids]
+        item = {"subject": names.get(row["source"], row["source"]),
+                "predicate": row["predicate"], "object": names.get(row["target"], row["target"]),
+                "belief": round(float(row["belief"]), 3),
+                "old_belief": round(float(prev["belief"]), 3) if prev else None,
+                "contradiction": row.get("contradiction") or "", "new_pmids": pmids,
+                "sentences": sentences}
+        if prev is None:
+            out["new"].append(item)
+        elif abs(float(row["belief"]) - float(prev["belief"])) >= min_change:
+            out["belief_changed"].append(item)
+        if row.get("contradicted") and not (prev and prev.get("contradicted")):
+            out["new_contradictions"].append(item)
+    for items in out.values():
+        items.sort(key=lambda i: (-i["belief"], i["subject"], i["predicate"], i["object"]))
+    return out
+
+
+_DIGEST_SECTIONS = (("new", "New mechanisms"),
+                    ("belief_changed", f"Belief changed by {BELIEF_CHANGE} or more"),
+                    ("new_contradictions", "New contradictions"))
+
+
+def digest_markdown(new: dict[str, list[dict[str, Any]]], date: str,
+                    since: str | None = None) -> str:
+    """The digest of :func:`whats_new` as markdown (the file and the artifact section).
+
+    >>> print(digest_markdown({"new": [], "belief_changed": [], "new_contradictions": []},
+    ...                       "2026-01-02").splitlines()[0])
+    # mscgraph: what's new on 2026-01-02
+    """
+    lines = [f"# mscgraph: what's new on {date}", "",
+             f"Compared with {since or 'nothing (no previous export): every edge is new'}.",
+             "", ", ".join(f"{len(new.get(k, []))} {label.lower()}"
+                           for k, label in _DIGEST_SECTIONS) + "."]
+    for key, label in _DIGEST_SECTIONS:
+        items = new.get(key, [])
+        if not items:
+            continue
+        lines += ["", f"## {label}", ""]
+        for it in items[:DIGEST_ITEMS]:
+            belief = (f"belief {it['old_belief']:.2f} -> {it['belief']:.2f}"
+                      if it["old_belief"] is not None else f"belief {it['belief']:.2f}")
+            extra = f", contradiction: {it['contradiction']}" if it["contradiction"] else ""
+            pmids = ", ".join(it["new_pmids"]) or "none"
+            lines.append(f"- **{_md(it['subject'])} {it['predicate']} {_md(it['object'])}** "
+                         f"({belief}{extra}); new PMIDs: {pmids}")
+            for snt in it["sentences"][:DIGEST_SENTENCES]:
+                flags = "".join(f" [{f}]" for f in ("negated", "hedged") if snt[f])
+                lines.append(f"  - PMID {snt['pmid']}{flags}: {_md(snt['sentence'])}")
+            if len(it["sentences"]) > DIGEST_SENTENCES:
+                lines.append(f"  - ... {len(it['sentences']) - DIGEST_SENTENCES} more")
+        if len(items) > DIGEST_ITEMS:
+            lines.append(f"- ... {len(items) - DIGEST_ITEMS} more")
+    return "\n".join(lines) + "\n"
+
+
+def write_digest(before: "KnowledgeGraph | None", kg: "KnowledgeGraph", out_dir: str | Path,
+                 *, date: "_dt.date | str | None" = None, since: str | None = None
+                 ) -> tuple[Path, str]:
+    """Write ``mscgraph_digest_<date>.md`` into ``out_dir``; returns its path and markdown."""
+    from .exports.files import atomic_write
+
+    day = _day(date)
+    text = digest_markdown(whats_new(before, kg), day, since)
+    path = Path(out_dir) / f"mscgraph_digest_{day}.md"
+    with atomic_write(path, "w") as fh:
+        fh.write(text)
+    return path, text
+
+
+def write_evidence_map(kg: "KnowledgeGraph", out_dir: str | Path, *,
+                       date: "_dt.date | str | None" = None) -> dict[str, Path]:
+    """Write the evidence map as CSV and heatmap PNG, dated and ``latest``, into ``out_dir``.
+
+    Returns ``{"evidence_map_csv": ..., "evidence_map_png": ..., "..._latest": ...}``.
+    """
+    import shutil
+
+    from .exports.files import atomic_write
+    from .graph.evidence_map import evidence_heatmap, evidence_map
+
+    day, out = _day(date), Path(out_dir)
+    table = evidence_map(kg)
+    written: dict[str, Path] = {}
+    path = out / f"mscgraph_evidence_map_{day}.csv"
+    with atomic_write(path, "w", newline="") as fh:
+        table.to_csv(fh, index=False)
+    written["evidence_map_csv"] = path
+    path = out / f"mscgraph_evidence_map_{day}.png"
+    with atomic_write(path) as fh:
+        evidence_heatmap(table, fh, title=f"mscgraph evidence map {day}")
+    written["evidence_map_png"] = path
+    for label, p in list(written.items()):
+        latest = out / p.name.replace(day, "latest")
+        with atomic_write(latest) as fh, open(p, "rb") as src:
+            shutil.copyfileobj(src, fh)
+        written[f"{label}_latest"] = latest
+    return written

@@ -189,6 +189,9 @@ def test_demo_run_summary_exports_artifact_and_second_run_is_cached(reference, t
     assert (exports / "mscgraph_latest.graphml").is_file()
     assert Path(s["exports"]["graphml"]).name.startswith("mscgraph_20")
     assert len(reference["edges"]) == s["edges_after"]
+    for label in ("evidence_map_csv_latest", "evidence_map_png_latest", "digest"):
+        assert Path(s["exports"][label]).is_file(), label
+    assert s["digest"].startswith("# mscgraph: what's new") and "## New mechanisms" in s["digest"]
 
     # a second run over the same store: nothing new to extract, no new edges
     again = nf.nightly(source="demo", database_url=reference["url"],
@@ -199,6 +202,8 @@ def test_demo_run_summary_exports_artifact_and_second_run_is_cached(reference, t
     assert again["new_edges"] == 0 and again["top_new_edges"] == []
     md = latest_summary_markdown()
     assert "**success**" in md and "| articles extracted | 0 |" in md
+    assert "0 new mechanisms, 0 belief changed" in again["digest"]
+    assert "## mscgraph: what's new" in md and "mscgraph_latest.graphml" in again["digest"]
 
 
 def test_dask_two_workers_gives_the_same_graph(reference, tmp_path):
