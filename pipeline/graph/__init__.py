@@ -439,20 +439,22 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ mechanisms
     def article_contexts(self) -> dict[str, ArticleContext]:
-        """Species and disease context (diseases with their direct broader terms) by PMID."""
+        """Species and disease context by PMID (see :class:`~pipeline.graph.paths.ArticleContext`)."""
         if self._contexts is None:
             species: dict[str, set[str]] = {}
             for st in (self._statements or {}).values():
                 for e in st.evidence:
                     species.setdefault(e.pmid, set()).update(e.species)
-            diseases: dict[str, set[str]] = {}
+            h = self.hierarchy
+            diseases: dict[str, list[frozenset[str]]] = {}
             for c in self._nodes.values():
                 if c.type == "DISEASE":
-                    near = {c.id, *self.hierarchy.broader(c.id)}
+                    up = h.broader(c.id)
+                    near = frozenset({c.id, *up, *(g for u in up for g in h.broader(u))})
                     for p in c.pmids:
-                        diseases.setdefault(p, set()).update(near)
+                        diseases.setdefault(p, []).append(near)
             self._contexts = {p: ArticleContext(frozenset(species.get(p, ())),
-                                                frozenset(diseases.get(p, ())))
+                                                tuple(diseases.get(p, ())))
                               for p in set(species) | set(diseases)}
         return self._contexts
 

@@ -7,9 +7,9 @@ step that only chains across different articles of agreeing context, :data:`UNRE
 each step across articles whose context disagrees (walked only when ``same_context=False``).
 Only asserted (non-negated) evidence is walked.
 
-Context of an article (:class:`ArticleContext`): its species and its diseases with their direct
-broader terms. Two articles agree when they are the same article, or when neither their
-species nor their disease contexts exclude each other (an empty side excludes nothing).
+Context of an article (:class:`ArticleContext`): its species and its diseases. Two articles
+agree when they are the same article, or when their species overlap and each disease of one is
+related (in the hierarchy) to a disease of the other; an empty side excludes nothing.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -46,20 +46,33 @@ Key = tuple[str, str, str]
 
 @dataclass(frozen=True)
 class ArticleContext:
-    """Species and disease context of one article (diseases with their direct broader terms)."""
+    """Species and diseases of one article; each disease as its neighbourhood in the hierarchy.
+
+    A neighbourhood is the disease with its broader terms up to two levels up; two diseases
+    are related when their neighbourhoods meet (same, broader, sibling or cousin terms).
+    """
 
     species: frozenset[str] = frozenset()
-    diseases: frozenset[str] = frozenset()
+    diseases: tuple[frozenset[str], ...] = ()
 
     def agrees(self, other: "ArticleContext") -> bool:
-        """Neither species nor diseases exclude each other (an empty side excludes nothing).
+        """Species overlap and every disease of each side is related to one of the other's.
+
+        An empty side (no species, no disease named) excludes nothing.
 
         >>> h, m = ArticleContext(frozenset({"human"})), ArticleContext(frozenset({"mouse"}))
         >>> h.agrees(ArticleContext()), h.agrees(m)
         (True, False)
+        >>> liver, breast = frozenset({"HCC", "liver"}), frozenset({"BC", "breast"})
+        >>> ArticleContext(diseases=(liver,)).agrees(ArticleContext(diseases=(liver, breast)))
+        False
         """
-        return all(not a or not b or bool(a & b) for a, b in ((self.species, other.species),
-                                                               (self.diseases, other.diseases)))
+        if self.species and other.species and not self.species & other.species:
+            return False
+        a, b = self.diseases, other.diseases
+        if not a or not b:
+            return True
+        return all(any(x & y for y in b) for x in a) and all(any(y & x for x in a) for y in b)
 
 
 @dataclass(frozen=True)
