@@ -65,11 +65,12 @@ def test_contradictions_flagged_and_listed(kg):
 def test_signed_paths_ranked(kg):
     paths = kg.paths("MSCs", "liver fibrosis", max_length=4)
     texts = [str(p) for p in paths]
-    assert texts[0] == "mesenchymal stem cell -| liver fibrosis"
-    chain = "mesenchymal stem cell -| TGF-β1 -> hepatic stellate cell activation -> liver fibrosis"
+    assert texts[0] == "mesenchymal stem cell -[TREATS]-| liver fibrosis"
+    chain = ("mesenchymal stem cell -[DECREASES]-| TGF-β1 -[INCREASES]-> hepatic stellate cell "
+             "activation -[INCREASES]-> liver fibrosis")
     assert chain in texts
-    via_hgf = paths[texts.index("mesenchymal stem cell -> HGF -| hepatic stellate cell "
-                                "activation -> liver fibrosis")]
+    via_hgf = paths[texts.index("mesenchymal stem cell -[SECRETES]-> HGF -[DECREASES]-| "
+                                "hepatic stellate cell activation -[INCREASES]-> liver fibrosis")]
     assert all(p.net_effect == "decreases" for p in paths) and via_hgf.sign == -1
     assert [p.score for p in paths] == sorted((p.score for p in paths), reverse=True)
     assert paths[texts.index(chain)].to_dict()["length"] == 3
@@ -101,13 +102,14 @@ def test_dataframes(kg):
     assert list(ents.columns) == ["id", "name", "type", "mention_count", "article_count",
                                   "degree", "synonyms"]
     assert set(ents["id"]) == {FIB, HCC, "MESH:D017114"}
-    nb = kg.neighbours("MSCs", predicate="DECREASES")
+    nb = kg.neighbours("MSCs", predicate="decreases")
     assert set(nb["neighbour"]) == {TGF, HCC, "LOCAL:alt"} and set(nb["direction"]) == {"out"}
+    assert set(kg.neighbours("HCC")["direction"]) == {"in"}     # both directions by default
     assert set(kg.neighbours("HSC activation", direction="in")["neighbour"]) == {TGF, HGF}
     with pytest.raises(ValueError):
         kg.neighbours(MSC, direction="sideways")
     evid = kg.evidence("MSCs", "TGF-β1", "DECREASES")
-    assert list(evid.columns) == ["predicate"] + EVIDENCE_COLUMNS
+    assert list(evid.columns) == ["subject", "object", "predicate"] + EVIDENCE_COLUMNS
     assert list(evid["pmid"]) == ["101", "102", "106"] and list(evid["negated"]) == [0, 0, 1]
 
 

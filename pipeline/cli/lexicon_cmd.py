@@ -1,6 +1,7 @@
 """``mscgraph lexicon``: build the compact lexicon, look terms up, show statistics.
 
   mscgraph lexicon build --resources ../shared/resources [--out PATH] [--xrefs-out PATH]
+                         [--hierarchy-out PATH]
   mscgraph lexicon lookup TERM [TERM ...] [--path PATH]
   mscgraph lexicon stats [--path PATH]
 """
@@ -18,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="Build the compact lexicon from ../shared/resources, or query "
                                    "the committed one (pipeline/data/lexicon.tsv.gz + overrides).")
     acts = p.add_subparsers(dest="action", metavar="ACTION")
-    b = acts.add_parser("build", help="rebuild lexicon.tsv.gz and xrefs.tsv.gz from resources")
+    b = acts.add_parser("build", help="rebuild lexicon.tsv.gz, xrefs.tsv.gz and hierarchy.tsv.gz "
+                                      "from resources")
     b.add_argument("--resources", type=Path, default=Path("../shared/resources"),
                    help="folder with cell_ontology/, mesh/, genes_cytokines/, ... "
                         "(default ../shared/resources)")
@@ -26,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="output lexicon (default pipeline/data/lexicon.tsv.gz)")
     b.add_argument("--xrefs-out", type=Path, default=None,
                    help="output id equivalence table (default pipeline/data/xrefs.tsv.gz)")
+    b.add_argument("--hierarchy-out", type=Path, default=None,
+                   help="output concept hierarchy (default pipeline/data/hierarchy.tsv.gz)")
     b.set_defaults(func=_build)
     lk = acts.add_parser("lookup", help="show the entries a term maps to")
     lk.add_argument("terms", nargs="+", metavar="TERM")
@@ -38,16 +42,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from ..lexicon import DEFAULT_LEXICON, DEFAULT_XREFS
+    from ..lexicon import DEFAULT_HIERARCHY, DEFAULT_LEXICON, DEFAULT_XREFS
     from ..lexicon.builder import build_lexicon
 
     out = args.out or DEFAULT_LEXICON
     xout = args.xrefs_out or (DEFAULT_XREFS if args.out is None
                               else out.with_name("xrefs.tsv.gz"))
-    stats = build_lexicon(args.resources, out, xrefs_out=xout)
+    hout = args.hierarchy_out or (DEFAULT_HIERARCHY if args.out is None
+                                  else out.with_name("hierarchy.tsv.gz"))
+    stats = build_lexicon(args.resources, out, xrefs_out=xout, hierarchy_out=hout)
     print(f"wrote {out}: {stats.rows:,} rows, {stats.bytes / 1e6:.2f} MB "
           f"({stats.blocked} blocked) in {stats.seconds:.1f} s")
     print(f"wrote {xout}: {stats.xref_pairs:,} id pairs")
+    print(f"wrote {hout}: {stats.hierarchy_pairs:,} (child, parent) pairs")
     for label, counts in (("type", stats.by_type), ("source", stats.by_source)):
         print(f"by {label}: " + ", ".join(f"{k} {v:,}" for k, v in sorted(counts.items())))
     for w in stats.warnings:

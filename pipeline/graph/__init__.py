@@ -54,8 +54,11 @@ from ..belief import BeliefScorer, score_statements
 from ..errors import PipelineError
 from ..model import Evidence, Extraction, Statement
 from .edges import Key, edge_table, finish_edges, statement_edge_attrs
-from .filters import GraphFilter
-from .paths import MechanismPath, mechanism_paths
+from ..lexicon.hierarchy import Hierarchy, default_hierarchy
+from .contradictions import CONTRADICTION_COLUMNS, contradiction_rows
+from .filters import GraphFilter, InvalidFilterError, normalize_predicates
+from .mediators import MEDIATOR_COLUMNS, MEDIATOR_TYPES, mediator_rows
+from .paths import MECHANISTIC, ArticleContext, MechanismPath, mechanism_paths
 from .resolve import (AmbiguousConceptError, ConceptLookupError, ConceptResolver,
                       UnknownConceptError)
 
@@ -63,6 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = ["KnowledgeGraph", "GraphFilter", "MechanismPath", "ConceptLookupError",
+           "InvalidFilterError", "MEDIATOR_COLUMNS", "CONTRADICTION_COLUMNS",
            "AmbiguousConceptError", "UnknownConceptError", "statement_edge_attrs", "SIGNS",
            "EVIDENCE_COLUMNS"]
 
@@ -82,12 +86,16 @@ class KnowledgeGraph:
         The statements with their evidence; None when loaded from an export without evidence.
     scorer : BeliefScorer, optional
         Used to re-score after evidence-level filtering and updates.
+    hierarchy : Hierarchy, optional
+        Broader / narrower concepts (default: the committed ``hierarchy.tsv.gz``).
     """
 
     def __init__(self, concepts: Mapping[str, ConceptRecord], edges: Sequence[dict[str, Any]],
                  statements: Mapping[Key, Statement] | None = None, *,
-                 scorer: BeliefScorer | None = None, _assembler: Assembler | None = None) -> None:
+                 scorer: BeliefScorer | None = None, _assembler: Assembler | None = None,
+                 hierarchy: Hierarchy | None = None) -> None:
         self.scorer = scorer
+        self._hierarchy = hierarchy
         self._assembler = _assembler
         self._set(concepts, edges, statements)
 
@@ -107,10 +115,13 @@ class KnowledgeGraph:
         self._edges: dict[Key, dict[str, Any]] = edge_table(nodes, finished)
         self._view: nx.MultiDiGraph | None = None
         self._resolver: ConceptResolver | None = None
+        self._ancestors: dict[str, frozenset[str]] = {}
+        self._contexts: dict[str, ArticleContext] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # the caches are rebuilt on demand; pickling them would double the payload
-        return {**self.__dict__, "_view": None, "_resolver": None}
+        return {**self.__dict__, "_view": None, "_resolver": None, "_ancestors": {},
+                "_contexts": None}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -232,7 +243,7 @@ class KnowledgeGraph:
             for c in self._nodes.values():
                 g.add_node(c.id, name=c.name, type=c.type, synonyms=list(c.synonyms),
                            mention_count=c.mention_count, article_count=c.article_count,
-                           pmids=list(c.pmids))
+                           pmids=list(c.pmids), parent=self._parent(c.id))
             for (u, p, v), d in self._edges.items():
                 g.add_edge(u, v, key=p, **d)
             self._view = nx.freeze(g)
@@ -289,8 +300,62 @@ class KnowledgeGraph:
         :meth:`ConceptResolver.resolve <pipeline.graph.resolve.ConceptResolver.resolve>`.
         """
         if self._resolver is None:
-            self._resolver = ConceptResolver(self._nodes)
+            self._resolver = ConceptResolver(self._nodes, self.is_narrower)
         return self._resolver.resolve(name)
+
+    # ------------------------------------------------------------------ hierarchy
+    @property
+    def hierarchy(self) -> Hierarchy:
+        """The concept hierarchy the queries use (loaded on first use)."""
+        if self._hierarchy is None:
+            self._hierarchy = default_hierarchy()
+        return self._hierarchy
+
+    def is_narrower(self, a: str, b: str) -> bool:
+        """Whether concept id ``a`` is (transitively) narrower than ``b``."""
+        if a not in self._ancestors:
+            self._ancestors[a] = frozenset(self.hierarchy.broader(a, transitive=True))
+        return b in self._ancestors[a]
+
+    def _parent(self, cid: str) -> str:
+        """The first direct broader concept that is a node of the graph ("" when none)."""
+        return next((p for p in self.hierarchy.broader(cid) if p in self._nodes), "")
+
+    def _related(self, cid: str, direction: str, transitive: bool) -> "pd.DataFrame":
+        import pandas as pd
+        h = self.hierarchy
+        c = cid if cid in h.names and cid not in self._nodes else self.resolve(cid)
+        ids = h.broader(c, transitive=transitive) if direction == "broader" else \
+            h.narrower(c, transitive=transitive)
+        rows = [{"name": self._nodes[i].name if i in self._nodes else h.names.get(i, i),
+                 "concept": i, "type": self._nodes[i].type if i in self._nodes else "",
+                 "in_graph": i in self._nodes} for i in ids]
+        rows.sort(key=lambda r: (not r["in_graph"], str(r["name"]).lower(), r["concept"]))
+        return pd.DataFrame(rows, columns=["name", "concept", "type", "in_graph"])
+
+    def broader(self, concept: str, *, transitive: bool = False) -> "pd.DataFrame":
+        """Broader concepts (all ancestors when ``transitive``): name, concept, type, in_graph.
+
+        >>> kg = KnowledgeGraph({}, [])
+        >>> list(kg.broader("CL:0002540")["name"])
+        ['mesenchymal stem cell']
+        """
+        return self._related(concept, "broader", transitive)
+
+    def narrower(self, concept: str, *, transitive: bool = False) -> "pd.DataFrame":
+        """Narrower concepts (all descendants when ``transitive``); columns as :meth:`broader`."""
+        return self._related(concept, "narrower", transitive)
+
+    def scope(self, concept: str, *, include_narrower: bool = True) -> list[str]:
+        """The graph's node ids a query on ``concept`` covers: it and its narrower terms.
+
+        The named concept first, then its narrower terms that are nodes of the graph.
+        """
+        cid = self.resolve(concept)
+        if not include_narrower:
+            return [cid]
+        return [cid] + [n for n in self.hierarchy.narrower(cid, transitive=True)
+                        if n in self._nodes]
 
     # ------------------------------------------------------------------ analyst queries
     def entities(self, type: str | None = None) -> "pd.DataFrame":
@@ -306,61 +371,121 @@ class KnowledgeGraph:
                                            "article_count", "degree", "synonyms"])
 
     def neighbours(self, concept: str, *, predicate: str | Iterable[str] | None = None,
-                   direction: str = "out") -> "pd.DataFrame":
-        """Statements linking ``concept`` to its neighbours.
+                   direction: str = "both", include_narrower: bool = True) -> "pd.DataFrame":
+        """Statements linking ``concept`` (and its narrower terms) to their neighbours.
 
         Parameters
         ----------
-        direction : {"out", "in", "both"}
+        predicate : str or iterable of str, optional
+            Only these predicates (case-insensitive; an unknown one raises).
+        direction : {"both", "out", "in"}
             ``out``: concept is the subject; ``in``: the object.
+        include_narrower : bool
+            Also the statements of the concept's narrower terms (column ``via`` names them).
         """
         import pandas as pd
         if direction not in ("out", "in", "both"):
-            raise ValueError(f"direction must be 'out', 'in' or 'both', got {direction!r}")
-        cid = self.resolve(concept)
-        preds = {predicate} if isinstance(predicate, str) else \
-            (set(predicate) if predicate is not None else None)
+            raise InvalidFilterError(f"direction must be 'out', 'in' or 'both', "
+                                     f"got {direction!r}")
+        members = self.scope(concept, include_narrower=include_narrower)
+        preds = normalize_predicates(predicate)
         g = self.to_networkx()
         rows = []
-        if direction in ("out", "both"):
-            for _u, v, d in g.out_edges(cid, data=True):
-                rows.append(("out", v, d))
-        if direction in ("in", "both"):
-            for u, _v, d in g.in_edges(cid, data=True):
-                rows.append(("in", u, d))
-        out = [{"direction": dr, "predicate": d["predicate"], "neighbour": n,
-                "name": self._nodes[n].name, "type": self._nodes[n].type,
-                "belief": d["belief"], "evidence_count": d["evidence_count"],
-                "contradicted": d["contradicted"]}
-               for dr, n, d in rows if preds is None or d["predicate"] in preds]
-        out.sort(key=lambda r: (-r["belief"], r["direction"], r["predicate"], r["neighbour"]))
-        return pd.DataFrame(out, columns=["direction", "predicate", "neighbour", "name", "type",
-                                          "belief", "evidence_count", "contradicted"])
+        for m in members:
+            if direction in ("out", "both"):
+                rows += [("out", m, v, d) for _u, v, d in g.out_edges(m, data=True)]
+            if direction in ("in", "both"):
+                rows += [("in", m, u, d) for u, _v, d in g.in_edges(m, data=True)]
+        out = [{"direction": dr, "predicate": d["predicate"], "name": self._nodes[n].name,
+                "type": self._nodes[n].type, "belief": d["belief"],
+                "evidence_count": d["evidence_count"], "contradicted": d["contradicted"],
+                "via": self._name(m) if m != members[0] else "", "neighbour": n}
+               for dr, m, n, d in rows if preds is None or d["predicate"] in preds]
+        out.sort(key=lambda r: (-r["belief"], r["direction"], r["predicate"], r["neighbour"],
+                                r["via"]))
+        return pd.DataFrame(out, columns=["direction", "predicate", "name", "type", "belief",
+                                          "evidence_count", "contradicted", "via",
+                                          "neighbour"])
 
-    def evidence(self, subject: str, object: str, predicate: str | None = None) -> "pd.DataFrame":
-        """Evidence sentences for the edge(s) ``subject -> object`` (all predicates if None).
-
-        Columns: ``predicate`` + :data:`EVIDENCE_COLUMNS` (species joined by ``|``).
-        """
-        import pandas as pd
+    def _require_evidence(self) -> Mapping[Key, Statement]:
         if self._statements is None:
             raise PipelineError("this graph has no evidence sentences (loaded from GraphML or a "
                                 "cyjs without evidence); load it from the store or write the "
                                 "cyjs with include_evidence=True")
-        s, o = self.resolve(subject), self.resolve(object)
+        return self._statements
+
+    def evidence(self, subject: str, object: str, predicate: str | None = None, *,
+                 include_narrower: bool = True) -> "pd.DataFrame":
+        """Evidence sentences for ``subject -> object`` (all predicates if None).
+
+        With ``include_narrower`` the statements of their narrower terms count too. Columns:
+        ``subject``, ``object`` (names), ``predicate`` + :data:`EVIDENCE_COLUMNS` (species
+        joined by ``|``).
+        """
+        import pandas as pd
+        statements = self._require_evidence()
+        ss = set(self.scope(subject, include_narrower=include_narrower))
+        os_ = set(self.scope(object, include_narrower=include_narrower))
+        preds = normalize_predicates(predicate)
         rows = []
-        for (ks, kp, ko), st in self._statements.items():
-            if ks == s and ko == o and (predicate is None or kp == predicate):
-                rows += [{"predicate": kp, "pmid": e.pmid, "year": e.year,
-                          "sentence": e.sentence, "negated": e.negated, "hedged": e.hedged,
+        for (ks, kp, ko), st in statements.items():
+            if ks in ss and ko in os_ and (preds is None or kp in preds):
+                rows += [{"subject": self._name(ks), "object": self._name(ko), "predicate": kp,
+                          "pmid": e.pmid, "year": e.year, "sentence": e.sentence,
+                          "negated": e.negated, "hedged": e.hedged,
                           "species": "|".join(e.species), "study_type": e.study_type}
                          for e in st.evidence]
-        return pd.DataFrame(rows, columns=["predicate"] + EVIDENCE_COLUMNS)
+        return pd.DataFrame(rows, columns=["subject", "object", "predicate"] + EVIDENCE_COLUMNS)
+
+    # ------------------------------------------------------------------ mechanisms
+    def article_contexts(self) -> dict[str, ArticleContext]:
+        """Species and disease context by PMID (see :class:`~pipeline.graph.paths.ArticleContext`)."""
+        if self._contexts is None:
+            species: dict[str, set[str]] = {}
+            for st in (self._statements or {}).values():
+                for e in st.evidence:
+                    species.setdefault(e.pmid, set()).update(e.species)
+            h = self.hierarchy
+            diseases: dict[str, list[frozenset[str]]] = {}
+            for c in self._nodes.values():
+                if c.type == "DISEASE":
+                    up = h.broader(c.id)
+                    near = frozenset({c.id, *up, *(g for u in up for g in h.broader(u))})
+                    for p in c.pmids:
+                        diseases.setdefault(p, []).append(near)
+            self._contexts = {p: ArticleContext(frozenset(species.get(p, ())),
+                                                tuple(diseases.get(p, ())))
+                              for p in set(species) | set(diseases)}
+        return self._contexts
+
+    def _steps(self) -> dict[Key, tuple[str, ...]]:
+        """Asserted (non-negated) PMIDs of each edge."""
+        if self._statements is not None:
+            return {k: tuple(sorted({e.pmid for e in st.evidence if not e.negated}))
+                    for k, st in self._statements.items()}
+        return {k: tuple(p for p in d["pmids"] if p not in d["negated_pmids"]) or
+                tuple(d["pmids"]) for k, d in self._edges.items()
+                if d["evidence_count"] > d["negated_count"]}
+
+    def _with_sentences(self, path: MechanismPath) -> MechanismPath:
+        import dataclasses
+        if self._statements is None:
+            return path
+        sents = []
+        for i, pred in enumerate(path.predicates):
+            st = self._statements[(path.nodes[i], pred, path.nodes[i + 1])]
+            first = {}
+            for e in st.evidence:
+                if not e.negated and e.pmid in path.pmids[i]:
+                    first.setdefault(e.pmid, e.sentence)
+            sents.append(tuple(sorted(first.items())))
+        return dataclasses.replace(path, sentences=tuple(sents))
 
     def paths(self, source: str, target: str, *, max_length: int = 4, min_belief: float = 0.0,
-              predicates: Iterable[str] | None = None, limit: int | None = 20
+              predicates: Iterable[str] | None = None, limit: int | None = 20,
+              include_narrower: bool = True, same_context: bool = True
               ) -> list[MechanismPath]:
-        """Signed mechanism paths ``source -> ... -> target``, best first.
+        """Signed mechanism paths ``source -> ... -> target``, best first (predicates shown).
 
         Parameters
         ----------
@@ -369,36 +494,72 @@ class KnowledgeGraph:
         min_belief : float
             Skip edges with a lower belief.
         predicates : iterable of str, optional
-            Only walk these predicates.
+            Only walk these predicates (case-insensitive).
         limit : int or None
-            Keep the best ``limit`` paths (ranked by product of beliefs / length).
+            Keep the best ``limit`` paths (ranked by product of beliefs / length, times the
+            context coherence factor, see :mod:`pipeline.graph.paths`).
+        include_narrower : bool
+            Paths may start at a narrower term of ``source`` and end at one of ``target``.
+        same_context : bool
+            Chain only through evidence whose article context (species, diseases) agrees;
+            False walks across unrelated articles too, with a score penalty.
         """
         if max_length < 1:
-            raise ValueError("max_length must be >= 1")
-        return mechanism_paths(self.to_networkx(), self.resolve(source), self.resolve(target),
-                               max_length=max_length, min_belief=min_belief,
-                               predicates=predicates, limit=limit)
+            raise InvalidFilterError("max_length must be >= 1")
+        found = mechanism_paths(
+            self.to_networkx(), self._steps(), self.scope(source, include_narrower=include_narrower),
+            self.scope(target, include_narrower=include_narrower), max_length=max_length,
+            min_belief=min_belief, predicates=normalize_predicates(predicates), limit=limit,
+            contexts=self.article_contexts(), same_context=same_context)
+        return [self._with_sentences(p) for p in found]
+
+    def mediators(self, source: str, target: str, *, max_length: int = 4,
+                  include_narrower: bool = True, same_context: bool = True) -> "pd.DataFrame":
+        """Intermediate concepts through which ``source`` acts on ``target``, best first.
+
+        Walks signed mechanistic steps only (INCREASES, DECREASES, SECRETES,
+        DIFFERENTIATES_INTO; not TREATS) through cell types, cytokines, molecules, processes
+        and outcomes (never a disease, the source, the target or their narrower terms), with
+        the context rules of :meth:`paths`. Columns :data:`MEDIATOR_COLUMNS`: ``net_effect``
+        is the mediator's own effect on the target (+1/-1), ``paths`` its
+        :class:`MechanismPath` objects (``print(p.explain())`` shows sentences and PMIDs),
+        ``articles`` the PMIDs behind them, ``score`` the sum of their path scores.
+        """
+        import pandas as pd
+        if max_length < 2:
+            raise InvalidFilterError("max_length must be >= 2 (a mediator needs two steps)")
+        found = mechanism_paths(
+            self.to_networkx(), self._steps(), self.scope(source, include_narrower=include_narrower),
+            self.scope(target, include_narrower=include_narrower), max_length=max_length,
+            predicates=MECHANISTIC, limit=None, contexts=self.article_contexts(),
+            same_context=same_context, intermediate_types=MEDIATOR_TYPES)
+        rows = mediator_rows((self._with_sentences(p) for p in found if len(p.predicates) > 1),
+                             {n: c.type for n, c in self._nodes.items()})
+        return pd.DataFrame(rows, columns=MEDIATOR_COLUMNS)
+
+    def mediator_paths(self, source: str, target: str, mediator: str, **kwargs: Any
+                       ) -> list[MechanismPath]:
+        """The paths of one mediator of :meth:`mediators` (same keyword arguments)."""
+        table = self.mediators(source, target, **kwargs)
+        row = table[table["concept"] == self.resolve(mediator)]
+        return list(row.iloc[0]["paths"]) if len(row) else []
 
     def contradictions(self) -> "pd.DataFrame":
-        """Contradicted statements: polarity conflicts (one row per pair) and asserted+negated."""
+        """Opposite claims across the concept hierarchy, with both sides' evidence and context.
+
+        ``polarity``: INCREASES against DECREASES/TREATS between the same or narrower
+        concepts, from different articles; ``negation``: a statement asserted and negated.
+        Columns :data:`CONTRADICTION_COLUMNS` (names, PMIDs, sentences, species, study types).
+        """
         import pandas as pd
-        rows = []
-        for u, v, d in self.edges():
-            if "polarity" in d["contradiction"] and d["predicate"] == "INCREASES":
-                dec = self._edges[(u, "DECREASES", v)]
-                rows.append({"kind": "polarity", "subject": u, "object": v,
-                             "statement": f"{self._name(u)} INCREASES/DECREASES {self._name(v)}",
-                             "pmids_for": "|".join(d["pmids"]),
-                             "pmids_against": "|".join(dec["pmids"]),
-                             "belief_for": d["belief"], "belief_against": dec["belief"]})
-            if "negation" in d["contradiction"]:
-                rows.append({"kind": "negation", "subject": u, "object": v,
-                             "statement": f"{self._name(u)} {d['predicate']} {self._name(v)}",
-                             "pmids_for": "|".join(d["pmids"]),
-                             "pmids_against": "|".join(d["negated_pmids"]),
-                             "belief_for": d["belief"], "belief_against": None})
-        return pd.DataFrame(rows, columns=["kind", "subject", "object", "statement", "pmids_for",
-                                           "pmids_against", "belief_for", "belief_against"])
+        if self._statements is not None:
+            evidence = {k: st.evidence for k, st in self._statements.items()}
+        else:
+            evidence = {k: [Evidence(p, "") for p in d["pmids"]] for k, d in self._edges.items()}
+        rows = contradiction_rows(evidence, {n: str(c.name) for n, c in self._nodes.items()},
+                                  self.is_narrower,
+                                  {k: float(d["belief"]) for k, d in self._edges.items()})
+        return pd.DataFrame(rows, columns=CONTRADICTION_COLUMNS)
 
     def _name(self, cid: str) -> str:
         return str(self._nodes[cid].name)
@@ -410,19 +571,17 @@ class KnowledgeGraph:
         Nodes of the result are the ends of the kept edges (their mention counts stay those
         of the whole corpus); without any criteria the result is a full copy.
         """
-        f = filters or GraphFilter(**{k: (frozenset(v) if k in ("types", "species",
-                                                                  "study_types") and v is not None
-                                          and not isinstance(v, frozenset) else v)
-                                      for k, v in criteria.items()})
+        f = filters or GraphFilter(**criteria)
         if f == GraphFilter():
             return KnowledgeGraph(self._concepts, [dict(d, source=u, target=v)
                                                    for u, v, d in self.edges()],
-                                  self._statements, scorer=self.scorer)
+                                  self._statements, scorer=self.scorer,
+                                  hierarchy=self._hierarchy)
         if f.evidence_level:
             if self._statements is None:
                 raise PipelineError("years/species/study_types/disease filters need evidence; "
                                     "this graph was loaded from an export without it")
-            disease_pmids = set(self._nodes[self.resolve(f.disease)].pmids) \
+            disease_pmids = {p for d in self.scope(f.disease) for p in self._nodes[d].pmids} \
                 if f.disease else None
             stmts = []
             for st in self._statements.values():
@@ -445,4 +604,5 @@ class KnowledgeGraph:
         concepts = {n: self._nodes[n] for n in ends}
         stmts_kept = {k: s for k, s in statements.items() if k in keys} \
             if statements is not None else None
-        return KnowledgeGraph(concepts, kept, stmts_kept, scorer=self.scorer)
+        return KnowledgeGraph(concepts, kept, stmts_kept, scorer=self.scorer,
+                              hierarchy=self._hierarchy)

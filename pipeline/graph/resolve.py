@@ -1,5 +1,8 @@
 """Concept names -> node ids (id, canonical name or synonym; case-insensitive).
 
+A name shared by several concepts resolves to the most general one when all the others are
+its narrower terms (``is_narrower``); otherwise it is ambiguous.
+
 >>> from pipeline.assembly import ConceptRecord
 >>> r = ConceptResolver({"HGNC:11766": ConceptRecord("HGNC:11766", "TGFB1", "CYTOKINE",
 ...                                                  ("TGF-β1",))})
@@ -9,7 +12,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Mapping
+from typing import Callable, Mapping
 
 from ..assembly import ConceptRecord
 from ..errors import PipelineError
@@ -33,8 +36,10 @@ class AmbiguousConceptError(ConceptLookupError):
 class ConceptResolver:
     """An index of node ids, names and synonyms (lower-cased) over the graph's node records."""
 
-    def __init__(self, nodes: Mapping[str, ConceptRecord]) -> None:
+    def __init__(self, nodes: Mapping[str, ConceptRecord],
+                 is_narrower: Callable[[str, str], bool] | None = None) -> None:
         self._nodes = nodes
+        self._is_narrower = is_narrower or (lambda a, b: False)
         self._index: dict[str, dict[str, set[str]]] = {"id": {}, "name": {}, "synonym": {}}
         for n, rec in nodes.items():
             self._index["id"].setdefault(n.lower(), set()).add(n)
@@ -50,7 +55,8 @@ class ConceptResolver:
         UnknownConceptError
             Nothing matches (close names are suggested).
         AmbiguousConceptError
-            Several concepts match; the message lists them by id, name and type.
+            Several concepts match and none is broader than all the others; the message
+            lists them by id, name and type.
         """
         if name in self._nodes:
             return name
@@ -61,6 +67,9 @@ class ConceptResolver:
             if hits and len(hits) == 1:
                 return next(iter(hits))
             if hits:
+                top = [h for h in hits if all(o == h or self._is_narrower(o, h) for o in hits)]
+                if len(top) == 1:
+                    return top[0]
                 cands = ", ".join(f"{c} ({self._nodes[c].name}, {self._nodes[c].type})"
                                   for c in sorted(hits))
                 raise AmbiguousConceptError(f"{name!r} names several concepts: {cands}; "

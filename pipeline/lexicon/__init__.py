@@ -57,7 +57,8 @@ terms; GO/ChEBI/UniProt taken directly (only through MeSH, FamPlex and curated l
 
 Modules: :mod:`.normalize` (matching key), :mod:`.variants` (spelling variants),
 :mod:`.entries` (entries, TSV format, block list, data paths), :mod:`.table` (the loaded
-:class:`Lexicon`), :mod:`.xrefs` (id equivalences); :mod:`.builder` rebuilds the tables from
+:class:`Lexicon`), :mod:`.xrefs` (id equivalences), :mod:`.hierarchy` (broader / narrower
+concepts); :mod:`.builder` rebuilds the tables from
 ``../shared/resources`` and imports these modules, never the reverse.
 """
 from __future__ import annotations
@@ -65,6 +66,7 @@ from __future__ import annotations
 from .entries import (DATA_DIR, DEFAULT_BLOCKLIST, DEFAULT_CURATED, DEFAULT_LEXICON,
                       DEFAULT_OVERRIDES, DEFAULT_XREFS, ENTITY_TYPES, Blocklist, LexiconEntry,
                       read_lexicon_tsv, write_lexicon_tsv)
+from .hierarchy import DEFAULT_HIERARCHY, Hierarchy, HierarchyRow, default_hierarchy
 from .normalize import is_case_sensitive, normalize_key, normalize_surface
 from .table import Lexicon, default_lexicon
 from .variants import msc_tissue_forms, term_variants
@@ -75,5 +77,6 @@ __all__ = [
     "DEFAULT_OVERRIDES", "DEFAULT_CURATED", "DEFAULT_BLOCKLIST", "DEFAULT_XREFS",
     "default_lexicon", "normalize_key", "normalize_surface", "is_case_sensitive",
     "term_variants", "msc_tissue_forms", "load_xrefs", "same_concept", "read_lexicon_tsv",
-    "write_lexicon_tsv", "Blocklist",
+    "write_lexicon_tsv", "Blocklist", "Hierarchy", "HierarchyRow", "DEFAULT_HIERARCHY",
+    "default_hierarchy",
 ]

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from ..entries import DEFAULT_CURATED, DEFAULT_LEXICON, DEFAULT_XREFS, Blocklist
+from ..hierarchy import DEFAULT_HIERARCHY
 from .merge import BuildStats, build
 from .xrefs import build_xrefs
 
@@ -23,7 +24,8 @@ __all__ = ["BuildStats", "build_lexicon", "build_xrefs"]
 
 def build_lexicon(resources_dir: str | Path, out_path: str | Path = DEFAULT_LEXICON, *,
                   curated: str | Path | None = None, blocklist: str | Path | None = None,
-                  xrefs_out: str | Path | None = DEFAULT_XREFS) -> BuildStats:
+                  xrefs_out: str | Path | None = DEFAULT_XREFS,
+                  hierarchy_out: str | Path | None = DEFAULT_HIERARCHY) -> BuildStats:
     """Build the compact lexicon from the ontology files in ``resources_dir``.
 
     Parameters
@@ -37,6 +39,8 @@ def build_lexicon(resources_dir: str | Path, out_path: str | Path = DEFAULT_LEXI
         Project seed terms and block list (defaults in ``pipeline/data/``).
     xrefs_out : path or None
         Also write the id equivalence table there (None: skip).
+    hierarchy_out : path or None
+        Also write the concept hierarchy (child, parent pairs of lexicon concepts; None: skip).
 
     Raises
     ------
@@ -46,7 +50,8 @@ def build_lexicon(resources_dir: str | Path, out_path: str | Path = DEFAULT_LEXI
     t0 = time.perf_counter()
     stats = build(Path(resources_dir), Path(out_path),
                   curated=Path(curated) if curated else DEFAULT_CURATED,
-                  blocklist=Blocklist.load(blocklist))
+                  blocklist=Blocklist.load(blocklist),
+                  hierarchy_out=Path(hierarchy_out) if hierarchy_out is not None else None)
     if xrefs_out is not None:
         stats.xref_pairs = build_xrefs(resources_dir, xrefs_out)
     stats.seconds = time.perf_counter() - t0

@@ -15,6 +15,7 @@ from .candidates import Candidate
 from .cl import read_cl
 from .famplex import read_famplex
 from .hgnc import cytokine_gene, hgnc_candidates, read_hgnc, read_hucira
+from .hierarchy import build_hierarchy, cl_isa, famplex_isa, mesh_isa
 from .hpo import disease_candidates, hpo_candidates, load_json_gz
 from .mesh import MeshIndex, mesh_candidates
 
@@ -32,6 +33,7 @@ class BuildStats:
     by_source: dict[str, int] = field(default_factory=dict)
     blocked: int = 0
     xref_pairs: int = 0
+    hierarchy_pairs: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -49,8 +51,12 @@ def _expand(c: Candidate) -> Iterator[tuple[str, bool, int, str]]:
             yield v, is_case_sensitive(v), max(c.priority - 1, 1), c.source + "+variant"
 
 
-def build(res: Path, out: Path, *, curated: Path, blocklist: Blocklist) -> BuildStats:
-    """Read every resource, merge, filter and write ``out``; see ``build_lexicon``."""
+def build(res: Path, out: Path, *, curated: Path, blocklist: Blocklist,
+          hierarchy_out: Path | None = None) -> BuildStats:
+    """Read every resource, merge, filter and write ``out`` (and the hierarchy table).
+
+    See ``build_lexicon``.
+    """
     if not res.is_dir():
         raise LexiconError(f"resources folder {res} not found; pass --resources "
                            f"../shared/resources")
@@ -145,6 +151,13 @@ def build(res: Path, out: Path, *, curated: Path, blocklist: Blocklist) -> Build
         stats.by_type[r[1]] = stats.by_type.get(r[1], 0) + 1
         src = r[4].split("+")[0]
         stats.by_source[src] = stats.by_source.get(src, 0) + 1
+    if hierarchy_out is not None:
+        names: dict[str, str] = {}
+        for r in rows:
+            names.setdefault(r[2], r[3])
+        pairs = [*cl_isa(res / "cell_ontology" / "cl-edit.owl.gz"), *mesh_isa(mesh, gene_type),
+                 *famplex_isa(fam_dir / "relations.csv", genes)]
+        stats.hierarchy_pairs = build_hierarchy(pairs, names, hierarchy_out)
     for w in stats.warnings:
         logger.warning("%s", w)
     return stats
