@@ -57,7 +57,7 @@ from .edges import Key, edge_table, finish_edges, statement_edge_attrs
 from ..lexicon.hierarchy import Hierarchy, default_hierarchy
 from .contradictions import CONTRADICTION_COLUMNS, contradiction_rows
 from .filters import GraphFilter, InvalidFilterError, normalize_predicates
-from .mediators import MEDIATOR_COLUMNS, MEDIATOR_TYPES, mediator_rows
+from .mediators import MEDIATOR_COLUMNS, MEDIATOR_TYPES, co_stated_paths, mediator_rows
 from .paths import MECHANISTIC, ArticleContext, MechanismPath, mechanism_paths
 from .resolve import (AmbiguousConceptError, ConceptLookupError, ConceptResolver,
                       UnknownConceptError)
@@ -533,8 +533,12 @@ class KnowledgeGraph:
             self.scope(target, include_narrower=include_narrower), max_length=max_length,
             predicates=MECHANISTIC, limit=None, contexts=self.article_contexts(),
             same_context=same_context, intermediate_types=MEDIATOR_TYPES)
-        rows = mediator_rows((self._with_sentences(p) for p in found if len(p.predicates) > 1),
-                             {n: c.type for n, c in self._nodes.items()})
+        types = {n: c.type for n, c in self._nodes.items()}
+        chains = [self._with_sentences(p) for p in found if len(p.predicates) > 1]
+        implied = co_stated_paths(
+            self._statements or {}, self.scope(source, include_narrower=include_narrower),
+            self.scope(target, include_narrower=include_narrower), types, MECHANISTIC)
+        rows = mediator_rows(chains + implied, types)
         return pd.DataFrame(rows, columns=MEDIATOR_COLUMNS)
 
     def mediator_paths(self, source: str, target: str, mediator: str, **kwargs: Any
@@ -560,6 +564,12 @@ class KnowledgeGraph:
                                   self.is_narrower,
                                   {k: float(d["belief"]) for k, d in self._edges.items()})
         return pd.DataFrame(rows, columns=CONTRADICTION_COLUMNS)
+
+    def evidence_map(self, **kwargs: Any) -> "pd.DataFrame":
+        """Disease × mechanism table: articles, net direction, best study type, belief
+        (:func:`~pipeline.graph.evidence_map.evidence_map`; same keyword arguments)."""
+        from .evidence_map import evidence_map
+        return evidence_map(self, **kwargs)
 
     def _name(self, cid: str) -> str:
         return str(self._nodes[cid].name)

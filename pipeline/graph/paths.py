@@ -86,6 +86,10 @@ class MechanismPath:
     pmids: tuple[tuple[str, ...], ...] = ()
     coherence: float = 1.0
     sentences: tuple[tuple[tuple[str, str], ...], ...] = field(default=(), compare=False)
+    #: The last step is implied, not stated: the articles state source -> target beside
+    #: source -> mediator ("X reduced fibrosis by secreting HGF"); see
+    #: :func:`~pipeline.graph.mediators.co_stated_paths`.
+    implied: bool = False
 
     @property
     def sign(self) -> int:
@@ -109,8 +113,10 @@ class MechanismPath:
 
     def __str__(self) -> str:
         parts = [self.names[0]]
-        for pred, name in zip(self.predicates, self.names[1:]):
-            parts.append(f"-[{pred}]{'->' if SIGNS[pred] > 0 else '-|'} {name}")
+        last = len(self.predicates) - 1
+        for i, (pred, name) in enumerate(zip(self.predicates, self.names[1:])):
+            label = f"implied {pred}" if self.implied and i == last else pred
+            parts.append(f"-[{label}]{'->' if SIGNS[pred] > 0 else '-|'} {name}")
         return " ".join(parts)
 
     def __repr__(self) -> str:
@@ -120,7 +126,11 @@ class MechanismPath:
         """One line per step with its PMIDs and an evidence sentence of each."""
         lines = [str(self)]
         for i, pred in enumerate(self.predicates):
-            lines.append(f"  {self.names[i]} {pred} {self.names[i + 1]}:")
+            if self.implied and i == len(self.predicates) - 1:
+                lines.append(f"  {self.names[0]} acts on {self.names[i + 1]} in the same "
+                             "articles:")
+            else:
+                lines.append(f"  {self.names[i]} {pred} {self.names[i + 1]}:")
             sents = self.sentences[i] if i < len(self.sentences) else ()
             for pmid, sent in sents or [(p, "") for p in self.pmids[i]]:
                 lines.append(f"    PMID {pmid}: {sent}".rstrip())
