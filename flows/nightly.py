@@ -37,8 +37,9 @@ from pipeline.ingest import NamedQuery, ingest_demo, ingest_query, ingest_xml_fi
 from pipeline.progress import batched
 from pipeline.pubmed_client import EutilsClient
 
-from .runtime import (make_task_runner, open_store, parse_source, public_url, resolve_database,
-                      retry_on_transient_fetch, settings_for)
+from .runtime import (make_task_runner, open_store, parse_source, prefect_api, public_url,
+                      resolve_database, retry_on_transient_fetch, settings_for,
+                      sigterm_interrupts)
 
 __all__ = ["nightly", "extract_stage", "run_nightly", "ingest_query_task", "ingest_files_task",
            "list_pending", "extract_batch", "build_graph", "write_exports_task",
@@ -220,4 +221,5 @@ def run_nightly(*, database_url: str | None = None, **params: Any) -> dict[str, 
     if database_url and public_url(database_url) != database_url:
         os.environ["MSCGRAPH_DATABASE_URL"] = database_url
         database_url = public_url(database_url)
-    return nightly(database_url=database_url, **params)
+    with sigterm_interrupts(), prefect_api():
+        return nightly(database_url=database_url, **params)

@@ -14,8 +14,12 @@ Example
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 from sqlalchemy.engine import make_url
@@ -26,7 +30,7 @@ from pipeline.store import Store
 
 __all__ = ["parse_source", "is_transient", "retry_on_transient_fetch", "public_url",
            "resolve_database", "open_store", "make_task_runner", "settings_for",
-           "TASK_RUNNERS", "SETTINGS_OVERRIDES"]
+           "TASK_RUNNERS", "SETTINGS_OVERRIDES", "prefect_api", "sigterm_interrupts"]
 
 TASK_RUNNERS = ("thread", "process", "dask")
 #: Settings a caller may override per run (never the API key: it comes from NCBI_API_KEY).
@@ -133,3 +137,76 @@ def settings_for(database: str | None, overrides: dict[str, Any] | None) -> Sett
                           f"{', '.join(SETTINGS_OVERRIDES)} (the API key comes from "
                           "NCBI_API_KEY only)")
     return Settings.from_env(database_url=resolve_database(database), **(overrides or {}))
+
+
+# The watchdog of a temporary Prefect server: once the process that started it is gone, however
+# it ended (kill -9 included), it stops the uvicorn serving that port. Started before the
+# server, so no moment of the start-up is uncovered.
+_WATCHDOG = """import os, signal, sys, time
+parent, port = int(sys.argv[1]), sys.argv[2]
+while os.getppid() == parent:  # reparented once the parent is gone (a zombie still answers kill)
+    time.sleep(0.5)
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            args = fh.read().split(b"\\0")
+    except OSError:
+        continue
+    if b"uvicorn" in args and port.encode() in args and b"--port" in args:
+        try:
+            os.kill(int(pid), signal.SIGTERM)
+        except OSError:
+            pass
+"""
+
+
+@contextmanager
+def prefect_api() -> Iterator[str]:
+    """The Prefect API for a run: the configured ``PREFECT_API_URL``, else a temporary
+    server of this process, stopped when the block ends and, through a watchdog, when this
+    process dies without cleaning up (``kill -9``; Linux, where ``/proc`` exists)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield str(PREFECT_API_URL.value())
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    port = SubprocessASGIServer().find_available_port()
+    server = SubprocessASGIServer(port=port)
+    watchdog = subprocess.Popen(
+        [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(port)],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True) if os.path.isdir("/proc") else None
+    before = os.environ.get("PREFECT_API_URL")
+    try:
+        server.start()
+        os.environ["PREFECT_API_URL"] = server.api_url   # for worker processes
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        if before is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = before
+        server.stop()
+        if watchdog is not None:
+            watchdog.kill()
+            watchdog.wait()
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """While the block runs, SIGTERM ends it like Ctrl-C (``KeyboardInterrupt``), so the
+    ``finally`` clauses run: the lock is released, the temporary server stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

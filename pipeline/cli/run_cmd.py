@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 import time
 import warnings
 from typing import Any, Callable
@@ -145,6 +146,17 @@ def run(args: argparse.Namespace) -> int:
     prepare_prefect_env(getattr(args, "verbose", 0))  # before the flow module imports Prefect
     run_flow = load_flow("nightly")
     t0 = time.monotonic()
-    summary = run_flow(**params)
+    try:
+        summary = run_flow(**params)
+    except KeyboardInterrupt:
+        # The flow has released its lock and stopped its temporary server; extraction
+        # threads may still be inside a batch, whose transaction the store rolls back.
+        # Leave now instead of waiting for them.
+        for name in ("prefect", "httpx", "pipeline"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+        print("mscgraph: run interrupted; nothing is lost: rerun the same command to resume",
+              file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(130)
     print(format_summary(summary, time.monotonic() - t0))
     return 0 if summary.get("status") == "success" else 1
