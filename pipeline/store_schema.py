@@ -5,8 +5,9 @@ text). :func:`check_article` tells ahead of any write whether an article fits, s
 backends give the same clear answer instead of SQLite's ``OverflowError`` or PostgreSQL's
 ``DataError``. :mod:`pipeline.store` re-exports everything here.
 
->>> sorted(metadata.tables)
-['articles', 'deleted_articles', 'extractions', 'ingest_runs', 'locks', 'watermarks']
+>>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
+['articles', 'deleted_articles', 'extraction_failures', 'extractions', 'ingest_runs', 'locks',
+ 'watermarks']
 """
 from __future__ import annotations
 
