@@ -38,14 +38,15 @@ from dataclasses import dataclass, field
 
 __all__ = ["NormalizedText", "normalize_text", "CHAR_MAP", "GREEK", "singular"]
 
-#: Greek letters and the names they are matched as (``TGF-β1`` = ``TGF beta 1``).
+#: Greek letters and the names they are matched as (``TGF-β1`` = ``TGF beta 1``): the one table
+#: of the project (the lexicon's keys and the matcher's keys both spell letters out with it).
 GREEK: dict[str, str] = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
     "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega", "Α": "alpha", "Β": "beta", "Γ": "gamma",
-    "Δ": "delta", "Κ": "kappa", "Ω": "omega",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "µ": "mu", "ϒ": "upsilon",
 }
+GREEK.update({k.upper(): v for k, v in list(GREEK.items()) if k.upper() != k and k != "ς"})
 
 
 def singular(w: str) -> str:

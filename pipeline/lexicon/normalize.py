@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import re
 
+from ..normalize import GREEK
+
 __all__ = ["normalize_surface", "normalize_key", "is_case_sensitive", "GREEK_NAMES"]
 
-_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "µ": "mu", "ϒ": "upsilon",
-}
-_GREEK.update({k.upper(): v for k, v in list(_GREEK.items()) if k.upper() != k and k != "ς"})
 #: spelled Greek name -> (Greek letter, Latin one-letter abbreviation used in symbols)
 GREEK_NAMES = {"alpha": ("α", "a"), "beta": ("β", "b"), "gamma": ("γ", "g"),
                 "delta": ("δ", "d"), "kappa": ("κ", "k"), "epsilon": ("ε", "e")}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2043\ufe58\ufe63\uff0d\u00ad"
-_TRANSLATE = str.maketrans({**{c: "-" for c in _DASHES}, **_GREEK,
+_TRANSLATE = str.maketrans({**{c: "-" for c in _DASHES}, **GREEK,
                             "\u207a": "+", "\u2019": "'", "\u2018": "'", "\u02bc": "'",
                             "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2002": " ",
                             "\u2003": " ", "\u200b": ""})

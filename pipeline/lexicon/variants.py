@@ -9,7 +9,7 @@ import re
 
 from .normalize import GREEK_NAMES, is_case_sensitive, normalize_surface
 
-__all__ = ["term_variants", "msc_tissue_forms", "singular"]
+__all__ = ["term_variants", "msc_tissue_forms", "singular_noun"]
 
 _CELL_HEAD = re.compile(r"(?:cells?|cytes?|blasts?|phages?|phils?|ocytes?|lymphocytes?|"
                         r"Tregs?|HSCs?|MSCs?|SCs?|ECs?|DCs?)$")
@@ -70,11 +70,12 @@ def _plural(word: str) -> str | None:
     return word + "s"
 
 
-def singular(word: str) -> str | None:
-    """Singular of an English plural noun, or None when ``word`` does not look plural.
+def singular_noun(word: str) -> str | None:
+    """Singular of an English plural noun, or None when ``word`` does not look plural (term
+    variants; the matcher's key rule is :func:`pipeline.normalize.singular`).
 
-    >>> singular("therapies"), singular("media"), singular("cells"), singular("fibrosis")
-    ('therapy', 'medium', 'cell', None)
+    >>> [singular_noun(w) for w in ("therapies", "media", "cells", "fibrosis")]
+    ['therapy', 'medium', 'cell', None]
     """
     low = word.lower()
     if low.endswith("ies") and len(low) > 4:
@@ -99,7 +100,7 @@ def _number_variants(term: str, *, entity_type: str | None) -> set[str]:
         countable = entity_type == "CELL_TYPE" or (entity_type == "THERAPY" and not head)
     if not countable or len(last) < 2 or not last[-1].isalpha():
         return out
-    if lw.endswith("s") and (s := singular(last)):
+    if lw.endswith("s") and (s := singular_noun(last)):
         out.add(head + sep + s)
     elif (p := _plural(last)):
         out.add(head + sep + p)

@@ -8,7 +8,7 @@ from typing import Iterator
 
 from ...errors import LexiconError
 from ..entries import PRIORITY_EXACT, PRIORITY_RELATED, PRIORITY_WEAK
-from ..variants import singular
+from ..variants import singular_noun
 from .candidates import Candidate, GeneType, usable_term
 
 __all__ = ["MeshIndex", "mesh_candidates"]
@@ -92,7 +92,7 @@ class MeshIndex:
 
 def _singular_phrase(name: str) -> str:
     head, sep, last = name.rpartition(" ")
-    return head + sep + (singular(last) or last)
+    return head + sep + (singular_noun(last) or last)
 
 
 def mesh_candidates(mesh: MeshIndex, gene_type: GeneType, hgnc_symbol: dict[str, str]
