@@ -3,7 +3,7 @@
 The page works offline from a ``file://`` URL: it loads no network resource. Its drawing
 library, vis-network, is read at export time from the ``pyvis`` distribution
 (:data:`VIS_PACKAGE`, :data:`VIS_FILES`) and inlined; the page's own markup, style and
-script are ``pipeline/data/graph_page.html``. The graph travels as JSON in a
+script are ``pipeline/exports/assets/graph_page.html``. The graph travels as JSON in a
 ``<script type="application/json">`` element, with ``<`` escaped so that no text in it can
 close the element. The page colours nodes by type and edges by predicate (legends from
 :mod:`.style`), has a search box and filters (belief, evidence count, type, species, study
@@ -115,7 +115,8 @@ def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                .replace("\u2029", "\\u2029"))
     slots = {"VIS_CSS": _raw_text_safe(css, "style"), "VIS_JS": _raw_text_safe(script, "script"),
              "GRAPH_DATA": payload}
-    template = (resources.files("pipeline") / "data" / TEMPLATE).read_text(encoding="utf-8")
+    template = (resources.files("pipeline.exports") / "assets" / TEMPLATE).read_text(
+        encoding="utf-8")
     return _SLOT.sub(lambda m: slots[m.group(1)], template)
 
 

@@ -20,7 +20,8 @@ from ..model import ENTITY_TYPES, PREDICATES
 __all__ = ["cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH", "TYPE_COLOURS",
            "PREDICATE_STYLES", "PredicateStyle", "DEFAULT_NODE_COLOUR", "DEFAULT_EDGE_COLOUR"]
 
-STYLE_PATH = Path(str(resources.files("pipeline") / "data" / "cytoscape_style.json"))
+#: The stylesheet as a committed file (outside ``pipeline/data``: styles are not extraction data).
+STYLE_PATH = Path(str(resources.files("pipeline.exports") / "assets" / "cytoscape_style.json"))
 
 #: Node colour per entity type (Okabe-Ito, colour-blind-friendly).
 TYPE_COLOURS = {"CELL_TYPE": "#0072B2", "CYTOKINE": "#E69F00", "MOLECULE": "#56B4E9",
