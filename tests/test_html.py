@@ -118,6 +118,39 @@ def test_chromium_loads_nothing_from_outside(kg, tmp_path):
     assert attrs.get("data-resources") == "0"
 
 
+def expected_nodes(kg: KnowledgeGraph, keep) -> int:
+    """Nodes the page should draw when only edges passing ``keep(u, v, attrs)`` are shown."""
+    g = kg.to_networkx()
+    return len({x for u, v, d in g.edges(data=True) if keep(g, u, v, d) for x in (u, v)})
+
+
+@needs_chromium
+@pytest.mark.parametrize("action, keep", [
+    ("setValue('min-evidence', '2')", lambda g, u, v, d: d["evidence_count"] >= 2),
+    ("setValue('min-belief', '0.8')", lambda g, u, v, d: d["belief"] >= 0.8),
+    ("setValue('species', 'mouse')", lambda g, u, v, d: d["species"].get("mouse")),
+    ("setValue('study-type', 'animal_model')",
+     lambda g, u, v, d: d["study_types"].get("animal_model")),
+    ("uncheck('DISEASE')", lambda g, u, v, d: "DISEASE" not in (g.nodes[u]["type"],
+                                                              g.nodes[v]["type"])),
+])
+def test_chromium_filters_redraw_the_matching_nodes(kg, tmp_path, action, keep):
+    page = write_html(kg, tmp_path / "g.html")
+    probe = ("<script>function setValue(id, v) { var x = document.getElementById(id);"
+             " x.value = v; x.dispatchEvent(new Event(x.tagName === 'SELECT' ? 'change' :"
+             " 'input')); }"
+             "function uncheck(t) { var x = document.querySelector('#types input[value=' + t +"
+             " ']'); x.checked = false; x.dispatchEvent(new Event('change')); }"
+             f"window.addEventListener('load', function () {{ setTimeout(function () {{ {action};"
+             " }, 2000); });</script></body>")
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", probe),
+                    encoding="utf-8")
+    dom, log = render(page, tmp_path)
+    want = expected_nodes(kg, keep)
+    assert 0 < want < connected(kg)
+    assert body_attrs(dom).get("data-nodes") == str(want) and console_errors(log) == []
+
+
 @needs_chromium
 def test_chromium_search_opens_evidence_with_pubmed_links(kg, tmp_path):
     page = write_html(kg, tmp_path / "g.html")
