@@ -251,6 +251,16 @@ def test_export_cli(tmp_path, monkeypatch, capsys):
     assert "mscgraph_2024-05-01.graphml" in out and "KnowledgeGraph(" in out
     back = read_graphml(tmp_path / "mscgraph_latest.graphml")
     assert {p for *_x, d in back.edges() for p in d["pmids"]} == {"101", "104", "107"}
+    assert (tmp_path / "mscgraph_latest.html").exists() is False  # not in --format
+    isolated = "MESH:D017114"  # acute liver failure: named, in no relation
+    assert main(["export", "--out", str(tmp_path / "all"), "--date", "2024-05-01",
+                 "--format", "graphml,html"]) == 0
+    assert isolated not in read_graphml(tmp_path / "all" / "mscgraph_latest.graphml"
+                                        ).to_networkx()
+    assert (tmp_path / "all" / "mscgraph_latest.html").stat().st_size > 100_000
+    assert main(["export", "--out", str(tmp_path / "kept"), "--format", "graphml",
+                 "--keep-isolated"]) == 0
+    assert isolated in read_graphml(tmp_path / "kept" / "mscgraph_latest.graphml").to_networkx()
 
 
 def test_export_cli_rejects_bad_years(capsys):

@@ -50,6 +50,10 @@ def vis_network_assets() -> tuple[str, str]:
     ------
     PipelineError
         The package or one of its files is missing (the message says what to install).
+
+    >>> script, css = vis_network_assets()
+    >>> "vis-network" in script[:200], ".vis-network" in css
+    (True, True)
     """
     hint = (f"the HTML export inlines vis-network from the {VIS_PACKAGE!r} package; "
             f"install it with: pip install 'pyvis>=0.3.2,<0.4'")
@@ -71,7 +75,15 @@ def vis_network_assets() -> tuple[str, str]:
 
 def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None
               ) -> dict[str, Any]:
-    """What the page draws: nodes, edges (with evidence when ``kg`` has it), styles, meta."""
+    """What the page draws: nodes, edges (with evidence when ``kg`` has it), styles, meta.
+
+    >>> from pipeline.model import Concept, Evidence, Statement
+    >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+    ...     "SECRETES", Concept("B", "b", "CYTOKINE"), [Evidence("1", "a secretes b")])])
+    >>> e = page_data(kg)["edges"][0]
+    >>> e["name"], e["evidence"][0]["pmid"]
+    ('a (SECRETES) b', '1')
+    """
     g = export_view(kg.to_networkx(), keep_isolated=keep_isolated)
     stmts = {st.matches_key(): st for st in kg.statements()} if kg.has_evidence else {}
     nodes = [{"id": n, "name": d.get("name") or n, "type": d.get("type", ""),
@@ -122,7 +134,15 @@ def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
 
 def write_html(kg: KnowledgeGraph, path: str | Path, *, keep_isolated: bool = False,
                date: str | None = None) -> Path:
-    """Write the self-contained graph page (UTF-8); returns the path."""
+    """Write the self-contained graph page (UTF-8); returns the path.
+
+    >>> import tempfile
+    >>> from pipeline.model import Concept, Evidence, Statement
+    >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+    ...     "TREATS", Concept("D", "d", "DISEASE"), [Evidence("7", "a treats d")])])
+    >>> write_html(kg, tempfile.mkdtemp() + "/g.html").read_text()[:15]
+    '<!DOCTYPE html>'
+    """
     page = html_page(kg, keep_isolated=keep_isolated, date=date)
     with atomic_write(path, "w") as fh:
         fh.write(page)
