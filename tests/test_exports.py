@@ -13,11 +13,11 @@ from lxml import etree
 
 from pipeline.cli import main
 from pipeline.errors import ParseError
-from pipeline.exports import (ExportError, STYLE_PATH, cyjs_data, cyjs_graph,
+from pipeline.exports import (ExportError, PREDICATE_STYLES, STYLE_PATH, cyjs_data, cyjs_graph,
                               cytoscape_style, cytoscape_vizmap_xml, graphml_string,
                               read_cyjs, read_graphml, write_cyjs, write_exports, write_graphml)
 from pipeline.graph import KnowledgeGraph
-from pipeline.model import Concept, Evidence, Statement
+from pipeline.model import PREDICATES, Concept, Evidence, Statement
 
 from test_assembly import corpus, doc
 from test_graph import graph_state
@@ -61,8 +61,15 @@ def test_graphml_valid_against_schema_and_scalar_only(kg, tmp_path):
     assert "interaction" in types and "type" not in types  # entity type is a node attribute
 
 
+def without_isolated(state: tuple[list, list]) -> tuple[list, list]:
+    """A graph state minus the nodes no edge touches (what the exports keep by default)."""
+    nodes, edges = state
+    ends = {x for u, v, *_rest in edges for x in (u, v)}
+    return [(n, d) for n, d in nodes if n in ends], edges
+
+
 def test_graphml_readable_by_networkx_and_round_trips(kg, tmp_path):
-    path = write_graphml(kg, tmp_path / "g.graphml")
+    path = write_graphml(kg, tmp_path / "g.graphml", keep_isolated=True)
     g = nx.read_graphml(path, force_multigraph=True)
     assert g.number_of_nodes() == kg.to_networkx().number_of_nodes()
     assert g.nodes["CL:0000134"]["name"] == "mesenchymal stem cell"
@@ -73,6 +80,34 @@ def test_graphml_readable_by_networkx_and_round_trips(kg, tmp_path):
     assert graph_state(back) != graph_state(kg)  # the '|' in one synonym
     assert graph_state(back) == graphml_state(kg)
     assert not back.has_evidence and back.statements()[0].evidence == []
+    default = read_graphml(write_graphml(kg, tmp_path / "d.graphml"))
+    assert graph_state(default) == without_isolated(graphml_state(kg))
+    assert "MESH:D017114" in kg.to_networkx() and "MESH:D017114" not in default.to_networkx()
+
+
+def test_graphml_label_weight_and_unique_edge_names_for_gephi(kg, tmp_path):
+    g = nx.read_graphml(write_graphml(kg, tmp_path / "g.graphml"), force_multigraph=True)
+    assert all(d["label"] == d["name"] for _n, d in g.nodes(data=True))
+    names = [d["name"] for *_x, d in g.edges(keys=True, data=True)]
+    assert len(set(names)) == len(names)
+    e = g.edges["CL:0000134", "HGNC:11766", "CL:0000134.DECREASES.HGNC:11766"]
+    assert e["weight"] == e["evidence_count"] == 3
+    assert e["name"] == "mesenchymal stem cell (DECREASES) TGF-β1"
+    twins = KnowledgeGraph.from_statements([
+        Statement(Concept(c, "same", "CYTOKINE"), "INCREASES", Concept("B", "b", "DISEASE"),
+                  [Evidence("1", "s")]) for c in ("A1", "A2")])
+    named = cyjs_data(twins)["elements"]["edges"]
+    assert [e["data"]["name"] for e in named] == ["same (INCREASES) b", "same (INCREASES) b [2]"]
+
+
+def test_export_files_respect_the_umask(kg, tmp_path):
+    import os
+    old = os.umask(0o022)
+    try:
+        paths = write_exports(kg, tmp_path, date="2024-01-01")
+    finally:
+        os.umask(old)
+    assert {oct(p.stat().st_mode & 0o777) for p in paths.values()} == {oct(0o644)}
 
 
 def test_exports_read_the_cached_view_without_copying_it(kg, tmp_path, monkeypatch):
@@ -131,8 +166,10 @@ def test_cyjs_round_trip_with_and_without_evidence(kg, tmp_path):
     assert all(v is not None for e in data["elements"]["edges"] for v in e["data"].values())
     back = cyjs_graph(json.loads(json.dumps(data)))
     assert data == snapshot  # reader does not mutate its input
-    assert graph_state(back) == graph_state(kg) and not back.has_evidence
-    path = write_cyjs(kg, tmp_path / "g.cyjs", include_evidence=True)
+    assert graph_state(back) == without_isolated(graph_state(kg)) and not back.has_evidence
+    kept = cyjs_graph(cyjs_data(kg, keep_isolated=True))
+    assert graph_state(kept) == graph_state(kg)
+    path = write_cyjs(kg, tmp_path / "g.cyjs", include_evidence=True, keep_isolated=True)
     full = read_cyjs(path)
     assert full.has_evidence and graph_state(full) == graph_state(kg)
     assert [s.to_json() for s in full.statements()] == [s.to_json() for s in kg.statements()]
@@ -150,6 +187,7 @@ def test_write_exports_dated_latest_csv_and_styles(kg, tmp_path):
         "mscgraph_2024-02-29_nodes.csv", "mscgraph_latest_nodes.csv",
         "mscgraph_2024-02-29_edges.csv", "mscgraph_latest_edges.csv",
         "mscgraph_2024-02-29_evidence.csv", "mscgraph_latest_evidence.csv",
+        "mscgraph_2024-02-29.html", "mscgraph_latest.html",
         "mscgraph_style.json", "mscgraph_style.xml"])
     assert paths["graphml"].read_bytes() == paths["graphml_latest"].read_bytes()
     with open(paths["edges_csv"], newline="", encoding="utf-8") as fh:
@@ -161,20 +199,35 @@ def test_write_exports_dated_latest_csv_and_styles(kg, tmp_path):
     with open(paths["evidence_csv"], newline="", encoding="utf-8") as fh:
         assert sum(1 for _ in csv.DictReader(fh)) == kg.summary()["evidence"]
     with open(paths["nodes_csv"], newline="", encoding="utf-8") as fh:
-        assert next(csv.DictReader(fh))["id"] == "CL:0000134"
+        node_rows = list(csv.DictReader(fh))
+    assert node_rows[0]["id"] == "CL:0000134"
+    assert len(node_rows) == len(without_isolated(graph_state(kg))[0])
     only = write_exports(kg, tmp_path / "g", date="2024-03-01", formats=["graphml"])
     assert set(only) == {"graphml", "graphml_latest", "style_json", "style_xml"}
     with pytest.raises(Exception, match="unknown export format"):
         write_exports(kg, tmp_path, formats=["pdf"])
 
 
-def test_style_file_is_committed_and_parses():
-    assert json.loads(STYLE_PATH.read_text(encoding="utf-8")) == cytoscape_style()
-    selectors = [s["selector"] for s in cytoscape_style()[0]["style"]]
-    assert "node[type = 'CELL_TYPE']" in selectors and "edge[sign < 0]" in selectors
+def test_style_file_is_committed_and_is_a_cytoscape_js_stylesheet():
+    sheet = cytoscape_style()
+    assert json.loads(STYLE_PATH.read_text(encoding="utf-8")) == sheet
+    # Cytoscape.js takes a plain list of {selector, style} blocks (not the desktop layout)
+    assert all(set(block) == {"selector", "style"} for block in sheet)
+    style = {b["selector"]: b["style"] for b in sheet}
+    assert style["node"]["label"] == "data(name)" and style["edge"]["label"] == "data(interaction)"
+    treats = style["edge[interaction = 'TREATS']"]
+    decreases = style["edge[interaction = 'DECREASES']"]
+    assert treats["line-color"] != decreases["line-color"]
+    assert treats["target-arrow-shape"] != decreases["target-arrow-shape"]
+    assert set(PREDICATE_STYLES) == set(PREDICATES)
+    assert len({s.colour for s in PREDICATE_STYLES.values()}) == len(PREDICATES)
     root = etree.fromstring(cytoscape_vizmap_xml().encode(), _safe_parser())
-    props = {vp.get("name") for vp in root.iter("visualProperty")}
-    assert {"NODE_FILL_COLOR", "EDGE_STROKE_UNSELECTED_PAINT", "EDGE_WIDTH"} <= props
+    props = {vp.get("name"): vp for vp in root.iter("visualProperty")}
+    assert {"NODE_FILL_COLOR", "EDGE_STROKE_UNSELECTED_PAINT", "EDGE_WIDTH",
+            "EDGE_LABEL"} <= set(props)
+    colour_map = props["EDGE_STROKE_UNSELECTED_PAINT"].find("discreteMapping")
+    assert colour_map.get("attributeName") == "interaction"
+    assert {e.get("attributeValue") for e in colour_map} == set(PREDICATES)
 
 
 def test_export_cli(tmp_path, monkeypatch, capsys):
@@ -198,6 +251,16 @@ def test_export_cli(tmp_path, monkeypatch, capsys):
     assert "mscgraph_2024-05-01.graphml" in out and "KnowledgeGraph(" in out
     back = read_graphml(tmp_path / "mscgraph_latest.graphml")
     assert {p for *_x, d in back.edges() for p in d["pmids"]} == {"101", "104", "107"}
+    assert (tmp_path / "mscgraph_latest.html").exists() is False  # not in --format
+    isolated = "MESH:D017114"  # acute liver failure: named, in no relation
+    assert main(["export", "--out", str(tmp_path / "all"), "--date", "2024-05-01",
+                 "--format", "graphml,html"]) == 0
+    assert isolated not in read_graphml(tmp_path / "all" / "mscgraph_latest.graphml"
+                                        ).to_networkx()
+    assert (tmp_path / "all" / "mscgraph_latest.html").stat().st_size > 100_000
+    assert main(["export", "--out", str(tmp_path / "kept"), "--format", "graphml",
+                 "--keep-isolated"]) == 0
+    assert isolated in read_graphml(tmp_path / "kept" / "mscgraph_latest.graphml").to_networkx()
 
 
 def test_export_cli_rejects_bad_years(capsys):

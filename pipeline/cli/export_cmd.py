@@ -1,8 +1,9 @@
-"""``mscgraph export``: build the graph from the store and write GraphML / Cytoscape.js / CSV.
+"""``mscgraph export``: build the graph from the store and write GraphML / Cytoscape.js / CSV /
+a self-contained HTML page.
 
 Example::
 
-    mscgraph export --format graphml,cyjs,csv --out graph_exports/ --min-belief 0.5 \\
+    mscgraph export --format graphml,cyjs,csv,html --out graph_exports/ --min-belief 0.5 \\
         --types CELL_TYPE,CYTOKINE,PROCESS,DISEASE --years 2010-2020 --disease "liver cirrhosis"
 """
 from __future__ import annotations
@@ -44,9 +45,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "export", help="build the knowledge graph from the store and write exports",
         description="Assemble the mechanism graph from the store's extractions and write "
                     "dated exports (mscgraph_YYYY-MM-DD.*) plus mscgraph_latest.* copies and "
-                    "the Cytoscape styles. Prints the written paths.")
-    p.add_argument("--format", default="graphml,cyjs,csv", type=_csv_list,
-                   help="comma-separated subset of graphml,cyjs,csv (default: all)")
+                    "the Cytoscape styles. Prints the written paths. Open the .html file in "
+                    "a browser (it works offline).")
+    p.add_argument("--format", default="graphml,cyjs,csv,html", type=_csv_list,
+                   help="comma-separated subset of graphml,cyjs,csv,html (default: all)")
     p.add_argument("--out", default=None,
                    help="output directory (default: MSCGRAPH_EXPORT_DIR or graph_exports/)")
     p.add_argument("--database-url", default=None,
@@ -54,6 +56,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--date", default=None, help="date in file names, YYYY-MM-DD (default: today)")
     p.add_argument("--include-evidence", action="store_true",
                    help="embed evidence sentences in the .cyjs file")
+    p.add_argument("--keep-isolated", action="store_true",
+                   help="keep concepts without any relation (left out by default)")
     f = p.add_argument_group("filters")
     f.add_argument("--min-belief", type=float, default=0.0, help="drop edges below this belief")
     f.add_argument("--min-evidence", type=int, default=0,
@@ -109,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         kg = kg.subgraph(flt)
         log.info("filtered: %r", kg)
     paths = write_exports(kg, out, date=args.date, formats=args.format,
-                          include_evidence=args.include_evidence)
+                          include_evidence=args.include_evidence,
+                          keep_isolated=args.keep_isolated)
     print(repr(kg))
     for label, path in paths.items():
         print(f"{label}\t{path}")

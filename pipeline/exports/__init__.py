@@ -1,4 +1,4 @@
-"""Exports of a :class:`~pipeline.graph.KnowledgeGraph`: GraphML, Cytoscape.js JSON, CSV, style.
+"""Exports of a :class:`~pipeline.graph.KnowledgeGraph`: GraphML, Cytoscape.js JSON, CSV, HTML.
 
 Writers and readers are inverse pairs (``write_graphml``/``read_graphml``,
 ``cyjs_data``/``cyjs_graph``, ``write_cyjs``/``read_cyjs``) that go through networkx in both
@@ -7,9 +7,11 @@ directions, as networkx's own readwrite modules do: a writer takes the graph's c
 table of :mod:`.flatten`; a reader rebuilds a typed networkx graph through the same table and
 hands it to :meth:`~pipeline.graph.KnowledgeGraph.from_networkx`. :func:`write_exports` writes
 dated files ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies and the styles.
+Isolated nodes (concepts without a relation) are left out unless ``keep_isolated``.
 
 Modules: :mod:`.flatten` (type table), :mod:`.graphml`, :mod:`.cyjs`, :mod:`.csv`,
-:mod:`.style`, :mod:`.files` (atomic writes).
+:mod:`.html` (the browser page), :mod:`.style` (one colour/arrow table for every client),
+:mod:`.files` (atomic writes that respect the umask).
 
 GraphML is written for Cytoscape: attribute types are scalars only (``string``, ``int``,
 ``double``, ``boolean``); lists are joined with ``|`` (PMIDs, synonyms) and tallies written as
@@ -17,7 +19,8 @@ GraphML is written for Cytoscape: attribute types are scalars only (``string``, 
 written as ``None``. Any other non-scalar value raises :class:`ExportError` naming the attribute.
 Node ids are the concept ids with characters outside ``[A-Za-z0-9_.:-]`` replaced by ``_``
 (GraphML ids are XML name tokens); the exact id is kept in ``concept_id``. Nodes carry
-``name``, edges ``interaction`` (= predicate), as Cytoscape expects.
+``name`` and ``label``, edges ``interaction`` (= predicate), ``weight`` (= evidence count) and a
+unique ``name`` "A (PREDICATE) B", as Cytoscape and Gephi expect.
 
 Not supported: ``|`` inside list items (replaced by ``/``), GraphML features other than one
 directed graph with node/edge data (no hyperedges, ports, nested graphs), evidence in GraphML
@@ -48,32 +51,39 @@ from ..graph import KnowledgeGraph
 from .csv import write_csv
 from .cyjs import cyjs_data, cyjs_graph, read_cyjs, write_cyjs
 from .files import atomic_write
-from .flatten import ExportError, flatten_attrs
+from .flatten import ExportError, export_view, flatten_attrs
 from .graphml import graphml_string, graphml_tree, read_graphml, write_graphml
-from .style import (SIGN_COLOURS, STYLE_PATH, TYPE_COLOURS, cytoscape_style,
+from .html import html_page, page_data, write_html
+from .style import (PREDICATE_STYLES, STYLE_PATH, TYPE_COLOURS, cytoscape_style,
                     cytoscape_vizmap_xml)
 
 __all__ = ["ExportError", "FORMATS", "write_exports", "write_graphml", "read_graphml",
            "graphml_string", "graphml_tree", "cyjs_data", "cyjs_graph", "write_cyjs",
-           "read_cyjs", "write_csv", "flatten_attrs", "cytoscape_style", "cytoscape_vizmap_xml",
-           "STYLE_PATH", "TYPE_COLOURS", "SIGN_COLOURS"]
+           "read_cyjs", "write_csv", "write_html", "html_page", "page_data", "export_view",
+           "flatten_attrs", "cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH",
+           "TYPE_COLOURS", "PREDICATE_STYLES"]
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("graphml", "cyjs", "csv")
+FORMATS = ("graphml", "cyjs", "csv", "html")
 
 
 def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
                   date: _dt.date | str | None = None, formats: Sequence[str] = FORMATS,
-                  include_evidence: bool = False) -> dict[str, Path]:
+                  include_evidence: bool = False, keep_isolated: bool = False
+                  ) -> dict[str, Path]:
     """Write dated exports ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies.
 
     Parameters
     ----------
-    formats : subset of ``("graphml", "cyjs", "csv")``
-        ``csv`` writes ``_nodes.csv``, ``_edges.csv`` and (with evidence) ``_evidence.csv``.
+    formats : subset of ``("graphml", "cyjs", "csv", "html")``
+        ``csv`` writes ``_nodes.csv``, ``_edges.csv`` and (with evidence) ``_evidence.csv``;
+        ``html`` the self-contained browser page (with the evidence sentences, when ``kg``
+        has them).
     include_evidence : bool
         Put evidence records into the ``.cyjs`` (bigger file; ``read_cyjs`` gets evidence).
+    keep_isolated : bool
+        Keep concepts without any relation (left out by default).
 
     Returns
     -------
@@ -91,15 +101,18 @@ def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
     stem = out / f"mscgraph_{day}"
     written: dict[str, Path] = {}
     if "graphml" in formats:
-        written["graphml"] = write_graphml(kg, f"{stem}.graphml", date=day)
+        written["graphml"] = write_graphml(kg, f"{stem}.graphml", date=day,
+                                           keep_isolated=keep_isolated)
     if "cyjs" in formats:
         written["cyjs"] = write_cyjs(kg, f"{stem}.cyjs", include_evidence=include_evidence,
-                                     date=day)
+                                     date=day, keep_isolated=keep_isolated)
     if "csv" in formats:
         paths = write_csv(kg, f"{stem}_nodes.csv", f"{stem}_edges.csv",
-                          f"{stem}_evidence.csv")
+                          f"{stem}_evidence.csv", keep_isolated=keep_isolated)
         for label, p in zip(("nodes_csv", "edges_csv", "evidence_csv"), paths):
             written[label] = p
+    if "html" in formats:
+        written["html"] = write_html(kg, f"{stem}.html", date=day, keep_isolated=keep_isolated)
     for label, p in list(written.items()):
         latest = out / p.name.replace(f"mscgraph_{day}", "mscgraph_latest")
         with atomic_write(latest) as fh, open(p, "rb") as src:

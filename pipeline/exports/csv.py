@@ -8,7 +8,7 @@ from typing import Any
 from ..assembly import iter_evidence_rows
 from ..graph import KnowledgeGraph
 from .files import atomic_write
-from .flatten import graph_tables
+from .flatten import export_view, graph_tables
 
 __all__ = ["write_csv", "NODE_COLUMNS", "EDGE_COLUMNS", "EVIDENCE_CSV_COLUMNS"]
 
@@ -22,9 +22,13 @@ EVIDENCE_CSV_COLUMNS = ["source", "interaction", "target", "pmid", "year", "sent
 
 
 def write_csv(kg: KnowledgeGraph, nodes_path: str | Path, edges_path: str | Path,
-              evidence_path: str | Path | None = None) -> list[Path]:
-    """Node, edge (and evidence) tables for spreadsheets; returns the paths written."""
-    g = kg.to_networkx()
+              evidence_path: str | Path | None = None, *, keep_isolated: bool = False
+              ) -> list[Path]:
+    """Node, edge (and evidence) tables for spreadsheets; returns the paths written.
+
+    Isolated nodes are left out of the node table unless ``keep_isolated``.
+    """
+    g = export_view(kg.to_networkx(), keep_isolated=keep_isolated)
     nodes, edges = graph_tables(g, join_lists=True, readable_ids=False)
     names = {n: d.get("name", n) for n, d in g.nodes(data=True)}
     node_rows = [{"id": n, **d} for n, d in nodes]

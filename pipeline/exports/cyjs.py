@@ -19,22 +19,24 @@ from ..errors import ParseError, PipelineError
 from ..graph import KnowledgeGraph
 from ..model import Evidence
 from .files import atomic_write
-from .flatten import graph_tables, typed_graph
+from .flatten import export_view, graph_tables, typed_graph
 
 __all__ = ["cyjs_data", "cyjs_graph", "write_cyjs", "read_cyjs"]
 
 
 def cyjs_data(kg: KnowledgeGraph, *, include_evidence: bool = False,
-              date: str | None = None) -> dict[str, Any]:
+              date: str | None = None, keep_isolated: bool = False) -> dict[str, Any]:
     """Cytoscape.js elements JSON (``{"data", "elements": {"nodes", "edges"}}``).
 
     Lists stay JSON arrays, tallies become ``k:n|k:n`` strings. With ``include_evidence`` each
-    edge carries ``evidence``: its evidence records (``Evidence.to_json``).
+    edge carries ``evidence``: its evidence records (``Evidence.to_json``). Isolated nodes
+    are left out unless ``keep_isolated``.
     """
     if include_evidence and not kg.has_evidence:
         raise PipelineError("include_evidence=True needs a graph with evidence "
                             "(built from the store or statements)")
-    nodes, edges = graph_tables(kg.to_networkx(), join_lists=False, readable_ids=False)
+    nodes, edges = graph_tables(export_view(kg.to_networkx(), keep_isolated=keep_isolated),
+                                join_lists=False, readable_ids=False)
     stmts = {st.matches_key(): st for st in kg.statements()} if include_evidence else {}
     out_edges = []
     for eid, u, v, d in edges:
@@ -73,9 +75,10 @@ def cyjs_graph(data: Mapping[str, Any]) -> KnowledgeGraph:
 
 
 def write_cyjs(kg: KnowledgeGraph, path: str | Path, *, include_evidence: bool = False,
-               date: str | None = None) -> Path:
+               date: str | None = None, keep_isolated: bool = False) -> Path:
     """Write Cytoscape.js JSON (``.cyjs``); returns the path."""
-    data = cyjs_data(kg, include_evidence=include_evidence, date=date)
+    data = cyjs_data(kg, include_evidence=include_evidence, date=date,
+                     keep_isolated=keep_isolated)
     with atomic_write(path, "w") as fh:
         json.dump(data, fh, ensure_ascii=False, indent=1)
         fh.write("\n")

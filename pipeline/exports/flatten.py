@@ -3,7 +3,10 @@
 Writers flatten the attributes of :meth:`~pipeline.graph.KnowledgeGraph.to_networkx` into
 scalars (:func:`graph_tables`); readers turn flat node/edge tables back into a typed networkx
 graph (:func:`typed_graph`) for :meth:`~pipeline.graph.KnowledgeGraph.from_networkx`. Lists are
-joined with ``|``, tallies written ``key:count|key:count``, ``None`` left out.
+joined with ``|``, tallies written ``key:count|key:count``, ``None`` left out. Writers add
+attributes other tools look for, derived from the rest (nodes ``label`` = name; edges
+``weight`` = evidence count and a unique ``name`` "A (PREDICATE) B"); readers drop them.
+Writers leave isolated nodes out unless asked to keep them (:func:`export_view`).
 
 >>> flatten_attrs({"pmids": ["1", "2"], "species": {"human": 2}}, "edge a-b")
 {'pmids': '1|2', 'species': 'human:2'}
@@ -19,8 +22,9 @@ import networkx as nx
 
 from ..errors import PipelineError
 
-__all__ = ["ExportError", "NODE_TYPES", "EDGE_TYPES", "flatten_attrs", "unflatten_attrs",
-           "graph_tables", "typed_graph", "NodeRow", "EdgeRow"]
+__all__ = ["ExportError", "NODE_TYPES", "EDGE_TYPES", "DERIVED_NODE_ATTRS",
+           "DERIVED_EDGE_ATTRS", "flatten_attrs", "unflatten_attrs", "export_view",
+           "edge_names", "graph_tables", "typed_graph", "NodeRow", "EdgeRow"]
 
 #: Attribute -> Python type, for nodes and edges (``list``: ``|``-joined, ``dict``: tallies).
 NODE_TYPES: dict[str, type] = {
@@ -31,6 +35,9 @@ EDGE_TYPES: dict[str, type] = {
     "article_count": int, "negated_count": int, "hedged_count": int, "first_year": int,
     "last_year": int, "contradicted": bool, "contradiction": str, "pmids": list,
     "negated_pmids": list, "species": dict, "study_types": dict}
+#: Attributes the writers derive for Gephi/Cytoscape and the readers drop again.
+DERIVED_NODE_ATTRS = ("label",)
+DERIVED_EDGE_ATTRS = ("name", "weight")
 _TALLY_ATTRS = {n for table in (NODE_TYPES, EDGE_TYPES) for n, k in table.items() if k is dict}
 _NMTOKEN_BAD = re.compile(r"[^A-Za-z0-9_.:\-]")
 
@@ -123,24 +130,56 @@ def _node_id(cid: str, used: dict[str, str]) -> str:
     return nid
 
 
+def export_view(g: nx.MultiDiGraph, *, keep_isolated: bool = False) -> nx.MultiDiGraph:
+    """``g`` itself, or (by default) a view of it without isolated nodes; never a copy.
+
+    >>> g = nx.MultiDiGraph([("a", "b")]); g.add_node("c")
+    >>> list(export_view(g)), len(export_view(g, keep_isolated=True))
+    (['a', 'b'], 3)
+    """
+    if keep_isolated:
+        return g
+    return g.subgraph([n for n in g if g.degree(n)])
+
+
+def edge_names(g: nx.MultiDiGraph) -> list[str]:
+    """Unique edge names "A (PREDICATE) B" in edge order (``[2]``, ``[3]``... when names repeat).
+
+    >>> g = nx.MultiDiGraph(); g.add_nodes_from([("x", {"name": "A"}), ("y", {"name": "A"})])
+    >>> for v in "xy": _ = g.add_edge("x", v, predicate="TREATS")
+    >>> edge_names(g)
+    ['A (TREATS) A', 'A (TREATS) A [2]']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for u, v, d in g.edges(data=True):
+        base = f"{g.nodes[u].get('name', u)} ({d['predicate']}) {g.nodes[v].get('name', v)}"
+        seen[base] = seen.get(base, 0) + 1
+        out.append(base if seen[base] == 1 else f"{base} [{seen[base]}]")
+    return out
+
+
 def graph_tables(g: nx.MultiDiGraph, *, join_lists: bool, readable_ids: bool
                  ) -> tuple[list[NodeRow], list[EdgeRow]]:
     """Flat node and edge rows of a graph (the writer side of every format).
 
     With ``readable_ids`` node ids become XML name tokens (the exact id kept in
     ``concept_id``) and edge ids ``source.PREDICATE.target``; otherwise ids stay as they are
-    and edge ids are ``source|PREDICATE|target``.
+    and edge ids are ``source|PREDICATE|target``. Rows carry the derived attributes
+    (:data:`DERIVED_NODE_ATTRS`, :data:`DERIVED_EDGE_ATTRS`).
     """
     used: dict[str, str] = {}
     ids = {n: (_node_id(n, used) if readable_ids else n) for n in g.nodes}
-    nodes = [(ids[n], flatten_attrs({"concept_id": n, **d}, f"node {n!r}",
-                                    join_lists=join_lists)) for n, d in g.nodes(data=True)]
+    nodes = [(ids[n], flatten_attrs({"concept_id": n, **d, "label": d.get("name", n)},
+                                    f"node {n!r}", join_lists=join_lists))
+             for n, d in g.nodes(data=True)]
     edges = []
-    for u, v, d in g.edges(data=True):
+    for (u, v, d), name in zip(g.edges(data=True), edge_names(g)):
         eid = f"{ids[u]}.{d['predicate']}.{ids[v]}" if readable_ids else \
             f"{u}|{d['predicate']}|{v}"
-        edges.append((eid, ids[u], ids[v],
-                      flatten_attrs(d, f"edge {u} {d['predicate']} {v}", join_lists=join_lists)))
+        derived = {"name": name, "weight": d.get("evidence_count", 0)}
+        edges.append((eid, ids[u], ids[v], flatten_attrs(
+            {**d, **derived}, f"edge {u} {d['predicate']} {v}", join_lists=join_lists)))
     return nodes, edges
 
 
@@ -153,12 +192,14 @@ def typed_graph(nodes: Iterable[NodeRow], edges: Iterable[EdgeRow]) -> nx.MultiD
     g = nx.MultiDiGraph(name="mscgraph")
     by_row_id: dict[str, str] = {}
     for nid, d in nodes:
-        d = unflatten_attrs(d, NODE_TYPES)
+        d = unflatten_attrs({a: x for a, x in d.items() if a not in DERIVED_NODE_ATTRS},
+                            NODE_TYPES)
         cid = str(d.get("concept_id") or nid)
         by_row_id[nid] = cid
         g.add_node(cid, **d)
     for _eid, u, v, d in edges:
-        d = unflatten_attrs(d, EDGE_TYPES)
+        d = unflatten_attrs({a: x for a, x in d.items() if a not in DERIVED_EDGE_ATTRS},
+                            EDGE_TYPES)
         d.setdefault("predicate", d.get("interaction"))
         for k in ("first_year", "last_year"):
             d.setdefault(k, None)

@@ -3,7 +3,9 @@
 Attribute types are scalars only (``string``, ``int``, ``long``, ``double``, ``boolean``; see
 :mod:`.flatten`). Node ids are the concept ids with characters outside ``[A-Za-z0-9_.:-]``
 replaced by ``_`` (GraphML ids are XML name tokens); the exact id is kept in ``concept_id``.
-Nodes carry ``name``, edges ``interaction`` (= predicate), as Cytoscape expects.
+Nodes carry ``name`` and ``label``, edges ``interaction`` (= predicate), ``weight`` (= evidence
+count) and a unique ``name``, as Cytoscape and Gephi expect. Isolated nodes are left out
+unless ``keep_isolated``.
 
 >>> from pipeline.model import Concept, Evidence, Statement
 >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"), "SECRETES",
@@ -22,7 +24,7 @@ import networkx as nx
 from ..errors import ParseError
 from ..graph import KnowledgeGraph
 from .files import atomic_write
-from .flatten import ExportError, graph_tables, typed_graph
+from .flatten import ExportError, export_view, graph_tables, typed_graph
 
 __all__ = ["GRAPHML_NS", "graphml_tree", "graphml_string", "write_graphml", "read_graphml"]
 
@@ -49,9 +51,11 @@ def _xml_value(v: Any) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
 
-def graphml_tree(kg: KnowledgeGraph, *, date: str | None = None) -> ET.ElementTree:
+def graphml_tree(kg: KnowledgeGraph, *, date: str | None = None,
+                 keep_isolated: bool = False) -> ET.ElementTree:
     """The GraphML document of ``kg`` (see the module docstring for the conventions)."""
-    nodes, edges = graph_tables(kg.to_networkx(), join_lists=True, readable_ids=True)
+    nodes, edges = graph_tables(export_view(kg.to_networkx(), keep_isolated=keep_isolated),
+                                join_lists=True, readable_ids=True)
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS, "xmlns:xsi": _XSI,
                                   "xsi:schemaLocation": f"{GRAPHML_NS} "
                                   "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"})
@@ -84,16 +88,19 @@ def graphml_tree(kg: KnowledgeGraph, *, date: str | None = None) -> ET.ElementTr
     return tree
 
 
-def graphml_string(kg: KnowledgeGraph, *, date: str | None = None) -> str:
+def graphml_string(kg: KnowledgeGraph, *, date: str | None = None,
+                   keep_isolated: bool = False) -> str:
     """GraphML as a string."""
-    return ET.tostring(graphml_tree(kg, date=date).getroot(), encoding="unicode",
-                       xml_declaration=True)
+    return ET.tostring(graphml_tree(kg, date=date, keep_isolated=keep_isolated).getroot(),
+                       encoding="unicode", xml_declaration=True)
 
 
-def write_graphml(kg: KnowledgeGraph, path: str | Path, *, date: str | None = None) -> Path:
-    """Write GraphML for Cytoscape (UTF-8); returns the path."""
+def write_graphml(kg: KnowledgeGraph, path: str | Path, *, date: str | None = None,
+                  keep_isolated: bool = False) -> Path:
+    """Write GraphML for Cytoscape and Gephi (UTF-8); returns the path."""
     with atomic_write(path) as fh:
-        graphml_tree(kg, date=date).write(fh, encoding="utf-8", xml_declaration=True)
+        graphml_tree(kg, date=date, keep_isolated=keep_isolated).write(
+            fh, encoding="utf-8", xml_declaration=True)
     return Path(path)
 
 

@@ -1,62 +1,84 @@
-"""Cytoscape styles of the exports: Cytoscape.js JSON and the desktop ``vizmap`` XML.
+"""Styles of the exports, from one table: Cytoscape.js, Cytoscape desktop ``vizmap`` XML, HTML.
 
->>> cytoscape_style()[0]["title"]
-'mscgraph'
+Nodes are coloured by entity type (:data:`TYPE_COLOURS`); edges by predicate, each with its
+own colour and arrow head (:data:`PREDICATE_STYLES`), so TREATS never looks like DECREASES.
+
+>>> [s["selector"] for s in cytoscape_style()][:2]
+['node', "node[type = 'CELL_TYPE']"]
+>>> PREDICATE_STYLES["TREATS"].colour != PREDICATE_STYLES["DECREASES"].colour
+True
 """
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from importlib import resources
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, NamedTuple, Sequence
 
-from ..model import ENTITY_TYPES
+from ..model import ENTITY_TYPES, PREDICATES
 
 __all__ = ["cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH", "TYPE_COLOURS",
-           "SIGN_COLOURS"]
+           "PREDICATE_STYLES", "PredicateStyle", "DEFAULT_NODE_COLOUR", "DEFAULT_EDGE_COLOUR"]
 
-STYLE_PATH = Path(str(resources.files("pipeline") / "data" / "cytoscape_style.json"))
+#: The stylesheet as a committed file (outside ``pipeline/data``: styles are not extraction data).
+STYLE_PATH = Path(str(resources.files("pipeline.exports") / "assets" / "cytoscape_style.json"))
 
-#: Node colour per entity type (colour-blind-friendly palette) and edge colour per sign.
+#: Node colour per entity type (Okabe-Ito, colour-blind-friendly).
 TYPE_COLOURS = {"CELL_TYPE": "#0072B2", "CYTOKINE": "#E69F00", "MOLECULE": "#56B4E9",
                 "DISEASE": "#D55E00", "OUTCOME": "#009E73", "PROCESS": "#CC79A7",
                 "THERAPY": "#F0E442"}
-SIGN_COLOURS = {1: "#1B9E77", -1: "#D95F02"}
 DEFAULT_NODE_COLOUR, DEFAULT_EDGE_COLOUR = "#BDBDBD", "#9E9E9E"
 
 
+class PredicateStyle(NamedTuple):
+    """How one predicate's edges look: colour and arrow head in each client's vocabulary."""
+
+    colour: str
+    cyjs_arrow: str  # Cytoscape.js target-arrow-shape
+    desktop_arrow: str  # Cytoscape desktop EDGE_TARGET_ARROW_SHAPE
+    vis_arrow: str  # vis-network arrows.to.type (the HTML page)
+
+
+PREDICATE_STYLES: dict[str, PredicateStyle] = {
+    "INCREASES": PredicateStyle("#1B9E77", "triangle", "DELTA", "arrow"),
+    "DECREASES": PredicateStyle("#D95F02", "tee", "T", "bar"),
+    "TREATS": PredicateStyle("#7570B3", "diamond", "DIAMOND", "diamond"),
+    "SECRETES": PredicateStyle("#E7298A", "circle", "CIRCLE", "circle"),
+    "DIFFERENTIATES_INTO": PredicateStyle("#A6761D", "vee", "ARROW", "vee"),
+}
+
+
 def cytoscape_style() -> list[dict[str, Any]]:
-    """Cytoscape.js style (the layout Cytoscape's "Export Style" writes: a list of titled styles).
+    """Cytoscape.js stylesheet, usable as-is: ``cytoscape({style: <this list>, ...})``.
 
     Node colour by ``type``, label ``name``, size by ``article_count``; edge colour and arrow
-    by ``sign`` (green/arrow = raises, orange/tee = lowers), width by ``evidence_count``,
+    head by ``interaction`` (the predicate), label = predicate, width by ``evidence_count``,
     dashed when ``contradicted``, opacity by ``belief``.
     """
-    css: list[dict[str, Any]] = [
-        {"selector": "node", "css": {
+    sheet: list[dict[str, Any]] = [
+        {"selector": "node", "style": {
             "label": "data(name)", "background-color": DEFAULT_NODE_COLOUR, "font-size": 10,
-            "text-valign": "center", "text-halign": "center", "color": "#212121",
-            "width": "mapData(article_count,1,100,20,70)",
-            "height": "mapData(article_count,1,100,20,70)"}},
+            "text-valign": "bottom", "text-halign": "center", "color": "#212121",
+            "text-wrap": "wrap", "text-max-width": "120px",
+            "width": "mapData(article_count, 1, 100, 20, 70)",
+            "height": "mapData(article_count, 1, 100, 20, 70)"}},
     ]
-    css += [{"selector": f"node[type = '{t}']", "css": {"background-color": TYPE_COLOURS[t]}}
-            for t in ENTITY_TYPES]
-    css += [
-        {"selector": "edge", "css": {
-            "width": "mapData(evidence_count,1,50,1,10)", "line-color": DEFAULT_EDGE_COLOUR,
-            "target-arrow-color": DEFAULT_EDGE_COLOUR, "target-arrow-shape": "triangle",
-            "curve-style": "bezier", "opacity": "mapData(belief,0,1,0.35,1)"}},
-        {"selector": "edge[sign > 0]", "css": {"line-color": SIGN_COLOURS[1],
-                                               "target-arrow-color": SIGN_COLOURS[1],
-                                               "target-arrow-shape": "triangle"}},
-        {"selector": "edge[sign < 0]", "css": {"line-color": SIGN_COLOURS[-1],
-                                               "target-arrow-color": SIGN_COLOURS[-1],
-                                               "target-arrow-shape": "tee"}},
-        {"selector": "edge[?contradicted]", "css": {"line-style": "dashed"}},
-        {"selector": ":selected", "css": {"overlay-color": "#FFEB3B", "overlay-opacity": 0.4}},
+    sheet += [{"selector": f"node[type = '{t}']", "style": {"background-color": TYPE_COLOURS[t]}}
+              for t in ENTITY_TYPES]
+    sheet.append({"selector": "edge", "style": {
+        "width": "mapData(evidence_count, 1, 50, 1, 10)", "line-color": DEFAULT_EDGE_COLOUR,
+        "target-arrow-color": DEFAULT_EDGE_COLOUR, "target-arrow-shape": "triangle",
+        "curve-style": "bezier", "opacity": "mapData(belief, 0, 1, 0.35, 1)",
+        "label": "data(interaction)", "font-size": 7, "color": "#616161",
+        "text-rotation": "autorotate"}})
+    sheet += [{"selector": f"edge[interaction = '{p}']", "style": {
+        "line-color": s.colour, "target-arrow-color": s.colour,
+        "target-arrow-shape": s.cyjs_arrow}} for p, s in PREDICATE_STYLES.items()]
+    sheet += [
+        {"selector": "edge[?contradicted]", "style": {"line-style": "dashed"}},
+        {"selector": ":selected", "style": {"overlay-color": "#FFEB3B", "overlay-opacity": 0.4}},
     ]
-    return [{"format_version": "1.0", "generated_by": "mscgraph",
-             "target_cytoscapejs_version": "~3.2", "title": "mscgraph", "style": css}]
+    return sheet
 
 
 def cytoscape_vizmap_xml() -> str:
@@ -92,13 +114,17 @@ def cytoscape_vizmap_xml() -> str:
     continuous(vp(node, "NODE_SIZE", "30.0"), "article_count", "integer",
                [(1.0, 20.0), (100.0, 70.0)])
     edge = ET.SubElement(style, "edge")
-    signs = {"1": SIGN_COLOURS[1], "-1": SIGN_COLOURS[-1]}
-    discrete(vp(edge, "EDGE_STROKE_UNSELECTED_PAINT", DEFAULT_EDGE_COLOUR), "sign", "integer",
-             signs)
-    discrete(vp(edge, "EDGE_TARGET_ARROW_UNSELECTED_PAINT", DEFAULT_EDGE_COLOUR), "sign",
-             "integer", signs)
-    discrete(vp(edge, "EDGE_TARGET_ARROW_SHAPE", "DELTA"), "sign", "integer",
-             {"1": "DELTA", "-1": "T"})
+    colours = {p: s.colour for p, s in PREDICATE_STYLES.items()}
+    discrete(vp(edge, "EDGE_STROKE_UNSELECTED_PAINT", DEFAULT_EDGE_COLOUR), "interaction",
+             "string", colours)
+    discrete(vp(edge, "EDGE_TARGET_ARROW_UNSELECTED_PAINT", DEFAULT_EDGE_COLOUR),
+             "interaction", "string", colours)
+    discrete(vp(edge, "EDGE_TARGET_ARROW_SHAPE", "DELTA"), "interaction", "string",
+             {p: s.desktop_arrow for p, s in PREDICATE_STYLES.items()})
+    ET.SubElement(vp(edge, "EDGE_LABEL", ""), "passthroughMapping",
+                  {"attributeType": "string", "attributeName": "interaction"})
+    vp(edge, "EDGE_LABEL_FONT_SIZE", "8")
+    vp(edge, "EDGE_LABEL_COLOR", "#616161")
     discrete(vp(edge, "EDGE_LINE_TYPE", "SOLID"), "contradicted", "boolean",
              {"true": "EQUAL_DASH", "false": "SOLID"})
     continuous(vp(edge, "EDGE_WIDTH", "2.0"), "evidence_count", "integer",
@@ -107,5 +133,3 @@ def cytoscape_vizmap_xml() -> str:
                [(0.0, 90.0), (1.0, 255.0)])
     ET.indent(root, space="  ")
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
-
-

@@ -1,0 +1,149 @@
+"""One self-contained HTML page of the graph for a browser: :func:`write_html`.
+
+The page works offline from a ``file://`` URL: it loads no network resource. Its drawing
+library, vis-network, is read at export time from the ``pyvis`` distribution
+(:data:`VIS_PACKAGE`, :data:`VIS_FILES`) and inlined; the page's own markup, style and
+script are ``pipeline/exports/assets/graph_page.html``. The graph travels as JSON in a
+``<script type="application/json">`` element, with ``<`` escaped so that no text in it can
+close the element. The page colours nodes by type and edges by predicate (legends from
+:mod:`.style`), has a search box and filters (belief, evidence count, type, species, study
+type), and shows a node's or an edge's evidence sentences on click. Once drawn, it sets
+``<body data-nodes="N">`` to the number of nodes it drew.
+
+>>> from pipeline.model import Concept, Evidence, Statement
+>>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a</script>", "CELL_TYPE"),
+...     "TREATS", Concept("D", "d", "DISEASE"), [Evidence("7", "a</script> treats d")])])
+>>> page = html_page(kg)
+>>> "a</script>" in page, r"a\\u003c/script>" in page
+(False, True)
+>>> [n["id"] for n in page_data(kg)["nodes"]]
+['A', 'D']
+"""
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import PipelineError
+from ..graph import KnowledgeGraph
+from .files import atomic_write
+from .flatten import edge_names, export_view
+from .style import DEFAULT_EDGE_COLOUR, DEFAULT_NODE_COLOUR, PREDICATE_STYLES, TYPE_COLOURS
+
+__all__ = ["VIS_PACKAGE", "VIS_FILES", "TEMPLATE", "vis_network_assets", "page_data",
+           "html_page", "write_html"]
+
+#: The maintained package whose bundled vis-network the page inlines, and the files it reads.
+VIS_PACKAGE = "pyvis"
+VIS_FILES = ("lib/vis-9.1.2/vis-network.min.js", "lib/vis-9.1.2/vis-network.css")
+TEMPLATE = "graph_page.html"
+_SLOT = re.compile(r"/\*@(VIS_CSS|VIS_JS|GRAPH_DATA)@\*/")
+
+
+def vis_network_assets() -> tuple[str, str]:
+    """The vis-network script and stylesheet shipped by :data:`VIS_PACKAGE`, as text.
+
+    Raises
+    ------
+    PipelineError
+        The package or one of its files is missing (the message says what to install).
+
+    >>> script, css = vis_network_assets()
+    >>> "vis-network" in script[:200], ".vis-network" in css
+    (True, True)
+    """
+    hint = (f"the HTML export inlines vis-network from the {VIS_PACKAGE!r} package; "
+            f"install it with: pip install 'pyvis>=0.3.2,<0.4'")
+    try:
+        root = resources.files(VIS_PACKAGE)
+    except ModuleNotFoundError:
+        raise PipelineError(f"package {VIS_PACKAGE!r} is not installed; {hint}") from None
+    texts = []
+    for name in VIS_FILES:
+        try:
+            texts.append(root.joinpath(name).read_text(encoding="utf-8"))
+        except OSError:
+            raise PipelineError(f"{VIS_PACKAGE} has no {name}; {hint}") from None
+    script, css = texts
+    # devtools would fetch the (absent) source map; the page promises no outside resource
+    script = re.sub(r"^//# sourceMappingURL=.*$", "", script, flags=re.MULTILINE)
+    return script, css
+
+
+def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None
+              ) -> dict[str, Any]:
+    """What the page draws: nodes, edges (with evidence when ``kg`` has it), styles, meta.
+
+    >>> from pipeline.model import Concept, Evidence, Statement
+    >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+    ...     "SECRETES", Concept("B", "b", "CYTOKINE"), [Evidence("1", "a secretes b")])])
+    >>> e = page_data(kg)["edges"][0]
+    >>> e["name"], e["evidence"][0]["pmid"]
+    ('a (SECRETES) b', '1')
+    """
+    g = export_view(kg.to_networkx(), keep_isolated=keep_isolated)
+    stmts = {st.matches_key(): st for st in kg.statements()} if kg.has_evidence else {}
+    nodes = [{"id": n, "name": d.get("name") or n, "type": d.get("type", ""),
+              "article_count": d.get("article_count", 0), "synonyms": list(d.get("synonyms", ()))}
+             for n, d in g.nodes(data=True)]
+    edges = []
+    for i, ((u, v, d), name) in enumerate(zip(g.edges(data=True), edge_names(g))):
+        e = {k: d.get(k) for k in ("predicate", "belief", "evidence_count", "article_count",
+                                   "negated_count", "hedged_count", "first_year", "last_year",
+                                   "contradicted", "contradiction", "species", "study_types")}
+        e |= {"id": i, "source": u, "target": v, "name": name}
+        st = stmts.get((u, d["predicate"], v))
+        if st is not None:
+            e["evidence"] = [ev.to_json() for ev in st.evidence]
+        edges.append(e)
+    s = kg.summary()
+    summary = (f"{len(nodes)} concepts, {len(edges)} relations, {s['evidence']} sentences, "
+               f"{s['articles']} articles" + (f" · {date}" if date else ""))
+    return {"meta": {"title": "mscgraph: MSC therapy mechanisms", "summary": summary,
+                     "keep_isolated": keep_isolated},
+            "styles": {"types": TYPE_COLOURS, "node": DEFAULT_NODE_COLOUR,
+                       "edge": DEFAULT_EDGE_COLOUR,
+                       "predicates": {p: {"colour": st.colour, "arrow": st.vis_arrow}
+                                      for p, st in PREDICATE_STYLES.items()}},
+            "nodes": nodes, "edges": edges}
+
+
+def _raw_text_safe(text: str, tag: str) -> str:
+    # inside <script>/<style> only "</tag" (any case) ends the element; "<\/" means the same
+    # inside JavaScript strings and regexes, and never occurs in vis-network's CSS
+    return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None
+              ) -> str:
+    """The page as a string (see the module docstring)."""
+    script, css = vis_network_assets()
+    payload = json.dumps(page_data(kg, keep_isolated=keep_isolated, date=date),
+                         ensure_ascii=False, separators=(",", ":"))
+    payload = (payload.replace("<", "\\u003c").replace("\u2028", "\\u2028")
+               .replace("\u2029", "\\u2029"))
+    slots = {"VIS_CSS": _raw_text_safe(css, "style"), "VIS_JS": _raw_text_safe(script, "script"),
+             "GRAPH_DATA": payload}
+    template = (resources.files("pipeline.exports") / "assets" / TEMPLATE).read_text(
+        encoding="utf-8")
+    return _SLOT.sub(lambda m: slots[m.group(1)], template)
+
+
+def write_html(kg: KnowledgeGraph, path: str | Path, *, keep_isolated: bool = False,
+               date: str | None = None) -> Path:
+    """Write the self-contained graph page (UTF-8); returns the path.
+
+    >>> import tempfile
+    >>> from pipeline.model import Concept, Evidence, Statement
+    >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+    ...     "TREATS", Concept("D", "d", "DISEASE"), [Evidence("7", "a treats d")])])
+    >>> write_html(kg, tempfile.mkdtemp() + "/g.html").read_text()[:15]
+    '<!DOCTYPE html>'
+    """
+    page = html_page(kg, keep_isolated=keep_isolated, date=date)
+    with atomic_write(path, "w") as fh:
+        fh.write(page)
+    return Path(path)
