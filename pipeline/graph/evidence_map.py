@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Iterable
+from typing import IO, TYPE_CHECKING, Any, Iterable, Protocol
 
 from ..assembly import SIGNS
 from ..belief import DefaultBeliefScorer
@@ -50,7 +50,16 @@ from ..model import STUDY_TYPES, Evidence, Statement
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from . import KnowledgeGraph
+
+class GraphWithEvidence(Protocol):
+    """What the evidence map reads of a :class:`~pipeline.graph.KnowledgeGraph` (named here so
+    this module does not import the graph that offers it as ``kg.evidence_map()``)."""
+
+    has_evidence: bool
+    scorer: Any
+    concepts: Any
+
+    def statements(self) -> list[Statement]: ...
 
 __all__ = ["evidence_map", "evidence_heatmap", "MECHANISM_TYPES", "INTERVENTION",
            "EVIDENCE_MAP_COLUMNS", "HEATMAP_ROWS", "HEATMAP_COLUMNS"]
@@ -81,7 +90,7 @@ class _Cell:
             self.votes[ev.pmid] += sign
 
 
-def evidence_map(kg: "KnowledgeGraph", *, types: Iterable[str] = MECHANISM_TYPES,
+def evidence_map(kg: GraphWithEvidence, *, types: Iterable[str] = MECHANISM_TYPES,
                  exclude: Iterable[str] | None = None, min_articles: int = 1
                  ) -> "pd.DataFrame":
     """Disease × mechanism table of a graph with evidence (see the module docstring).
