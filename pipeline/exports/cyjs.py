@@ -23,6 +23,11 @@ from .flatten import export_view, graph_tables, typed_graph
 
 __all__ = ["cyjs_data", "cyjs_graph", "write_cyjs", "read_cyjs"]
 
+#: Node attributes renamed in Cytoscape.js JSON: there ``parent`` makes compound nodes, so the
+#: broader concept travels as ``broader`` (GraphML and CSV keep ``parent``).
+_CYJS_KEYS = {"parent": "broader"}
+_GRAPH_KEYS = {v: k for k, v in _CYJS_KEYS.items()}
+
 
 def cyjs_data(kg: KnowledgeGraph, *, include_evidence: bool = False,
               date: str | None = None, keep_isolated: bool = False) -> dict[str, Any]:
@@ -45,7 +50,8 @@ def cyjs_data(kg: KnowledgeGraph, *, include_evidence: bool = False,
             data["evidence"] = [e.to_json() for e in stmts[(u, d["predicate"], v)].evidence]
         out_edges.append({"data": data})
     return {"data": {"name": "mscgraph"} | ({"date": date} if date else {}),
-            "elements": {"nodes": [{"data": {"id": n, **{k: v for k, v in d.items()
+            "elements": {"nodes": [{"data": {"id": n, **{_CYJS_KEYS.get(k, k): v
+                                                          for k, v in d.items()
                                                           if k != "concept_id"}}}
                                    for n, d in nodes],
                          "edges": out_edges}}
@@ -55,7 +61,8 @@ def cyjs_graph(data: Mapping[str, Any]) -> KnowledgeGraph:
     """Inverse of :func:`cyjs_data` (evidence restored when the edges carry it)."""
     try:
         elements = data["elements"]
-        nodes = [(str(n["data"]["id"]), dict(n["data"])) for n in elements.get("nodes", ())]
+        nodes = [(str(n["data"]["id"]), {_GRAPH_KEYS.get(k, k): v for k, v in n["data"].items()})
+                 for n in elements.get("nodes", ())]
         edges = [(str(e["data"].get("id", "")), str(e["data"]["source"]),
                   str(e["data"]["target"]), dict(e["data"])) for e in elements.get("edges", ())]
     except (KeyError, TypeError, AttributeError) as exc:
