@@ -21,8 +21,10 @@ Systems (``SYSTEMS``), all on the same first-sight texts (the distinct abstracts
 
 Every (round, system) is a fresh worker process, so each sees the texts for the first time
 (spaCy's lexeme and tokenizer caches start cold). Workers hold every BLAS/OpenMP pool to one
-thread (environment and ``threadpoolctl``), load and warm up before the clock starts, and report
-CPU time (``time.process_time``, all threads of the worker) and wall time. Systems run
+thread (environment and ``threadpoolctl``), load and warm up before the clock starts, run under
+the garbage-collector settings mscgraph's batch runs use (``pipeline.extract.fewer_collections``,
+so no system gets them alone), and report CPU time (``time.process_time``, all threads of the
+worker) and wall time. Systems run
 interleaved, the order rotated each round, so a slow phase of a shared machine hits all of them:
 the ratios are taken within a round, then summarized as median and min-max over rounds.
 Results: ``benchmarks/results/speed.md`` and ``speed.json``.
@@ -160,13 +162,15 @@ def build(system: str, batch: int) -> tuple[Runner, dict[str, Any]]:
 def worker(system: str, texts_path: Path, batch: int, limit: int) -> dict[str, Any]:
     """Load ``system``, warm it up, then time it once over the texts (this process only)."""
     from threadpoolctl import threadpool_info, threadpool_limits
+
+    from pipeline.extract import fewer_collections
     texts = [json.loads(line)["text"] for line in texts_path.open(encoding="utf-8")]
     texts = texts[:limit] if limit else texts
     t_load = time.perf_counter()
     run, facts = build(system, batch)
     run([WARM_UP])
     load = time.perf_counter() - t_load
-    with threadpool_limits(limits=1):
+    with threadpool_limits(limits=1), fewer_collections():
         t0, c0 = time.perf_counter(), time.process_time()
         items = run(texts)
         cpu, wall = time.process_time() - c0, time.perf_counter() - t0
@@ -251,7 +255,8 @@ def to_markdown(result: dict[str, Any]) -> str:
              f"abstracts ({s['input']}), {s['rounds']} interleaved rounds, each system once per "
              "round in a fresh process (first sight, cold caches), order rotated per round. "
              "Rates are abstracts per CPU second of the worker (all its threads; every BLAS/"
-             "OpenMP pool held to 1 thread), load and warm-up excluded. Ratios are taken within "
+             "OpenMP pool held to 1 thread; every system under mscgraph's batch GC settings, "
+             "`fewer_collections`), load and warm-up excluded. Ratios are taken within "
              "each round, then median (min–max) over rounds.", "",
              "| system | abstracts/s, CPU: median (min–max) | ÷ CNN | ÷ tokenizer | "
              "wall abstracts/s (median) |", "|---|---:|---:|---:|---:|"]
