@@ -1,6 +1,6 @@
 """Side-by-side extraction speed: mscgraph against a spaCy CNN, the tokenizer and a dictionary.
 
-Run from the repository root (about 6 minutes with the defaults)::
+Run from the repository root (about 7-8 minutes with the defaults)::
 
     python benchmarks/bench_speed.py                      # 5 rounds over every distinct text
     python benchmarks/bench_speed.py --rounds 3 --n 1000  # quicker, noisier
