@@ -139,10 +139,10 @@ def build(system: str, batch: int) -> tuple[Runner, dict[str, Any]]:
             return sum(len(e.mentions) + len(e.relations)
                        for e in ex.extract_texts((str(i), t) for i, t in enumerate(texts)))
         return run, {"items": "mentions + relations"}
-    import spacy
     if system == "dict":
         run, method = dictionary_runner()
         return run, {"items": "dictionary hits", "method": method}
+    import spacy
     if system == "cnn":
         nlp = cnn_nlp()
         return (lambda texts: sum(len(d) for d in nlp.pipe(texts, batch_size=batch))), \
