@@ -1,160 +1,74 @@
-"""Throughput and peak memory of each pipeline stage, with a spaCy CNN baseline.
+"""Side-by-side extraction speed: mscgraph against a spaCy CNN, the tokenizer and a dictionary.
 
-Run from the repository root (one core, default sizes 1,000 and 10,000 abstracts; the spaCy
-stages ``ner``/``extract`` also run once over all distinct texts, each seen once, and the
-baseline is capped at ``--baseline-docs`` 1,000, its per-abstract cost extrapolates)::
+Run from the repository root (about 7-8 minutes with the defaults)::
 
-    python benchmarks/bench_speed.py                       # ~5 min
-    python benchmarks/bench_speed.py --sizes 1000,10000,100000   # about an hour
-    python benchmarks/bench_speed.py --stages parse,ner --sizes 1000
+    python benchmarks/bench_speed.py                      # 5 rounds over every distinct text
+    python benchmarks/bench_speed.py --rounds 3 --n 1000  # quicker, noisier
 
-Stages: ``parse`` (``pipeline.medline.parse_pubmed_xml`` over synthetic PubMed XML),
-``ner`` (tokenization + NER + normalization: ``Extractor(relations=False, context=False)``,
-mentions out), ``extract`` (entities + relations + document context, the
-whole :class:`pipeline.extract.Extractor`), ``graph`` (assembly of
-the extractions into a ``KnowledgeGraph``), ``export`` (``pipeline.exports.write_exports``) and
-``baseline`` (an untrained spaCy CNN pipeline with the ``en_core_sci_sm`` architecture:
-tok2vec + tagger + parser + ner from ``spacy init config --optimize efficiency``; same compute as
-the trained model, on at most ``--baseline-docs`` abstracts, extrapolated per document).
+Systems (``SYSTEMS``), all on the same first-sight texts (the distinct abstracts of
+``bench_common.base_texts``, each seen once per worker):
 
-Each (stage, size) runs in a fresh subprocess, so the peak RSS printed is that stage's own.
-Inputs stream: abstracts are the distinct real texts of ../shared (``real_texts.jsonl`` plus
-the NCBI-disease, BioRED and JNLPBA abstracts, about 3,850), repeated with new ids only beyond that,
-else the demo corpus; graph and export stages replicate the extractions
-of the distinct texts (extracted once, not timed). Results go to
-``benchmarks/results/speed.md`` and ``speed.json``.
+* ``extract``: mscgraph full extraction, :class:`pipeline.extract.Extractor` (NER +
+  normalization + relations + document context).
+* ``ner``: ``Extractor(relations=False, context=False)``: tokenization + NER + normalization.
+* ``cnn``: a spaCy CNN with ``en_core_sci_sm``'s architecture (tok2vec, tagger, parser, ner from
+  ``spacy init config --optimize efficiency``), untrained weights: the compute of the trained
+  model without its download. It runs at its best batch size, chosen by a calibration pass.
+* ``abbrev``: spaCy's blank English tokenizer + scispacy's ``AbbreviationDetector``.
+* ``tokenizer``: spaCy's blank English tokenizer, the ceiling of any spaCy pipeline.
+* ``dict``: a dictionary bound, every lexicon key found by Aho-Corasick (``pyahocorasick``;
+  a pure-Python word n-gram set lookup when it is not installed), no normalization.
+
+Every (round, system) is a fresh worker process, so each sees the texts for the first time
+(spaCy's lexeme and tokenizer caches start cold). Workers hold every BLAS/OpenMP pool to one
+thread (environment and ``threadpoolctl``), load and warm up before the clock starts, run under
+the garbage-collector settings mscgraph's batch runs use (``pipeline.extract.fewer_collections``,
+so no system gets them alone), and report CPU time (``time.process_time``, all threads of the
+worker) and wall time. Systems run
+interleaved, the order rotated each round, so a slow phase of a shared machine hits all of them:
+the ratios are taken within a round, then summarized as median and min-max over rounds.
+Results: ``benchmarks/results/speed.md`` and ``speed.json``.
+
+>>> summarize([100.0, 300.0, 200.0])
+{'median': 200.0, 'min': 100.0, 'max': 300.0}
+>>> rotated(["a", "b", "c"], 1)
+['b', 'c', 'a']
 """
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import platform
-import resource
-import shutil
+import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Iterator
-from xml.sax.saxutils import escape
+from typing import Any, Callable
 
-REPO = Path(__file__).resolve().parent.parent
-SHARED_TEXTS = REPO.parent / "shared" / "corpora" / "real_texts.jsonl"
-DEMO_XML = REPO / "corpora" / "demo" / "demo_pubmed.xml"
-STAGES = ("parse", "ner", "extract", "graph", "export", "baseline")
-ONE_CORE_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-                "TOKENIZERS_PARALLELISM": "false"}
+from bench_common import (ONE_CORE_ENV, REPO, SHARED_TEXTS, base_texts, distinct_texts,
+                          run_worker)
 
-
-# ------------------------------------------------------------------------------------ inputs
-
-def _public_corpus_texts() -> list[tuple[str, str]]:
-    """Distinct PubMed ``(title, abstract)`` pairs of the public corpora in ../shared.
-
-    NCBI-disease (train/dev/test) and BioRED (train/dev/test), deduplicated by PMID, plus the
-    JNLPBA (GENIA) abstracts: about 3,800 real abstracts, so the spaCy stages are timed on text they have never seen (their
-    token and lookup caches would flatter a corpus of repeated texts).
-    """
-    root = SHARED_TEXTS.parent.parent / "resources" / "corpora"
-    files = sorted((root / "ncbi_disease").glob("NCBI*_corpus.txt")) + \
-        sorted((root / "biored").glob("*.PubTator"))
-    titles: dict[str, str] = {}
-    abstracts: dict[str, str] = {}
-    for f in files:
-        for line in f.open(encoding="utf-8"):
-            pmid, sep, rest = line.partition("|")
-            if not sep or rest[:2] not in ("t|", "a|"):
-                continue
-            (titles if rest[0] == "t" else abstracts).setdefault(pmid, rest[2:].rstrip("\n"))
-    for title, abstract in _jnlpba_texts(root / "jnlpba" / "jnlpba_standoff_train_test.tar.gz"):
-        pmid = f"jnlpba:{len(titles)}"
-        titles[pmid], abstracts[pmid] = title, abstract
-    return [(titles[p], abstracts.get(p, "")) for p in sorted(titles)]
+SYSTEMS = {
+    "extract": "mscgraph full extraction (NER + relations + context)",
+    "ner": "mscgraph NER only (tokens + NER + normalization)",
+    "cnn": "spaCy CNN, en_core_sci_sm architecture (tok2vec, tagger, parser, ner)",
+    "abbrev": "spaCy blank tokenizer + scispacy AbbreviationDetector",
+    "tokenizer": "spaCy blank tokenizer (ceiling of any spaCy pipeline)",
+    "dict": "dictionary bound over the lexicon keys",
+}
+WARM_UP = "Warm-up: bone marrow mesenchymal stem cells (BM-MSCs) reduced CCl4 liver fibrosis."
+Runner = Callable[[list[str]], int]
 
 
-def _jnlpba_texts(archive: Path) -> list[tuple[str, str]]:
-    """``(title, abstract)`` of the JNLPBA (GENIA) train and test abstracts, about 2,400,
-    read from the standoff archive without unpacking it (first line is the title)."""
-    import tarfile
-    if not archive.is_file():
-        return []
-    out = []
-    with tarfile.open(archive) as tar:
-        for member in sorted(tar.getmembers(), key=lambda m: m.name):
-            if member.isfile() and member.name.endswith(".txt"):
-                text = tar.extractfile(member).read().decode("utf-8")
-                title, _, abstract = text.strip().partition("\n")
-                out.append((title, abstract.strip()))
-    return out
+# ----------------------------------------------------------------------------------- systems
 
-
-def base_texts(source: Path | None = None) -> list[tuple[str, str]]:
-    """Distinct ``(title, abstract)`` pairs: the shared real texts plus the public corpora's
-    abstracts, else the demo corpus (or ``source``)."""
-    if source is None and SHARED_TEXTS.is_file():
-        return base_texts(SHARED_TEXTS) + _public_corpus_texts()
-    path = source or DEMO_XML
-    if path.suffix == ".jsonl":
-        out = []
-        for line in path.open(encoding="utf-8"):
-            if line.strip():
-                title, _, abstract = json.loads(line)["text"].partition("\n")
-                out.append((title, abstract))
-        return out
-    if path.is_file():
-        from pipeline.medline import read_articles
-        return [(a.title, a.abstract) for a in read_articles(path)]
-    sys.exit(f"no input texts: neither {SHARED_TEXTS} nor {DEMO_XML} exists; pass --texts")
-
-
-def repeated(texts: list[tuple[str, str]], n: int) -> Iterator[tuple[str, str, str]]:
-    """``(pmid, title, abstract)`` for ``n`` abstracts cycling over ``texts`` (new ids)."""
-    for i, (title, abstract) in zip(range(n), itertools.cycle(texts)):
-        yield str(90_000_000 + i), title, abstract
-
-
-def write_pubmed_xml(texts: list[tuple[str, str]], n: int, path: Path) -> None:
-    """A synthetic ``<PubmedArticleSet>`` of ``n`` records, written streaming."""
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<PubmedArticleSet>\n')
-        for pmid, title, abstract in repeated(texts, n):
-            fh.write(
-                f'<PubmedArticle><MedlineCitation Status="MEDLINE" Owner="NLM">'
-                f'<PMID Version="1">{pmid}</PMID><Article PubModel="Print"><Journal><JournalIssue>'
-                f'<PubDate><Year>2024</Year></PubDate></JournalIssue><Title>Bench J</Title>'
-                f'</Journal><ArticleTitle>{escape(title)}</ArticleTitle><Abstract>'
-                f'<AbstractText>{escape(abstract)}</AbstractText></Abstract>'
-                f'<Language>eng</Language></Article><MeshHeadingList><MeshHeading>'
-                f'<DescriptorName UI="D008103" MajorTopicYN="N">Liver Cirrhosis</DescriptorName>'
-                f'</MeshHeading></MeshHeadingList></MedlineCitation></PubmedArticle>\n')
-        fh.write("</PubmedArticleSet>\n")
-
-
-# ----------------------------------------------------------------------------------- workers
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def _texts_stream(texts: list[tuple[str, str]], n: int) -> Iterator[tuple[str, str]]:
-    return ((pmid, f"{t}\n{a}") for pmid, t, a in repeated(texts, n))
-
-
-def _replicated_extractions(texts: list[tuple[str, str]], n: int) -> Iterator[tuple[Any, Any]]:
-    """``(ArticleRef, Extraction)`` for ``n`` docs, reusing the distinct texts' extractions."""
-    from dataclasses import replace
-    from pipeline.assembly import ArticleRef
-    from pipeline.extract import Extractor
-    base = list(Extractor().extract_texts(_texts_stream(texts, len(texts))))
-    for i, ex in zip(range(n), itertools.cycle(base)):
-        pmid = str(90_000_000 + i)
-        yield ArticleRef(pmid, 2000 + i % 25), replace(ex, doc_id=pmid)
-
-
-def _baseline_nlp() -> Any:
+def cnn_nlp() -> Any:
+    """An untrained spaCy pipeline with ``en_core_sci_sm``'s architecture, initialized on one
+    toy example (weights random, compute that of the trained model)."""
     from spacy import util
     from spacy.cli.init_config import init_config
     from spacy.training import Example
@@ -170,194 +84,286 @@ def _baseline_nlp() -> Any:
     return nlp
 
 
-def worker(stage: str, n: int, texts_path: Path | None, xml: Path | None) -> dict[str, Any]:
-    """Run one stage over ``n`` abstracts in this process; returns the measurement."""
-    texts = base_texts(texts_path)
+def dictionary_runner() -> tuple[Runner, str]:
+    """Count lexicon keys in each text at word boundaries; returns the runner and its method."""
+    from pipeline.lexicon import default_lexicon
+    lex = default_lexicon()
+    folded, exact = lex.keys(case_sensitive=False), lex.keys(case_sensitive=True)
+    try:
+        import ahocorasick
+    except ImportError:  # a third-party extra, not the package's own module
+        return _ngram_runner(folded, exact), "pure-Python set lookup of 1-6 word n-grams"
+    automata = []
+    for keys in (folded, exact):
+        a = ahocorasick.Automaton()
+        for k in keys:
+            a.add_word(k, len(k))
+        a.make_automaton()
+        automata.append(a)
+
+    def run(texts: list[str]) -> int:
+        hits = 0
+        for text in texts:
+            for a, s in zip(automata, (text.lower(), text)):
+                for end, n in a.iter_long(s):
+                    start = end - n + 1
+                    if (start == 0 or not s[start - 1].isalnum()) and \
+                            (end + 1 == len(s) or not s[end + 1].isalnum()):
+                        hits += 1
+        return hits
+    return run, "Aho-Corasick (pyahocorasick, longest match, two automata: folded and exact case)"
+
+
+def _ngram_runner(folded: set[str], exact: set[str]) -> Runner:
+    word = re.compile(r"\S+")
+
+    def run(texts: list[str]) -> int:
+        hits = 0
+        for text in texts:
+            words = [w.strip(".,;:()[]") for w in word.findall(text)]
+            for i in range(len(words)):
+                for j in range(i + 1, min(i + 7, len(words) + 1)):
+                    span = " ".join(words[i:j])
+                    hits += span.lower() in folded or span in exact
+        return hits
+    return run
+
+
+def build(system: str, batch: int) -> tuple[Runner, dict[str, Any]]:
+    """The timed callable of one system (texts -> item count) and facts about it."""
+    if system in ("extract", "ner"):
+        from pipeline.extract import Extractor
+        ex = Extractor() if system == "extract" else Extractor(relations=False, context=False)
+
+        def run(texts: list[str]) -> int:
+            return sum(len(e.mentions) + len(e.relations)
+                       for e in ex.extract_texts((str(i), t) for i, t in enumerate(texts)))
+        return run, {"items": "mentions + relations"}
+    if system == "dict":
+        run, method = dictionary_runner()
+        return run, {"items": "dictionary hits", "method": method}
+    import spacy
+    if system == "cnn":
+        nlp = cnn_nlp()
+        return (lambda texts: sum(len(d) for d in nlp.pipe(texts, batch_size=batch))), \
+            {"items": "tokens", "batch_size": batch}
+    nlp = spacy.blank("en")
+    if system == "abbrev":
+        import scispacy.abbreviation  # noqa: F401  (registers the factory)
+        nlp.add_pipe("abbreviation_detector")
+        return (lambda texts: sum(len(d._.abbreviations)
+                                  for d in nlp.pipe(texts, batch_size=batch))), \
+            {"items": "abbreviations", "batch_size": batch}
+    if system == "tokenizer":
+        return (lambda texts: sum(len(nlp.make_doc(t)) for t in texts)), {"items": "tokens"}
+    raise SystemExit(f"unknown system {system!r}; choose from {', '.join(SYSTEMS)}")
+
+
+def worker(system: str, texts_path: Path, batch: int, limit: int) -> dict[str, Any]:
+    """Load ``system``, warm it up, then time it once over the texts (this process only)."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from pipeline.extract import fewer_collections
+    texts = [json.loads(line)["text"] for line in texts_path.open(encoding="utf-8")]
+    texts = texts[:limit] if limit else texts
     t_load = time.perf_counter()
-    items = 0
-    if stage == "parse":
-        from pipeline.medline import ParsedArticle, parse_pubmed_xml
-        load = time.perf_counter() - t_load
+    run, facts = build(system, batch)
+    run([WARM_UP])
+    load = time.perf_counter() - t_load
+    with threadpool_limits(limits=1), fewer_collections():
         t0, c0 = time.perf_counter(), time.process_time()
-        items = sum(isinstance(r, ParsedArticle) for r in parse_pubmed_xml(xml))
-    elif stage == "ner":
-        # the issue's NER measure: tokenization + NER + normalization, mentions out
-        from pipeline.extract import Extractor
-        ex = Extractor(relations=False, context=False)
-        ex.extract_text("warm-up: mesenchymal stem cells reduce fibrosis.", "w")
-        load = time.perf_counter() - t_load
-        t0, c0 = time.perf_counter(), time.process_time()
-        for e in ex.extract_texts(_texts_stream(texts, n)):
-            items += len(e.mentions)
-    elif stage == "extract":
-        from pipeline.extract import Extractor
-        ex = Extractor()
-        ex.extract_text("warm-up: mesenchymal stem cells reduce fibrosis.", "w")
-        load = time.perf_counter() - t_load
-        t0, c0 = time.perf_counter(), time.process_time()
-        for e in ex.extract_texts(_texts_stream(texts, n)):
-            items += len(e.mentions) + len(e.relations)
-    elif stage == "graph":
-        from pipeline.graph import KnowledgeGraph
-        stream = _replicated_extractions(texts, n)
-        first = [next(stream)]  # builds the extractor and base extractions before timing
-        load = time.perf_counter() - t_load
-        t0, c0 = time.perf_counter(), time.process_time()
-        kg = KnowledgeGraph.from_extractions(itertools.chain(first, stream))
-        items = len(kg.statements())
-    elif stage == "export":
-        from pipeline.exports import write_exports
-        from pipeline.graph import KnowledgeGraph
-        kg = KnowledgeGraph.from_extractions(_replicated_extractions(texts, n))
-        load = time.perf_counter() - t_load
-        out = Path(tempfile.mkdtemp(prefix="mscgraph-bench-export-"))
-        t0, c0 = time.perf_counter(), time.process_time()
-        try:
-            items = len(write_exports(kg, out))
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
-    elif stage == "baseline":
-        nlp = _baseline_nlp()
-        load = time.perf_counter() - t_load
-        t0, c0 = time.perf_counter(), time.process_time()
-        for doc in nlp.pipe((t for _id, t in _texts_stream(texts, n)), batch_size=64):
-            items += len(doc)
-    else:
-        raise SystemExit(f"unknown stage {stage!r}")
-    secs = time.perf_counter() - t0
-    cpu = time.process_time() - c0
-    return {"stage": stage, "n": n, "seconds": secs, "docs_per_s": n / secs if secs else 0.0,
-            "cpu_seconds": cpu, "cpu_docs_per_s": n / cpu if cpu else 0.0,
-            "load_seconds": load, "peak_rss_mb": _peak_mb(), "items": items}
+        items = run(texts)
+        cpu, wall = time.process_time() - c0, time.perf_counter() - t0
+        pools = threadpool_info()
+    n = len(texts)
+    return {"system": system, "n": n, "cpu_s": cpu, "wall_s": wall, "cpu_rate": n / cpu,
+            "wall_rate": n / wall, "load_s": load, "items": items, **facts,
+            "threadpools": [{k: p.get(k) for k in ("user_api", "internal_api", "version",
+                                                   "num_threads", "filepath")} for p in pools]}
 
 
 # ------------------------------------------------------------------------------------ driver
 
-def run_stage(stage: str, n: int, texts_path: Path | None, xml: Path | None) -> dict[str, Any]:
-    """One (stage, size) measurement in a fresh subprocess pinned to one core."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", stage, "--n", str(n)]
-    if texts_path:
-        cmd += ["--texts", str(texts_path)]
-    if xml:
-        cmd += ["--xml", str(xml)]
-    if shutil.which("taskset"):
-        cmd = ["taskset", "-c", "0", *cmd]
-    env = os.environ | ONE_CORE_ENV | {"PYTHONPATH": str(REPO)}
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO)
-    if res.returncode != 0:
-        last = (res.stderr.strip().splitlines() or ["?"])[-1]
-        return {"stage": stage, "n": n, "error": last}
-    return json.loads(res.stdout.strip().splitlines()[-1])
+def summarize(values: list[float]) -> dict[str, float]:
+    """Median and range of a list of rates or ratios."""
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def stage_sizes(stage: str, sizes: list[int], baseline_docs: int, nlp_docs: int,
-                distinct: int = 0) -> list[int]:
-    """The sizes one stage runs at: the baseline and (when ``nlp_docs`` is set) the spaCy
-    stages are capped, their per-abstract cost is what extrapolates. The spaCy stages also
-    run once over the ``distinct`` texts, each seen once (no cache flatters that figure).
-
-    >>> stage_sizes("ner", [1000, 10000], 1000, 0, distinct=3858)
-    [200, 1000, 3858, 10000]
-    """
-    if stage == "baseline":
-        return [min(baseline_docs, 2000, max(sizes))]
-    if stage in ("ner", "extract"):
-        out = {min(n, nlp_docs) for n in sizes} if nlp_docs else set(sizes)
-        if distinct:
-            out.add(distinct)
-        if stage == "ner":  # a smaller point too, so the flat peak RSS shows
-            out.add(max(1, min(out) // 5))
-        return sorted(out)
-    return sizes
+def rotated(items: list[str], r: int) -> list[str]:
+    """``items`` started at position ``r`` (the order of round ``r``)."""
+    k = r % len(items)
+    return items[k:] + items[:k]
 
 
-def to_markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
-    lines = ["# Speed and memory", "",
-             f"`python benchmarks/bench_speed.py --sizes {meta['sizes']}` on {meta['date']}, "
-             f"{meta['machine']}, one core (taskset, OMP_NUM_THREADS=1), Python "
-             f"{meta['python']}, input: {meta['input']} ({meta['distinct_texts']} distinct "
-             "abstracts, repeated with new ids). Each row is a fresh process; peak RSS is "
-             "`ru_maxrss` of that process (model loading included, time excluded). CPU abstracts/s "
-             "uses the process CPU time, which is robust when the machine is shared; wall-clock "
-             "figures drop when other jobs compete for the core.", "",
-             "| stage | abstracts | seconds | abstracts/s | CPU abstracts/s | load s | "
-             "peak RSS MB | items |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        if "error" in r:
-            lines.append(f"| {r['stage']} | {r['n']} | n/a | n/a | | | | {r['error'][:60]} |")
-        else:
-            lines.append(f"| {r['stage']} | {r['n']} | {r['seconds']:.2f} | "
-                         f"{r['docs_per_s']:.1f} | {r['cpu_docs_per_s']:.1f} | "
-                         f"{r['load_seconds']:.1f} | "
-                         f"{r['peak_rss_mb']:.0f} | {r['items']} |")
-    if meta.get("ratio"):
-        lines += ["", meta["ratio"]]
-    lines += ["", "Items: parse = articles, ner/extract = mentions + relations, graph = "
-              "statements, export = files, baseline = tokens."]
+def measure(system: str, texts_path: Path, batch: int = 64, limit: int = 0,
+            pin: bool = False) -> dict[str, Any]:
+    """One fresh worker process timing ``system``; stops the run if it fails."""
+    args = ["--worker", system, "--texts", str(texts_path), "--batch", str(batch),
+            "--limit", str(limit)]
+    r = run_worker(Path(__file__).resolve(), args, pin=pin)
+    if "error" in r:
+        sys.exit(f"{system} worker failed: {r['error']}; run it alone with "
+                 f"`python benchmarks/bench_speed.py {' '.join(args)}` to see the traceback")
+    return r
+
+
+def machine_facts() -> dict[str, Any]:
+    """CPU, cores, memory, load and library versions of this run."""
+    from importlib.metadata import PackageNotFoundError, version
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text()
+                .splitlines() if ln.startswith("model name")), platform.processor())
+    mem = next((ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines()
+                if ln.startswith("MemTotal")), "0")
+    libs = {}
+    for pkg in ("spacy", "thinc", "numpy", "scispacy", "threadpoolctl", "pyahocorasick"):
+        try:
+            libs[pkg] = version(pkg)
+        except PackageNotFoundError:
+            libs[pkg] = None
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=REPO).stdout.strip()
+    return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpu": cpu,
+            "cores": os.cpu_count(), "mem_gb": round(int(mem) / 2**20, 1),
+            "os": platform.platform(), "python": platform.python_version(), "libs": libs,
+            "commit": commit, "thread_env": ONE_CORE_ENV}
+
+
+def compare(rounds: list[dict[str, dict[str, Any]]], systems: list[str]) -> dict[str, Any]:
+    """Per system: CPU and wall rates over rounds, ratios to the CNN and the tokenizer taken
+    within each round, each as median and min-max."""
+    out = {}
+    for s in systems:
+        row = {"cpu_rate": summarize([r[s]["cpu_rate"] for r in rounds]),
+               "wall_rate": summarize([r[s]["wall_rate"] for r in rounds])}
+        for ref in ("cnn", "tokenizer"):
+            if ref in systems:
+                row[f"vs_{ref}"] = summarize([r[s]["cpu_rate"] / r[ref]["cpu_rate"]
+                                              for r in rounds])
+        out[s] = row
+    return out
+
+
+def _fmt(x: dict[str, float], digits: int) -> str:
+    return f"{x['median']:,.{digits}f} ({x['min']:,.{digits}f}–{x['max']:,.{digits}f})"
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    """The report: side-by-side table, CNN calibration, machine and thread-pool facts."""
+    m, s = result["machine"], result["settings"]
+    lines = ["# Extraction speed side by side", "",
+             f"`{s['command']}` on {m['date']}, commit {m['commit']}: {s['n']} distinct real "
+             f"abstracts ({s['input']}), {s['rounds']} interleaved rounds, each system once per "
+             "round in a fresh process (first sight, cold caches), order rotated per round. "
+             "Rates are abstracts per CPU second of the worker (all its threads; every BLAS/"
+             "OpenMP pool held to 1 thread; every system under mscgraph's batch GC settings, "
+             "`fewer_collections`), load and warm-up excluded. Ratios are taken within "
+             "each round, then median (min–max) over rounds.", "",
+             "| system | abstracts/s, CPU: median (min–max) | ÷ CNN | ÷ tokenizer | "
+             "wall abstracts/s (median) |", "|---|---:|---:|---:|---:|"]
+    for name, row in result["summary"].items():
+        lines.append(f"| {SYSTEMS[name]} | {_fmt(row['cpu_rate'], 0)} | "
+                     f"{_fmt(row['vs_cnn'], 2) if 'vs_cnn' in row else ''} | "
+                     f"{_fmt(row['vs_tokenizer'], 2) if 'vs_tokenizer' in row else ''} | "
+                     f"{row['wall_rate']['median']:,.0f} |")
+    cal = ", ".join(f"batch {c['batch_size']}: {c['cpu_rate']:.0f}/s" for c in result["cnn_batches"])
+    lines += ["", f"CNN batch size: calibrated on the first {s['calibration_n']} abstracts in "
+              f"fresh processes ({cal}); the rounds use **{s['cnn_batch']}**.",
+              f"Dictionary bound: {result['dict_method']}.", "",
+              "Wall-clock rates depend on what else runs on the machine; the CPU rates and "
+              "above all the within-round ratios are the figures to quote.", "",
+              "## Machine", "",
+              f"* CPU: {m['cpu']}; {m['cores']} logical cores; {m['mem_gb']} GB RAM; {m['os']}",
+              f"* load average before / after: {s['load_before']} / {s['load_after']}",
+              f"* Python {m['python']}; " + ", ".join(f"{k} {v}" for k, v in m["libs"].items()),
+              f"* worker environment: {', '.join(f'{k}={v}' for k, v in m['thread_env'].items())}",
+              "", "## threadpoolctl (CNN worker, inside `threadpool_limits(1)`)", ""]
+    pools = result["threadpools"] or [{"user_api": "none loaded"}]
+    lines += [f"* {p.get('user_api')} / {p.get('internal_api')} {p.get('version') or ''}: "
+              f"{p.get('num_threads')} thread(s), `{Path(p.get('filepath') or '').name}`"
+              for p in pools]
+    lines += ["", "thinc's matrix products go through its bundled `blis`, single-threaded "
+              "unless BLIS_NUM_THREADS says otherwise (set to 1 here); threadpoolctl does not "
+              "list it.", "", "## Per round (CPU abstracts/s, in run order)", ""]
+    for i, rnd in enumerate(result["rounds"], 1):
+        lines.append(f"{i}. " + ", ".join(f"{k} {v['cpu_rate']:.0f}" for k, v in rnd.items()))
     return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", default="1000,10000", help="comma-separated abstract counts")
-    ap.add_argument("--stages", default=",".join(STAGES), help="comma-separated stages")
-    ap.add_argument("--baseline-docs", type=int, default=1000,
-                    help="abstracts for the CNN baseline (at most 2000; per-doc cost)")
-    ap.add_argument("--nlp-docs", type=int, default=0,
-                    help="cap on abstracts for the ner/extract stages (0: no cap; they run "
-                         "at a few hundred abstracts/s, so 10k takes under a minute each)")
-    ap.add_argument("--texts", type=Path, help="JSONL {id, text} or PubMed XML to repeat")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    ap.add_argument("--n", type=int, default=0, help="first N distinct abstracts (0: all)")
+    ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated systems")
+    ap.add_argument("--cnn-batches", default="64,1000",
+                    help="CNN batch sizes to calibrate; the fastest runs in the rounds")
+    ap.add_argument("--calibration-n", type=int, default=1000,
+                    help="abstracts for the CNN batch-size calibration")
+    ap.add_argument("--pin", action="store_true", help="bind every worker to core 0 (taskset)")
+    ap.add_argument("--texts", type=Path, help="JSONL {id, text} or PubMed XML instead")
     ap.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
-    ap.add_argument("--n", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--xml", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--batch", type=int, default=64, help=argparse.SUPPRESS)
+    ap.add_argument("--limit", type=int, default=0, help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.worker:
-        print(json.dumps(worker(a.worker, a.n, a.texts, a.xml)))
+        print(json.dumps(worker(a.worker, a.texts, a.batch, a.limit)))
         return 0
-    sizes = [int(s) for s in a.sizes.split(",")]
-    stages = [s for s in a.stages.split(",") if s]
-    texts = base_texts(a.texts)
-    rows: list[dict[str, Any]] = []
-    tmp = Path(tempfile.mkdtemp(prefix="mscgraph-bench-"))
-    try:
-        for stage in stages:
-            for n in stage_sizes(stage, sizes, a.baseline_docs, a.nlp_docs, len(texts)):
-                xml = None
-                if stage == "parse":
-                    xml = tmp / f"synthetic_{n}.xml"
-                    write_pubmed_xml(texts, n, xml)
-                r = run_stage(stage, n, a.texts, xml)
-                if xml:
-                    r["xml_mb"] = xml.stat().st_size / 1e6
-                    xml.unlink()
-                rows.append(r)
-                print(json.dumps(r), flush=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    ratio = ""
-    ext = [r for r in rows if r["stage"] == "extract" and "error" not in r]
-    base = [r for r in rows if r["stage"] == "baseline" and "error" not in r]
-    if ext and base:
-        e, b = ext[-1]["cpu_docs_per_s"], base[-1]["cpu_docs_per_s"]
-        ratio = (f"Speed ratio full extraction / CNN baseline (CPU time): {e:.1f} / {b:.1f} "
-                 f"abstracts/s = "
-                 f"**{e / b:.2f}x**. Per abstract: extraction {1000 / e:.1f} ms, baseline "
-                 f"{1000 / b:.1f} ms; extrapolated to 100k abstracts: extraction "
-                 f"{1e5 / e / 3600:.1f} h, baseline {1e5 / b / 3600:.1f} h on one core.")
-        print(ratio)
-    meta = {"sizes": a.sizes, "date": time.strftime("%Y-%m-%d"),
-            "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
-            "python": platform.python_version(),
-            "input": str(a.texts) if a.texts else (
-                "../shared real_texts.jsonl + NCBI-disease + BioRED + JNLPBA abstracts"
-                if SHARED_TEXTS.is_file() else str(DEMO_XML)),
-            "distinct_texts": len(texts), "ratio": ratio}
+    systems = [s for s in a.systems.split(",") if s]
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown:
+        sys.exit(f"unknown systems {sorted(unknown)}; choose from {', '.join(SYSTEMS)}")
+    if "abbrev" in systems and subprocess.run(
+            [sys.executable, "-c", "import scispacy.abbreviation"], capture_output=True).returncode:
+        print("scispacy is not importable: the abbrev row is left out", file=sys.stderr)
+        systems.remove("abbrev")
+    texts = distinct_texts(base_texts(a.texts))
+    texts = texts[:a.n] if a.n else texts
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="mscgraph-speed-") as tmp:
+        path = Path(tmp) / "texts.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for i, (t, ab) in enumerate(texts):
+                fh.write(json.dumps({"id": str(i), "text": f"{t}\n{ab}"}) + "\n")
+        cal_n = min(a.calibration_n, len(texts))
+        calibration, best = [], 64
+        if "cnn" in systems:
+            for b in (int(x) for x in a.cnn_batches.split(",")):
+                r = measure("cnn", path, b, cal_n, a.pin)
+                calibration.append(r)
+                print(f"calibration cnn batch {b}: {r['cpu_rate']:.1f}/s", flush=True)
+            best = max(calibration, key=lambda r: r["cpu_rate"])["batch_size"]
+        rounds: list[dict[str, dict[str, Any]]] = []
+        for i in range(a.rounds):
+            rnd = {}
+            for s in rotated(systems, i):
+                rnd[s] = measure(s, path, best if s == "cnn" else 64, 0, a.pin)
+                print(f"round {i + 1} {s}: {rnd[s]['cpu_rate']:.1f}/s CPU "
+                      f"({rnd[s]['wall_rate']:.1f}/s wall)", flush=True)
+            rounds.append(rnd)
+    cmd = " ".join(["python benchmarks/bench_speed.py",
+                    *(sys.argv[1:] if argv is None else argv)])
+    result = {
+        "settings": {"command": cmd, "n": len(texts), "rounds": a.rounds,
+                     "systems": systems, "cnn_batch": best, "calibration_n": cal_n,
+                     "pin": a.pin, "load_before": [round(x, 2) for x in load_before],
+                     "load_after": [round(x, 2) for x in os.getloadavg()],
+                     "input": str(a.texts) if a.texts else (
+                         "../shared real texts + NCBI-disease + BioRED + JNLPBA"
+                         if SHARED_TEXTS.is_file() else "demo corpus")},
+        "machine": machine_facts(),
+        "summary": compare(rounds, systems),
+        "cnn_batches": [{k: r[k] for k in ("batch_size", "n", "cpu_rate", "wall_rate")}
+                        for r in calibration],
+        "dict_method": next((r["dict"]["method"] for r in rounds if "dict" in r), "not run"),
+        "threadpools": next((r["cnn"]["threadpools"] for r in rounds if "cnn" in r), []),
+        "rounds": rounds,
+    }
     a.out.mkdir(parents=True, exist_ok=True)
-    (a.out / "speed.json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=1),
-                                     encoding="utf-8")
-    (a.out / "speed.md").write_text(to_markdown(rows, meta), encoding="utf-8")
-    print(f"wrote {a.out / 'speed.md'}")
+    (a.out / "speed.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    md = to_markdown(result)
+    (a.out / "speed.md").write_text(md, encoding="utf-8")
+    print(md)
+    print(f"wrote {a.out / 'speed.md'} and speed.json")
     return 0
 
 

@@ -21,7 +21,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_speed import _texts_stream, base_texts  # noqa: E402
+from bench_common import base_texts, texts_stream  # noqa: E402
 
 
 def component_times(nlp, texts: list[str]) -> dict[str, float]:
@@ -55,12 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     prof = Profiler(interval=0.001)
     prof.start()
     t0 = time.process_time()
-    for _ in ex.extract_texts(_texts_stream(texts, a.n)):
+    for _ in ex.extract_texts(texts_stream(texts, a.n)):
         pass
     secs = time.process_time() - t0
     prof.stop()
     tree = prof.output_text(unicode=False, color=False, show_all=False)
-    comp = component_times(ex.nlp, [t for _id, t in _texts_stream(texts, min(a.n, 300))])
+    comp = component_times(ex.nlp, [t for _id, t in texts_stream(texts, min(a.n, 300))])
     total = sum(comp.values()) or 1.0
     lines = [f"{a.n} abstracts in {secs:.2f} CPU s = {a.n / secs:.1f} abstracts/s (CPU time)", "",
              "Per component (own time, first 300 abstracts):"]
