@@ -203,3 +203,17 @@ def test_cytoscape_js_accepts_the_stylesheet_as_is(kg, tmp_path):
     got = json.loads(out)
     assert got["warnings"] == [] and got["label"] == "mesenchymal stem cell"
     assert got["treats"][0] != got["decreases"][0] and got["treats"][1] != got["decreases"][1]
+
+
+def test_page_carries_the_evidence_map_when_the_graph_has_evidence():
+    from pipeline.exports.html import page_data
+    from pipeline.graph import KnowledgeGraph
+    from pipeline.model import Concept, Evidence, Statement
+    msc, hgf = Concept("CL:0000134", "MSC", "CELL_TYPE"), Concept("HGNC:4893", "HGF", "CYTOKINE")
+    fib = Concept("MESH:D008103", "Liver Cirrhosis", "DISEASE")
+    kg = KnowledgeGraph.from_statements([
+        Statement(msc, "SECRETES", hgf, [Evidence("1", "MSCs secrete HGF.", study_type="animal_model")]),
+        Statement(hgf, "DECREASES", fib, [Evidence("1", "HGF lowers fibrosis.", study_type="animal_model")])])
+    rows = page_data(kg)["evidence_map"]
+    assert isinstance(rows, list)
+    assert all({"disease", "mechanism", "articles", "net_direction", "belief"} <= set(r) for r in rows)

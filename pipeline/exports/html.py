@@ -104,11 +104,24 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                f"{s['articles']} articles" + (f" · {date}" if date else ""))
     return {"meta": {"title": "mscgraph: MSC therapy mechanisms", "summary": summary,
                      "keep_isolated": keep_isolated},
+            "evidence_map": evidence_map_rows(kg),
             "styles": {"types": TYPE_COLOURS, "node": DEFAULT_NODE_COLOUR,
                        "edge": DEFAULT_EDGE_COLOUR,
                        "predicates": {p: {"colour": st.colour, "arrow": st.vis_arrow}
                                       for p, st in PREDICATE_STYLES.items()}},
             "nodes": nodes, "edges": edges}
+
+
+def evidence_map_rows(kg: KnowledgeGraph, limit: int = 40) -> list[dict[str, Any]]:
+    """The strongest cells of the disease × mechanism evidence map (none without evidence)."""
+    if not kg.has_evidence:
+        return []
+    table = kg.evidence_map()
+    cols = ["disease", "mechanism", "mechanism_type", "articles", "net_direction",
+            "best_study_type", "belief"]
+    rows = table.sort_values(["articles", "belief"], ascending=False).head(limit)
+    return [{c: (r[c].item() if hasattr(r[c], "item") else r[c]) for c in cols}
+            for _, r in rows.iterrows()]
 
 
 def _raw_text_safe(text: str, tag: str) -> str:
