@@ -308,6 +308,7 @@ class NormalizingTokenizer:
         rules = self._rule_keys
         token_match, url_match = t.token_match, t.url_match
         prefix_search, suffix_search = t.prefix_search, t.suffix_search
+        bridges = self._bridges
         if chunk in rules:
             return None
         string = chunk
@@ -334,13 +335,19 @@ class NormalizingTokenizer:
                     return None
             if pre_len and suf_len and pre_len + suf_len <= len(string):
                 string = string[pre_len:-suf_len]
-                prefixes.append(prefix)
-                suffixes.append(suffix)
             elif pre_len:
-                string = minus_pre
-                prefixes.append(prefix)
+                string, suf_len = minus_pre, 0
             elif suf_len:
-                string = minus_suf
+                string, pre_len = minus_suf, 0
+            # an affix that is an exception key, or starts a special-case match with its
+            # neighbour, sends the chunk to spaCy anyway (see the check below): stop now
+            if pre_len:
+                if prefix in rules or (prefixes and (prefixes[-1], prefix) in bridges):
+                    return None
+                prefixes.append(prefix)
+            if suf_len:
+                if suffix in rules or (suffixes and (suffix, suffixes[-1]) in bridges):
+                    return None
                 suffixes.append(suffix)
         words = prefixes
         if string:
@@ -363,7 +370,6 @@ class NormalizingTokenizer:
                 if string[start:]:
                     words.append(string[start:])
         words.extend(reversed(suffixes))
-        bridges = self._bridges
         for i, w in enumerate(words):
             if w in rules or (i and (words[i - 1], w) in bridges):
                 return None
