@@ -26,8 +26,9 @@ SEEDS = [
     "improved MELD scores at 24 weeks [n = 20 vs. 20], e.g. 12.3 ± 2.1 vs. 15.8 ± 3.0.",
 ]
 #: characters that drive the affix loop (brackets, quotes, punctuation) or unusual code paths
-NASTY = ("([{)]}<>'\"`.,;:!?-–—+*/\\=_|~^%&#@$…‘’“”«»§°±×÷µ·\u00ad\u200b\u200d\u2028"
-         "\ufeff\ufffd\t\r\n\x00\x0b\x0c\x1f\x7f\ud800\udfff\U0001f600\u0301\u0663²")
+NASTY = ("([{)]}<>'\"`.,;:!?-–—+*/\\=_|~^%&#@$…‘’“”«»§°±×÷µ·"
+         "\u00ad\u200b\u200d\u2028\ufeff\ufffd"
+         "\t\r\n\x00\x0b\x0c\x1f\x7f\ud800\udfff\U0001f600\u0301\u0663²")
 
 
 def _run(rnd: random.Random, n: int) -> str:

@@ -59,7 +59,8 @@ from .html import html_page, page_data, write_html
 from .style import (PREDICATE_STYLES, STYLE_PATH, TYPE_COLOURS, cytoscape_style,
                     cytoscape_vizmap_xml)
 
-__all__ = ["ExportError", "EmptyExportError", "FORMATS", "latest_with_edges", "write_exports", "write_graphml", "read_graphml",
+__all__ = ["ExportError", "EmptyExportError", "FORMATS", "latest_with_edges", "write_exports",
+           "write_graphml", "read_graphml",
            "graphml_string", "graphml_tree", "cyjs_data", "cyjs_graph", "write_cyjs",
            "read_cyjs", "write_csv", "write_html", "html_page", "page_data", "export_view",
            "flatten_attrs", "cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH",
