@@ -110,8 +110,9 @@ def _random(chars: str, n: int, seed: int) -> str:
     "!?.,;:" * 16_666, "a" * 100_000,
     _random("([{)]}'\".,", 100_000, 3), _random("([{)]}!?.,;:'\"-+*/=<>%&#@", 100_000, 4),
     " ".join(_random("([{)]}'\".,", 128, k) for k in range(780)),
+    "(IFN)-γ" * 14_000, "IL-6 \u00ad" * 16_000, "TNF (tumor necrosis factor) " * 3_500,
 ], ids=["open", "square", "close", "mixed", "hyphens", "punct", "word", "random", "random-punct",
-         "chunks"])
+         "chunks", "abbreviations", "soft-hyphens", "definitions"])
 def test_adversarial_100kb_is_fast(extractor, text):
     t = time.perf_counter()
     _check(extractor, text)
