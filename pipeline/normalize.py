@@ -111,9 +111,11 @@ class NormalizedText:
     text: str
     original: str
     segments: tuple[tuple[int, int, int, int], ...] = field(default=())
+    # the segments' norm_start values, computed once (not per mapped span: that is quadratic)
+    _starts: list[int] = field(init=False, repr=False, compare=False, default_factory=list)
 
-    def _starts(self) -> list[int]:
-        return [s[0] for s in self.segments]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", [s[0] for s in self.segments])
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of :attr:`text` to a span of :attr:`original`.
@@ -122,7 +124,7 @@ class NormalizedText:
         """
         if not self.segments:
             return start, end
-        starts = self._starts()
+        starts = self._starts
         a = self._map(start, starts, is_end=False)
         if end <= start:
             return a, a

@@ -270,3 +270,71 @@ def test_export_cli_rejects_bad_years(capsys):
     with pytest.raises(SystemExit):
         main(["export", "--years", "2020-2010"])
     assert "2020 is after 2010" in capsys.readouterr().err
+
+
+def test_csv_cells_that_look_like_formulas_are_escaped(tmp_path):
+    from pipeline.exports.csv import spreadsheet_safe
+    kg = KnowledgeGraph.from_statements([Statement(
+        Concept("A", "=cmd|' /C calc'!A0", "CELL_TYPE"), "TREATS", Concept("D", "d", "DISEASE"),
+        [Evidence("7", "-1 fold @home", year=2020)])])
+    paths = write_exports(kg, tmp_path, date="2024-01-01", formats=("csv",))
+    nodes = list(csv.DictReader(paths["nodes_csv"].open(encoding="utf-8")))
+    evidence = list(csv.DictReader(paths["evidence_csv"].open(encoding="utf-8")))
+    assert {r["name"] for r in nodes} == {"'=cmd|' /C calc'!A0", "d"}
+    assert evidence[0]["sentence"] == "'-1 fold @home" and evidence[0]["year"] == "2020"
+    assert [spreadsheet_safe(v) for v in ("+1", "@x", "\tx", "\rx", "a=b", 3, None)] == \
+        ["'+1", "'@x", "'\tx", "'\rx", "a=b", 3, ""]
+
+
+def test_an_empty_graph_never_replaces_latest_exports_with_edges(kg, tmp_path):
+    from pipeline.exports import EmptyExportError
+    empty = KnowledgeGraph.from_statements([])
+    write_exports(empty, tmp_path / "fresh", date="2024-01-01")   # nothing to lose: written
+    write_exports(empty, tmp_path / "fresh", date="2024-01-02")
+    write_exports(kg, tmp_path, date="2024-01-01")
+    before = (tmp_path / "mscgraph_latest.cyjs").read_bytes()
+    for formats in (("cyjs",), ("graphml",), ("csv",), ("html",)):
+        with pytest.raises(EmptyExportError, match="--allow-empty"):
+            write_exports(empty, tmp_path, date="2024-01-02", formats=formats)
+    assert (tmp_path / "mscgraph_latest.cyjs").read_bytes() == before
+    assert not list(tmp_path.glob("mscgraph_2024-01-02*"))
+    write_exports(empty, tmp_path, date="2024-01-02", allow_empty=True)
+    assert (tmp_path / "mscgraph_latest.cyjs").read_bytes() != before
+
+
+def test_export_cli_refuses_empty_and_invalid_filters(tmp_path, monkeypatch, capsys):
+    import pipeline.cli.export_cmd as cmd
+
+    class Store:
+        rows: list = list(corpus())
+
+        def iter_extractions(self):
+            return iter(Store.rows)
+
+    opened = []
+    monkeypatch.setattr(cmd, "_open_store", lambda url: opened.append(url) or Store())
+    assert main(["export", "--out", str(tmp_path), "--format", "csv,cyjs"]) == 0
+    Store.rows = []
+    assert main(["export", "--out", str(tmp_path), "--format", "csv,cyjs"]) != 0
+    assert "--allow-empty" in capsys.readouterr().err
+    assert main(["export", "--out", str(tmp_path), "--format", "csv", "--allow-empty"]) == 0
+    opened.clear()
+    for flag, value, valid in (("--species", "humans", "human"), ("--types", "CYTOKINES",
+                                                                  "CYTOKINE"),
+                               ("--study-type", "rcts", "rct")):
+        assert main(["export", "--out", str(tmp_path), flag, value]) != 0
+        err = capsys.readouterr().err
+        assert value.lower() in err.lower() and valid in err, err
+    assert opened == []   # checked before the store is read
+
+
+def test_a_failed_export_write_leaves_no_temporary_file(tmp_path):
+    from pipeline.exports.files import atomic_write
+    with pytest.raises(RuntimeError):
+        with atomic_write(tmp_path / "x.csv", "w") as fh:
+            fh.write("half")
+            raise RuntimeError("disk full")
+    with pytest.raises(ValueError):
+        with atomic_write(tmp_path / "y.csv", "w", newline="bogus"):
+            pass
+    assert list(tmp_path.iterdir()) == []

@@ -58,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="embed evidence sentences in the .cyjs file")
     p.add_argument("--keep-isolated", action="store_true",
                    help="keep concepts without any relation (left out by default)")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="let a graph without statements replace latest exports that have "
+                        "edges (refused by default: it usually means a wrong store)")
     f = p.add_argument_group("filters")
     f.add_argument("--min-belief", type=float, default=0.0, help="drop edges below this belief")
     f.add_argument("--min-evidence", type=int, default=0,
@@ -97,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     from ..exports import write_exports
     from ..graph import KnowledgeGraph
 
+    flt = filter_from_args(args)    # invalid filter values fail before the store is read
     settings = Settings.from_env(database_url=args.database_url)
     out = args.out or settings.export_dir
     store = _open_store(settings.database_url)
@@ -108,13 +112,12 @@ def run(args: argparse.Namespace) -> int:
         if close:
             close()
     log.info("graph: %r", kg)
-    flt = filter_from_args(args)
     if flt is not None:
         kg = kg.subgraph(flt)
         log.info("filtered: %r", kg)
     paths = write_exports(kg, out, date=args.date, formats=args.format,
                           include_evidence=args.include_evidence,
-                          keep_isolated=args.keep_isolated)
+                          keep_isolated=args.keep_isolated, allow_empty=args.allow_empty)
     print(repr(kg))
     for label, path in paths.items():
         print(f"{label}\t{path}")

@@ -6,7 +6,9 @@ directions, as networkx's own readwrite modules do: a writer takes the graph's c
 :meth:`~pipeline.graph.KnowledgeGraph.to_networkx` view and flattens it through the one type
 table of :mod:`.flatten`; a reader rebuilds a typed networkx graph through the same table and
 hands it to :meth:`~pipeline.graph.KnowledgeGraph.from_networkx`. :func:`write_exports` writes
-dated files ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies and the styles.
+dated files ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies and the styles; it
+refuses to replace ``latest`` exports that have edges by those of a graph without any
+(:class:`EmptyExportError`, unless ``allow_empty``): an empty graph usually means a wrong store.
 Isolated nodes (concepts without a relation) are left out unless ``keep_isolated``.
 
 Modules: :mod:`.flatten` (type table), :mod:`.graphml`, :mod:`.cyjs`, :mod:`.csv`,
@@ -57,7 +59,8 @@ from .html import html_page, page_data, write_html
 from .style import (PREDICATE_STYLES, STYLE_PATH, TYPE_COLOURS, cytoscape_style,
                     cytoscape_vizmap_xml)
 
-__all__ = ["ExportError", "FORMATS", "write_exports", "write_graphml", "read_graphml",
+__all__ = ["ExportError", "EmptyExportError", "FORMATS", "latest_with_edges", "write_exports",
+           "write_graphml", "read_graphml",
            "graphml_string", "graphml_tree", "cyjs_data", "cyjs_graph", "write_cyjs",
            "read_cyjs", "write_csv", "write_html", "html_page", "page_data", "export_view",
            "flatten_attrs", "cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH",
@@ -68,10 +71,42 @@ log = logging.getLogger(__name__)
 FORMATS = ("graphml", "cyjs", "csv", "html")
 
 
+class EmptyExportError(PipelineError):
+    """An empty graph would replace ``latest`` exports that have edges."""
+
+
+def latest_with_edges(out_dir: str | Path) -> list[Path]:
+    """The ``mscgraph_latest`` exports in ``out_dir`` that hold at least one edge.
+
+    >>> import tempfile
+    >>> latest_with_edges(tempfile.mkdtemp())
+    []
+    """
+    out = Path(out_dir)
+    found = []
+    edges_csv = out / "mscgraph_latest_edges.csv"
+    if edges_csv.is_file():
+        with edges_csv.open(encoding="utf-8", errors="replace") as fh:
+            fh.readline()       # the header
+            if fh.readline():
+                found.append(edges_csv)
+    cyjs = out / "mscgraph_latest.cyjs"
+    if cyjs.is_file():
+        try:
+            if json.loads(cyjs.read_text(encoding="utf-8"))["elements"]["edges"]:
+                found.append(cyjs)
+        except (ValueError, KeyError, TypeError):
+            pass  # unreadable: nothing worth keeping
+    graphml = out / "mscgraph_latest.graphml"
+    if graphml.is_file() and b"<edge " in graphml.read_bytes():
+        found.append(graphml)
+    return found
+
+
 def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
                   date: _dt.date | str | None = None, formats: Sequence[str] = FORMATS,
-                  include_evidence: bool = False, keep_isolated: bool = False
-                  ) -> dict[str, Path]:
+                  include_evidence: bool = False, keep_isolated: bool = False,
+                  allow_empty: bool = False) -> dict[str, Path]:
     """Write dated exports ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies.
 
     Parameters
@@ -84,6 +119,9 @@ def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
         Put evidence records into the ``.cyjs`` (bigger file; ``read_cyjs`` gets evidence).
     keep_isolated : bool
         Keep concepts without any relation (left out by default).
+    allow_empty : bool
+        Let a graph without statements replace ``latest`` exports that have edges (refused
+        with :class:`EmptyExportError` otherwise).
 
     Returns
     -------
@@ -98,6 +136,13 @@ def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
         raise PipelineError(f"export date must be YYYY-MM-DD, got {day!r}")
     out = Path(out_dir)
+    if not allow_empty and not kg.summary()["statements"]:
+        kept = latest_with_edges(out)
+        if kept:
+            raise EmptyExportError(
+                f"the graph has no statements and would replace {kept[0]}, which has edges; "
+                f"check the store (MSCGRAPH_DATABASE_URL / --database-url), or pass "
+                f"--allow-empty (allow_empty=True) to write the empty graph anyway")
     stem = out / f"mscgraph_{day}"
     written: dict[str, Path] = {}
     if "graphml" in formats:

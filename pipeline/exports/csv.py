@@ -1,4 +1,9 @@
-"""Node, edge and evidence tables (CSV) for spreadsheets: :func:`write_csv`."""
+"""Node, edge and evidence tables (CSV) for spreadsheets: :func:`write_csv`.
+
+Text cells that a spreadsheet would read as a formula (beginning with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) are written with a leading ``'`` (:func:`spreadsheet_safe`):
+an evidence sentence is text from PubMed, not a formula to run. Numbers are written as they are.
+"""
 from __future__ import annotations
 
 import csv
@@ -10,7 +15,7 @@ from ..graph import KnowledgeGraph
 from .files import atomic_write
 from .flatten import export_view, graph_tables
 
-__all__ = ["write_csv", "NODE_COLUMNS", "EDGE_COLUMNS", "EVIDENCE_CSV_COLUMNS"]
+__all__ = ["write_csv", "spreadsheet_safe", "NODE_COLUMNS", "EDGE_COLUMNS", "EVIDENCE_CSV_COLUMNS"]
 
 NODE_COLUMNS = ["id", "name", "type", "mention_count", "article_count", "synonyms", "pmids"]
 EDGE_COLUMNS = ["source", "source_name", "interaction", "target", "target_name", "sign",
@@ -42,12 +47,29 @@ def write_csv(kg: KnowledgeGraph, nodes_path: str | Path, edges_path: str | Path
     return written
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """``value`` for a CSV cell: ``None`` as empty, text a spreadsheet would evaluate
+    prefixed with ``'``, anything else unchanged.
+
+    >>> spreadsheet_safe("=HYPERLINK(1)"), spreadsheet_safe("-2 fold"), spreadsheet_safe(-2)
+    ("'=HYPERLINK(1)", "'-2 fold", -2)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _write_rows(path: str | Path, columns: list[str], rows: Any) -> Path:
     with atomic_write(path, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
         for row in rows:
-            w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+            w.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return Path(path)
 
 

@@ -50,10 +50,10 @@ def atomic_write(path: str | Path, mode: str = "wb", **kw: Any) -> Iterator[IO[A
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~current_umask())
         with open(fd, mode, **({"encoding": "utf-8"} if "b" not in mode else {}), **kw) as fh:
+            os.fchmod(fh.fileno(), 0o666 & ~current_umask())
             yield fh
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException:  # a failed write (or a bad mode) leaves no temporary file behind
         Path(tmp).unlink(missing_ok=True)
         raise

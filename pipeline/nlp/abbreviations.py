@@ -180,17 +180,22 @@ def resolve_definitions(doc: Doc, pairs: list[Definition], *, drop_undefined: bo
                 continue
             new.append(Candidate(i, i + ln, e.type, e.concept, e.name, e.priority, "abbrev"))
     if drop:
-        cands = [c for c in cands if not any(c.start == s and c.end == t for s, t in drop)]
+        dropped = set(drop)
+        cands = [c for c in cands if (c.start, c.end) not in dropped]
     # token masks: which tokens the new candidates / the kept entities cover
     in_new = bytearray(n)
     for x in new:
         in_new[x.start:x.end] = b"\x01" * (x.end - x.start)
+    covering: dict[int, list[Candidate]] = {}   # token -> the new candidates on it
+    for x in new:
+        for t in range(x.start, x.end):
+            covering.setdefault(t, []).append(x)
     keep = []
     for c in cands:
         if in_new.find(1, c.start, c.end) < 0:
             keep.append(c)
             continue
-        inside = [x for x in new if x.overlaps(c)]
+        inside = [x for t in range(c.start, c.end) for x in covering.get(t, ())]
         if inside and not any(c.start < x.start or x.end < c.end for x in inside):
             continue  # replaced by the document's definition
         keep.append(c)  # (a longer entity containing the short form stays)

@@ -53,6 +53,12 @@ def base_tokenizer(nlp: Language) -> Tokenizer:
 
 _CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer loop
 
+#: Longest chunk tokenized as spaCy does. spaCy's affix loop (and its port) is quadratic in the
+#: chunk length: a 100 KB run of brackets takes minutes. A longer chunk (no real word comes
+#: near: the longest of ~3,900 abstracts has 111 characters) is tokenized in pieces of this
+#: length, each as spaCy would, so such input takes linear time.
+MAX_CHUNK = 128
+
 
 #: Chunks whose spaCy tokens follow from their shape (unless a tokenizer exception applies):
 #: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
@@ -239,9 +245,11 @@ class NormalizingTokenizer:
     def _affix_words(self, chunk: str) -> tuple[str, ...] | None:
         """spaCy's tokens of one non-space chunk without building a ``Doc``, or ``None``.
 
-        Simple chunks (:data:`_SIMPLE_CHUNK_RE`) take :meth:`_simple_words`, the rest
-        :meth:`_port_words`.
+        Simple chunks (:data:`_SIMPLE_CHUNK_RE`) take :meth:`_simple_words`, chunks over
+        :data:`MAX_CHUNK` characters :meth:`_long_words`, the rest :meth:`_port_words`.
         """
+        if len(chunk) > MAX_CHUNK:
+            return self._long_words(chunk)
         if self._simple_ok:
             m = _SIMPLE_CHUNK_RE.fullmatch(chunk)
             if m is not None:
@@ -249,6 +257,23 @@ class NormalizingTokenizer:
                 if got is not None:
                     return got
         return self._port_words(chunk)
+
+    def _long_words(self, chunk: str) -> tuple[str, ...]:
+        """The tokens of a chunk over :data:`MAX_CHUNK` characters: those of its pieces of
+        :data:`MAX_CHUNK` characters, each tokenized as spaCy would (linear time; a token
+        may be cut at a piece boundary)."""
+        seen: dict[str, tuple[str, ...]] = {}
+        words: list[str] = []
+        for at in range(0, len(chunk), MAX_CHUNK):
+            piece = chunk[at:at + MAX_CHUNK]
+            got = seen.get(piece)
+            if got is None:
+                got = self._affix_words(piece)
+                if got is None:
+                    got = tuple(t.text for t in self.tokenizer(piece))
+                seen[piece] = got
+            words.extend(got)
+        return tuple(words)
 
     def _simple_words(self, chunk: str, m: re.Match[str]) -> tuple[str, ...] | None:
         """The tokens of a chunk matching :data:`_SIMPLE_CHUNK_RE` without running the
@@ -283,6 +308,7 @@ class NormalizingTokenizer:
         rules = self._rule_keys
         token_match, url_match = t.token_match, t.url_match
         prefix_search, suffix_search = t.prefix_search, t.suffix_search
+        bridges = self._bridges
         if chunk in rules:
             return None
         string = chunk
@@ -309,13 +335,19 @@ class NormalizingTokenizer:
                     return None
             if pre_len and suf_len and pre_len + suf_len <= len(string):
                 string = string[pre_len:-suf_len]
-                prefixes.append(prefix)
-                suffixes.append(suffix)
             elif pre_len:
-                string = minus_pre
-                prefixes.append(prefix)
+                string, suf_len = minus_pre, 0
             elif suf_len:
-                string = minus_suf
+                string, pre_len = minus_suf, 0
+            # an affix that is an exception key, or starts a special-case match with its
+            # neighbour, sends the chunk to spaCy anyway (see the check below): stop now
+            if pre_len:
+                if prefix in rules or (prefixes and (prefixes[-1], prefix) in bridges):
+                    return None
+                prefixes.append(prefix)
+            if suf_len:
+                if suffix in rules or (suffixes and (suffix, suffixes[-1]) in bridges):
+                    return None
                 suffixes.append(suffix)
         words = prefixes
         if string:
@@ -338,14 +370,18 @@ class NormalizingTokenizer:
                 if string[start:]:
                     words.append(string[start:])
         words.extend(reversed(suffixes))
-        bridges = self._bridges
         for i, w in enumerate(words):
             if w in rules or (i and (words[i - 1], w) in bridges):
                 return None
         return tuple(words)
 
     def _solid(self, chunk: str, words: tuple[str, ...]) -> "_Chunk":
-        """The :class:`_Chunk` of a non-space chunk with its tokens ``words``."""
+        """The :class:`_Chunk` of a non-space chunk with its tokens ``words``.
+
+        A chunk over :data:`MAX_CHUNK` characters never joins a bridge (see :meth:`words`).
+        """
+        if len(chunk) > MAX_CHUNK:
+            return _Chunk(words, (False,) * len(words), _NO_LEFTS, (), False)
         heads = self._heads_by_char.get(chunk[0])
         lefts = _NO_LEFTS
         if heads:
