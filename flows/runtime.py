@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -160,6 +161,13 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
 """
 
 
+def _free_port() -> int:
+    """A loopback port free right now (the server binds it a moment later)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextmanager
 def prefect_api() -> Iterator[str]:
     """The Prefect API for a run: the configured ``PREFECT_API_URL``, else a temporary
@@ -172,7 +180,7 @@ def prefect_api() -> Iterator[str]:
         return
     from prefect.server.api.server import SubprocessASGIServer
 
-    port = SubprocessASGIServer().find_available_port()
+    port = _free_port()
     server = SubprocessASGIServer(port=port)
     watchdog = subprocess.Popen(
         [sys.executable, "-c", _WATCHDOG, str(os.getpid()), str(port)],

@@ -81,16 +81,20 @@ def co_stated_paths(statements: Mapping[tuple[str, str, str], Statement],
     ['msc -[SECRETES]-> hgf -[implied DECREASES]-| fib']
     """
     sources, targets, mech = set(sources), set(targets), set(mechanistic)
-    direct = [(k, st) for k, st in statements.items()
-              if k[0] in sources and k[2] in targets and k[1] in SIGNS]
+    by_subject: dict[str, list[tuple[tuple[str, str, str], Statement]]] = {}
+    for k, st in statements.items():
+        if k[0] in sources:
+            by_subject.setdefault(k[0], []).append((k, st))
+    direct = [(k, st) for rows in by_subject.values() for k, st in rows
+              if k[2] in targets and k[1] in SIGNS]
     out: list[MechanismPath] = []
     for (s_id, p_st, t_id), st_t in direct:
         t_ev = {e.pmid: e for e in st_t.evidence if not e.negated}
         if not t_ev:
             continue
         t_sents = {(e.pmid, e.sentence_start) for e in st_t.evidence if not e.negated}
-        for (a, p_sm, m), st_m in statements.items():
-            if a != s_id or p_sm not in mech or m in sources or m in targets:
+        for (_, p_sm, m), st_m in by_subject[s_id]:
+            if p_sm not in mech or m in sources or m in targets:
                 continue
             if types.get(m) not in CO_STATED_TYPES:
                 continue

@@ -260,13 +260,6 @@ class RelationModel:
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
 
-    def relation(self, features: Iterable[str]) -> tuple[str, float]:
-        """The most probable predicate and the probability that the pair states *some*
-        relation (``1 - P(NONE)``): what :attr:`threshold` is compared with."""
-        p = self.scores(features)
-        i = max(range(1, len(p)), key=p.__getitem__)
-        return self.labels[i], 1.0 - p[0]
-
     @classmethod
     def train(cls, examples: Sequence[tuple[list[str], str]], *, c: float = 1.0,
               min_count: int = 2, sample_weight: Sequence[float] | None = None
@@ -434,7 +427,8 @@ def model_relations(text: str, mentions: Sequence[Mention],
                     model: RelationModel, triggers: dict[str, str], polarity: Polarity
                     ) -> list[Relation]:
     """What the model adds to the rules' ``rules``: one relation per sentence and concept pair
-    the rules left alone, when its best predicate's probability reaches ``model.threshold``.
+    the rules left alone, when the probability that the pair states some relation
+    (``1 - P(NONE)``) reaches ``model.threshold``; the predicate is the most probable one.
 
     Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
     ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
