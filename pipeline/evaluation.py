@@ -69,6 +69,9 @@ __all__ = [
     "load_equivalence",
     "run_extractor",
     "scores_to_markdown",
+    "SOURCES",
+    "relations_by_source",
+    "model_figures_markdown",
 ]
 
 logger = logging.getLogger(__name__)
@@ -479,6 +482,33 @@ def score(gold: Sequence[Doc], system: Iterable[Doc], *, types: Iterable[str] | 
     return out
 
 
+#: Relation sources of :func:`relations_by_source`, in table order.
+SOURCES = ("rule", "model", "rule + model")
+
+
+def relations_by_source(gold: Sequence[Doc], system: Sequence[Doc], *,
+                        equivalence: Equivalence | None = None) -> dict[str, Counts]:
+    """Relation ``(s, p, o)`` counts of the rules alone, the model alone and both together.
+
+    Precision per source says how far each can be trusted; recall per source how much of the
+    gold each finds (the model only adds what the rules miss, so the recalls add up).
+
+    >>> g = [{"id": "1", "entities": [], "relations": [
+    ...     {"subject": "A", "predicate": "TREATS", "object": "B"}]}]
+    >>> s = [{"id": "1", "entities": [], "relations": [
+    ...     {"subject": "A", "predicate": "TREATS", "object": "B", "source": "model"}]}]
+    >>> {k: (c.tp, c.fp, c.fn) for k, c in relations_by_source(g, s).items()}
+    {'rule': (0, 0, 1), 'model': (1, 0, 0), 'rule + model': (1, 0, 0)}
+    """
+    out = {}
+    for src in SOURCES:
+        keep = src.split(" + ")
+        only = [dict(d, relations=[r for r in d.get("relations", ())
+                                   if r.get("source", "rule") in keep]) for d in system]
+        out[src] = score(gold, only, equivalence=equivalence).relations
+    return out
+
+
 # --------------------------------------------------------------------------------- extraction
 
 def run_extractor(docs: Sequence[Doc], *, progress: bool = False, relations: bool = True,
@@ -534,3 +564,29 @@ def scores_to_markdown(title: str, s: Scores, *, entities: bool = True,
                   f"Negation accuracy {f3(s.negation_accuracy)}, hedging accuracy "
                   f"{f3(s.hedging_accuracy)} over {s.flags_n} matched relations.", ""]
     return "\n".join(lines)
+
+
+def model_figures_markdown(meta: Mapping[str, Any]) -> str:
+    """The learned model's cross-validated figures and learning curve (from its metadata).
+
+    >>> print(model_figures_markdown({"documents": 10, "threshold": 0.5, "cv": {
+    ...     "rules only": {"p": 0.5, "r": 0.25, "f1": 0.333}}}).splitlines()[0])
+    ### Learned relation model (cross-validated over 10 training documents)
+    """
+    f3 = "{:.3f}".format
+    lines = [f"### Learned relation model (cross-validated over {meta.get('documents', '?')} "
+             "training documents)", "",
+             "Document-level k-fold cross-validation of rules + model at each probability "
+             "threshold (training documents: the project's annotations and the development "
+             "gold; these are not held-out figures).", "",
+             "| setting | P | R | F1 |", "|---|---:|---:|---:|"]
+    for name, v in dict(meta.get("cv", {})).items():
+        lines.append(f"| {name} | {f3(v['p'])} | {f3(v['r'])} | {f3(v['f1'])} |")
+    curve = list(meta.get("learning_curve", ()))
+    if curve:
+        lines += ["", "Learning curve (training documents per fold, cross-validated at the "
+                  "chosen threshold):", "", "| training documents | P | R | F1 |",
+                  "|---:|---:|---:|---:|"]
+        lines += [f"| {row['training_documents']} | {f3(row['p'])} | {f3(row['r'])} | "
+                  f"{f3(row['f1'])} |" for row in curve]
+    return "\n".join(lines + [""])

@@ -160,6 +160,26 @@ def test_cli_smoke(tmp_path, capsys):
     assert main(["eval", "relations", "--gold", str(g), "--system", str(tmp_path / "nope")]) == 1
 
 
+def test_eval_relations_reports_sources_and_the_model(tmp_path, capsys):
+    g, s = _write(tmp_path)
+    rows = [json.loads(x) for x in s.read_text().splitlines()]
+    for d in rows:   # mark one system relation as the model's
+        for r in d.get("relations", [])[:1]:
+            r["source"] = "model"
+    s.write_text("".join(json.dumps(d) + "\n" for d in rows))
+    assert main(["eval", "relations", "--gold", str(g), "--system", str(s), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    src = out["relations_by_source"]
+    assert list(src) == ["rule", "model", "rule + model"]
+    assert src["rule + model"]["f"] == pytest.approx(out["relations"]["f"], abs=1e-3)
+    assert src["rule"]["n"] == src["model"]["n"] == src["rule + model"]["n"]
+    assert "cv" in out["model"]
+    assert main(["eval", "relations", "--gold", str(g), "--system", str(s),
+                 "--report", str(tmp_path / "rep")]) == 0
+    md = (tmp_path / "rep" / "eval_relations.md").read_text()
+    assert "| relations by source |" in md and "| model |" in md
+
+
 def _goldtool(shared: Path, *args: str) -> dict:
     tool = shared / "tools" / "goldtool.py"
     if not tool.exists():

@@ -21,6 +21,10 @@ __all__ = ["register"]
 
 GOLD_MODES = ("ner", "relations", "all")
 BENCH_MODES = ("ncbi-disease", "jnlpba", "biored")
+#: Said under every by-source table: the model's own training data makes its rows optimistic.
+IN_SAMPLE_NOTE = ("The learned model is trained on the development gold and the project's "
+                  "annotations: on those texts its rows are in-sample; its cross-validated "
+                  "figures follow.")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -89,27 +93,41 @@ def _system(args: argparse.Namespace, gold: list[dict], relations: bool) -> list
 def _run(args: argparse.Namespace) -> int:
     if args.eval_mode in BENCH_MODES:
         return _run_benchmark(args)
-    from ..evaluation import attach_texts, load_jsonl, score
+    from ..evaluation import (attach_texts, load_jsonl, model_figures_markdown,
+                              relations_by_source, score)
     gold = attach_texts(load_jsonl(args.gold), args.texts)
     system = _system(args, gold, relations=args.eval_mode != "ner")
     types = set(args.types.split(",")) if args.types else None
     eqs = _equivalences(args)
-    s = score(gold, system, types=types, equivalence=eqs.get("xrefs", eqs["exact"]))
+    same = eqs.get("xrefs", eqs["exact"])
+    s = score(gold, system, types=types, equivalence=same)
     ents, rels = args.eval_mode != "relations", args.eval_mode != "ner"
+    by_source = relations_by_source(gold, system, equivalence=same) if rels else {}
+    meta = _model_meta() if rels else {}
     if args.json:
         d = s.to_dict()
         if not rels:
             d = {k: v for k, v in d.items() if "relation" not in k}
+        else:
+            d["relations_by_source"] = {k: c.prf.as_dict(with_n=True)
+                                        for k, c in by_source.items()}
+            d["model"] = {k: meta.get(k) for k in ("cv", "learning_curve", "threshold")}
         print(json.dumps(d))
     else:
         _print_scores(str(args.gold), s, entities=ents, relations=rels)
+        if rels:
+            _print_by_source(by_source)
+            _print_markdown(model_figures_markdown(meta) if meta else
+                            "No learned relation model: rules only.")
     if args.report:
         from ..evaluation import scores_to_markdown
         args.report.mkdir(parents=True, exist_ok=True)
         out = args.report / f"eval_{args.eval_mode}.md"
-        out.write_text(f"# mscgraph eval {args.eval_mode}\n\n"
-                       + scores_to_markdown(str(args.gold), s, entities=ents, relations=rels),
-                       encoding="utf-8")
+        text = scores_to_markdown(str(args.gold), s, entities=ents, relations=rels)
+        if rels:
+            text += "\n" + _by_source_markdown(by_source) + "\n" + (
+                model_figures_markdown(meta) if meta else "")
+        out.write_text(f"# mscgraph eval {args.eval_mode}\n\n" + text, encoding="utf-8")
         print(f"wrote {out}")
     return 0
 
@@ -162,13 +180,44 @@ def _print_scores(title: str, s: Any, *, entities: bool, relations: bool) -> Non
                   f"{s.hedging_accuracy:.3f} over {s.flags_n} matched relations")
 
 
+def _model_meta() -> dict[str, Any]:
+    """The committed relation model's metadata with its threshold ({} without a model)."""
+    from ..nlp.relations.model import load_model
+    model = load_model()
+    return {} if model is None else dict(model.meta) | {"threshold": model.threshold}
+
+
+def _by_source_markdown(by_source: dict[str, Any]) -> str:
+    lines = ["| relations by source | n gold | P | R | F1 | system |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for src, c in by_source.items():
+        p = c.prf
+        lines.append(f"| {src} | {p.n} | {p.p:.3f} | {p.r:.3f} | {p.f:.3f} | {c.tp + c.fp} |")
+    return "\n".join(lines + ["", IN_SAMPLE_NOTE, ""])
+
+
+def _print_by_source(by_source: dict[str, Any]) -> None:
+    from rich.table import Table
+    t = Table(title="relations by source ((s, p, o), non-negated)")
+    for c in ("source", "n gold", "P", "R", "F1", "system"):
+        t.add_column(c, justify="left" if c == "source" else "right")
+    for src, c in by_source.items():
+        t.add_row(src, str(c.prf.n), *_f(c.prf), str(c.tp + c.fp))
+    _console().print(t)
+    _console().print(IN_SAMPLE_NOTE, style="dim")
+
+
+def _print_markdown(text: str) -> None:
+    from rich.markdown import Markdown
+    _console().print(Markdown(text))
+
+
 def _f(p: Any) -> tuple[str, str, str]:
     return f"{p.p:.3f}", f"{p.r:.3f}", f"{p.f:.3f}"
 
 
 def _print_benchmark(res: Any) -> None:
-    from rich.markdown import Markdown
-    _console().print(Markdown(_benchmark_markdown(res)))
+    _print_markdown(_benchmark_markdown(res))
 
 
 def _console() -> Any:
@@ -208,7 +257,8 @@ def _report(args: argparse.Namespace) -> int:
     import time
     from ..benchmark_corpora import BENCHMARKS, evaluate_benchmark
     from ..errors import EvaluationError
-    from ..evaluation import load_jsonl, score, scores_to_markdown
+    from ..evaluation import (load_jsonl, model_figures_markdown, relations_by_source, score,
+                              scores_to_markdown)
     from ..benchmark_corpora import SHARED_DIR
     from ..config import PROJECT_ROOT
     from ..extract import extractor_version
@@ -236,7 +286,10 @@ def _report(args: argparse.Namespace) -> int:
         system = _system(args, gold, relations=True)
         s = score(gold, system, equivalence=eqs.get("xrefs", eqs["exact"]))
         out["gold"][str(path)] = s.to_dict() | {"seconds": time.perf_counter() - t0}
-        md.append(scores_to_markdown(f"{path.name} ({path})", s))
+        by_source = relations_by_source(gold, system, equivalence=eqs.get("xrefs", eqs["exact"]))
+        out["gold"][str(path)]["relations_by_source"] = {
+            k: c.prf.as_dict(with_n=True) for k, c in by_source.items()}
+        md += [scores_to_markdown(f"{path.name} ({path})", s), _by_source_markdown(by_source)]
     md += ["## Public benchmark corpora", ""]
     for name, (loader, _scorer, needs_rel) in BENCHMARKS.items():
         try:
@@ -250,6 +303,10 @@ def _report(args: argparse.Namespace) -> int:
         res = evaluate_benchmark(name, gold, system, equivalences=eqs)
         out["benchmarks"][name] = res.to_dict() | {"seconds": time.perf_counter() - t0}
         md.append(_benchmark_markdown(res))
+    meta = _model_meta()
+    if meta:
+        md += ["## Learned relation model", "", model_figures_markdown(meta)]
+        out["model"] = {k: meta.get(k) for k in ("cv", "learning_curve", "threshold")}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "quality.md").write_text("\n".join(md), encoding="utf-8")
     (args.out / "quality.json").write_text(json.dumps(out, indent=1), encoding="utf-8")

@@ -47,4 +47,8 @@ def _relations(args: argparse.Namespace) -> int:
     print("cross-validated (s, p, o) per document:")
     for name, s in report.cv.items():
         print(f"  {name:<20} P {s['p']:.3f}  R {s['r']:.3f}  F1 {s['f1']:.3f}")
+    print("learning curve (training documents per fold -> cross-validated F1):")
+    for row in report.learning_curve:
+        print(f"  {row['training_documents']:>5}  P {row['p']:.3f}  R {row['r']:.3f}  "
+              f"F1 {row['f1']:.3f}")
     return 0

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import tarfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -38,7 +39,8 @@ from .model import LABELS, Candidate, RelationModel, candidates, model_relations
 
 __all__ = ["REPO", "ANNOTATIONS_DIR", "DEFAULT_ANNOTATIONS", "TrainingDoc", "TrainReport", "sha256_text",
            "load_texts", "load_records", "load_annotated", "load_dev_gold", "label_of",
-           "gold_spans", "analyse", "train_relation_model"]
+           "gold_spans", "analyse", "cross_validate", "train_relation_model",
+           "CURVE_FRACTIONS"]
 
 REPO = Path(__file__).resolve().parents[3]
 ANNOTATIONS_DIR = REPO / "corpora" / "annotations"
@@ -50,6 +52,8 @@ JNLPBA_TAR = "resources/corpora/jnlpba/jnlpba_standoff_train_test.tar.gz"
 JNLPBA_TRAIN_PREFIX = "jnlpba/standoff/train/"
 DEV_GOLD = "corpora/gold/dev.jsonl"
 THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+#: Shares of each fold's training documents for the learning curve.
+CURVE_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
 
 def sha256_text(text: str) -> str:
@@ -207,6 +211,8 @@ class TrainReport:
     threshold: float
     cv: dict[str, dict[str, float]]
     path: str
+    #: Cross-validated F1 against training size at the chosen threshold.
+    learning_curve: list[dict[str, float]] = field(default_factory=list)
 
 
 def analyse(docs: Sequence[dict[str, Any]], progress: Callable[[int], None] | None = None
@@ -245,6 +251,38 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
             else 0.0, "tp": tp, "fp": fp, "fn": fn}
 
 
+def cross_validate(seen: Sequence[TrainingDoc], examples: Sequence[list[tuple[list[str], str]]],
+                   gold: Sequence[set[tuple[str, str, str]]], *, folds: int,
+                   thresholds: Sequence[float], c: float, triggers: dict[str, str],
+                   polarity: Any, fraction: float = 1.0,
+                   say: Callable[[str], None] = lambda msg: None) -> dict[float, list[int]]:
+    """Document-level k-fold ``[tp, fp, fn]`` of rules + model per threshold (> 1: rules only).
+
+    ``fraction`` trains each fold on that share of its training documents, drawn with a fixed
+    seed so the curve is reproducible and mixes the sources: the learning curve.
+    """
+    counts = {th: [0, 0, 0] for th in thresholds}
+    for k in range(folds):
+        say(f"cross-validation fold {k + 1}/{folds}")
+        train_docs = [ex for i, ex in enumerate(examples) if i % folds != k]
+        if fraction < 1.0:
+            random.Random(k).shuffle(train_docs)
+            train_docs = train_docs[:max(1, round(len(train_docs) * fraction))]
+        model = RelationModel.train([e for ex in train_docs for e in ex], c=c)
+        for i, t in enumerate(seen):
+            if i % folds != k:
+                continue
+            for th in counts:
+                model.threshold = th
+                rels = t.rules + model_relations(t.doc["text"], t.mentions, t.sentences, t.rules,
+                                                 model, triggers, polarity)
+                sys_ = _triples(rels)
+                counts[th][0] += len(sys_ & gold[i])
+                counts[th][1] += len(sys_ - gold[i])
+                counts[th][2] += len(gold[i] - sys_)
+    return counts
+
+
 def train_relation_model(shared: str | Path, out: str | Path, *, folds: int = 5, c: float = 1.0,
                          annotations: str | Path = ANNOTATIONS_DIR,
                          progress: Callable[[str], None] | None = None) -> TrainReport:
@@ -257,30 +295,23 @@ def train_relation_model(shared: str | Path, out: str | Path, *, folds: int = 5,
     examples = [_examples(t, triggers, polarity) for t in seen]
     gold = [{(r["subject"], r["predicate"], r["object"]) for r in t.doc["relations"]
              if r["subject"] != r["object"]} for t in seen]
-    counts = {th: [0, 0, 0] for th in (1.01, *THRESHOLDS)}   # 1.01: rules only
-    for k in range(folds):
-        say(f"cross-validation fold {k + 1}/{folds}")
-        train = [e for i, ex in enumerate(examples) if i % folds != k for e in ex]
-        model = RelationModel.train(train, c=c)
-        for i, t in enumerate(seen):
-            if i % folds != k:
-                continue
-            for th in counts:
-                model.threshold = th
-                rels = t.rules + model_relations(t.doc["text"], t.mentions, t.sentences, t.rules,
-                                                 model, triggers, polarity)
-                sys_ = _triples(rels)
-                counts[th][0] += len(sys_ & gold[i])
-                counts[th][1] += len(sys_ - gold[i])
-                counts[th][2] += len(gold[i] - sys_)
+    counts = cross_validate(seen, examples, gold, folds=folds, thresholds=(1.01, *THRESHOLDS),
+                            c=c, triggers=triggers, polarity=polarity, say=say)
     cv = {("rules only" if th > 1 else f"rules+model@{th}"): _prf(*n) for th, n in counts.items()}
     best = max(THRESHOLDS, key=lambda th: (cv[f"rules+model@{th}"]["f1"], th))
+    say(f"threshold {best}; learning curve")
+    per_fold = len(docs) - len(docs) // folds
+    curve = [{"training_documents": round(per_fold * frac)} | _prf(*(
+        counts[best] if frac == 1.0 else cross_validate(
+            seen, examples, gold, folds=folds, thresholds=(best,), c=c, triggers=triggers,
+            polarity=polarity, fraction=frac)[best])) for frac in CURVE_FRACTIONS]
     say(f"threshold {best}; fitting on all documents")
     everything = [e for ex in examples for e in ex]
     model = RelationModel.train(everything, c=c)
     model.threshold = best
     model.meta.update({"documents": len(docs), "labels": list(LABELS), "cv": cv,
+                       "learning_curve": curve,
                        "training": ["corpora/annotations/train_relations*.jsonl", DEV_GOLD]})
     model.to_disk(out)
     return TrainReport(len(docs), len(everything), sum(1 for _, y in everything if y != "NONE"),
-                       best, cv, str(out))
+                       best, cv, str(out), curve)

@@ -80,6 +80,10 @@ def test_committed_model_loads_and_the_component_marks_sources():
     model = load_model()
     assert model is not None and 0 < model.threshold < 1
     assert model.meta["cv"]
+    curve = model.meta["learning_curve"]     # `mscgraph eval relations` prints it
+    assert [r["training_documents"] for r in curve] == sorted(r["training_documents"]
+                                                             for r in curve)
+    assert all(0 <= r["f1"] <= 1 for r in curve)
     ex = Extractor(context=False).extract_text(
         "Mesenchymal stem cells (MSCs) reduced liver fibrosis. MSCs secrete HGF.")
     assert ex.relations and {r.source for r in ex.relations} <= {"rule", "model"}
