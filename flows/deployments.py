@@ -20,8 +20,8 @@ with ``source=demo`` uses the demo's own store and exports (``corpora/demo.sqlit
 
 Example
 -------
->>> describe("30 1 * * *", "Europe/Berlin")
-'Nightly PubMed -> knowledge graph update (ingest, extract, graph, export); cron 30 1 * * * in Europe/Berlin'
+>>> describe("30 1 * * *", "Europe/Berlin").split("; ")[-1]
+'cron 30 1 * * * in Europe/Berlin'
 >>> d = build_deployment(cron="30 1 * * *", timezone="Europe/Berlin")   # doctest: +SKIP
 >>> d.schedules[0].schedule.cron                                       # doctest: +SKIP
 '30 1 * * *'

@@ -212,11 +212,14 @@ def test_page_carries_the_evidence_map_when_the_graph_has_evidence():
     msc, hgf = Concept("CL:0000134", "MSC", "CELL_TYPE"), Concept("HGNC:4893", "HGF", "CYTOKINE")
     fib = Concept("MESH:D008103", "Liver Cirrhosis", "DISEASE")
     kg = KnowledgeGraph.from_statements([
-        Statement(msc, "SECRETES", hgf, [Evidence("1", "MSCs secrete HGF.", study_type="animal_model")]),
-        Statement(hgf, "DECREASES", fib, [Evidence("1", "HGF lowers fibrosis.", study_type="animal_model")])])
+        Statement(msc, "SECRETES", hgf,
+                  [Evidence("1", "MSCs secrete HGF.", study_type="animal_model")]),
+        Statement(hgf, "DECREASES", fib,
+                  [Evidence("1", "HGF lowers fibrosis.", study_type="animal_model")])])
     rows = page_data(kg)["evidence_map"]
     assert isinstance(rows, list)
-    assert all({"disease", "mechanism", "articles", "net_direction", "belief"} <= set(r) for r in rows)
+    assert all({"disease", "mechanism", "articles", "net_direction", "belief"} <= set(r)
+               for r in rows)
 
 
 def digest_of(kg: KnowledgeGraph) -> str:

@@ -1,4 +1,4 @@
-"""A concept's neighbourhood drawn with matplotlib: :func:`neighbourhood`, :func:`plot_neighbourhood`.
+"""A concept's neighbourhood drawn with matplotlib (:func:`plot_neighbourhood`, ``kg.plot``).
 
 Nodes are coloured by entity type and edges by predicate (the table of :mod:`.colours`, the
 one the exports use), each with a legend; node size follows the article count, edge width the
@@ -23,7 +23,7 @@ Example
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 import networkx as nx
 
@@ -33,9 +33,18 @@ from .filters import normalize_predicates
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from . import KnowledgeGraph
 
-__all__ = ["neighbourhood", "plot_neighbourhood", "MAX_NODES"]
+class PlottableGraph(Protocol):
+    """What the drawing reads of a :class:`~pipeline.graph.KnowledgeGraph` (named here so this
+    module does not import the graph that offers it as ``kg.plot()``)."""
+
+    def to_networkx(self) -> nx.MultiDiGraph: ...
+
+    def scope(self, concept: str, *, include_narrower: bool = True) -> list[str]: ...
+
+    def resolve(self, name: str) -> str: ...
+
+__all__ = ["neighbourhood", "plot_neighbourhood", "PlottableGraph", "MAX_NODES"]
 
 #: Most concepts one drawing shows (beyond it the labels become unreadable).
 MAX_NODES = 30
@@ -45,7 +54,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def neighbourhood(kg: "KnowledgeGraph", concept: str, depth: int = 1, *,
+def neighbourhood(kg: PlottableGraph, concept: str, depth: int = 1, *,
                   max_nodes: int = MAX_NODES, min_belief: float = 0.0,
                   predicate: str | Iterable[str] | None = None,
                   include_narrower: bool = True) -> nx.MultiDiGraph:
@@ -111,7 +120,7 @@ def _layout(sub: nx.MultiDiGraph) -> dict[str, Any]:
     return nx.shell_layout(sub, shells)
 
 
-def plot_neighbourhood(kg: "KnowledgeGraph", concept: str, depth: int = 1, *,
+def plot_neighbourhood(kg: PlottableGraph, concept: str, depth: int = 1, *,
                        ax: "Axes | None" = None, max_nodes: int = MAX_NODES,
                        min_belief: float = 0.0, predicate: str | Iterable[str] | None = None,
                        include_narrower: bool = True, edge_labels: bool = False,
