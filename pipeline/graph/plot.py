@@ -48,6 +48,8 @@ __all__ = ["neighbourhood", "plot_neighbourhood", "PlottableGraph", "MAX_NODES"]
 
 #: Most concepts one drawing shows (beyond it the labels become unreadable).
 MAX_NODES = 30
+#: Circumference a ring of the layout gives each concept (one unit between rings).
+RING_SPACING = 0.45
 
 
 def _plural(n: int, word: str) -> str:
@@ -106,18 +108,25 @@ def neighbourhood(kg: PlottableGraph, concept: str, depth: int = 1, *,
     return sub
 
 
-def _layout(sub: nx.MultiDiGraph) -> dict[str, Any]:
-    """Rings by distance from the start (the start in the middle), each ring grouped by type
-    and name, so a hub's many neighbours do not pile up around it as a spring layout does."""
+def _layout(sub: nx.MultiDiGraph) -> dict[str, tuple[float, float]]:
+    """Rings by distance from the start (a lone start concept in the middle), each ring grouped
+    by type and name and wide enough for its labels, so a hub's many neighbours do not pile up
+    around it as in a spring layout."""
     rings: dict[int, list[str]] = {}
     for n, d in sub.nodes(data=True):
         rings.setdefault(d["hops"], []).append(n)
-    shells = [sorted(rings[h], key=lambda n: (sub.nodes[n].get("type", ""),
-                                               str(sub.nodes[n].get("name") or n)))
-              for h in sorted(rings)]
-    if len(shells[0]) > 1:  # several start concepts (narrower terms): a small inner ring
-        shells.insert(0, [])
-    return nx.shell_layout(sub, shells)
+    pos: dict[str, tuple[float, float]] = {}
+    radius = -1.0
+    for hops in sorted(rings):
+        ring = sorted(rings[hops], key=lambda n: (sub.nodes[n].get("type", ""),
+                                                  str(sub.nodes[n].get("name") or n)))
+        # one unit between rings; at least RING_SPACING of circumference per concept
+        radius = 0.0 if radius < 0 and len(ring) == 1 else \
+            max(radius + 1.0, len(ring) * RING_SPACING / (2 * math.pi))
+        for i, n in enumerate(ring):
+            angle = 2 * math.pi * i / len(ring) + 0.3 * hops  # rings turned against each other
+            pos[n] = (radius * math.cos(angle), radius * math.sin(angle))
+    return pos
 
 
 def plot_neighbourhood(kg: PlottableGraph, concept: str, depth: int = 1, *,
@@ -143,6 +152,7 @@ def plot_neighbourhood(kg: PlottableGraph, concept: str, depth: int = 1, *,
         FigureCanvasAgg(fig)
         ax = fig.add_subplot()
     pos = _layout(sub)
+    scale = max([math.hypot(x, y) for x, y in pos.values()] + [1.0])
     most = max([d.get("article_count", 1) or 1 for _n, d in sub.nodes(data=True)] + [1])
     size = {n: 120 + 700 * math.sqrt((d.get("article_count", 1) or 1) / most)
             for n, d in sub.nodes(data=True)}
@@ -173,7 +183,7 @@ def plot_neighbourhood(kg: PlottableGraph, concept: str, depth: int = 1, *,
             ax.text((x0 + x1) / 2, (y0 + y1) / 2, d["predicate"], fontsize=6, color=colour,
                     ha="center", va="center", zorder=4)
     for n, d in sub.nodes(data=True):
-        ax.text(pos[n][0], pos[n][1] - 0.06, d.get("name") or n, fontsize=8, ha="center",
+        ax.text(pos[n][0], pos[n][1] - 0.07 * scale, d.get("name") or n, fontsize=8, ha="center",
                 va="top", zorder=5,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})
     nodes_legend = ax.legend(
