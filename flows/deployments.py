@@ -1,4 +1,4 @@
-"""Serve the ``nightly`` flow on a cron schedule (default 02:00 every day).
+"""Serve the ``nightly`` flow on a cron schedule (default 02:00 every day, UTC).
 
 Start a Prefect server, point this process at it, and serve::
 
@@ -7,13 +7,21 @@ Start a Prefect server, point this process at it, and serve::
     python -m flows.deployments --cron "0 2 * * *" --timezone Europe/Berlin
 
 The process keeps running and starts a flow run at every scheduled time (and whenever you
-press *Run* in the UI or call ``prefect deployment run 'mscgraph-nightly/nightly'``). The same
-deployment is declared for work pools in ``prefect.yaml`` (``prefect deploy --name nightly``).
+press *Run* in the UI or call ``prefect deployment run 'mscgraph-nightly/nightly-serve'``).
+
+Two routes, two deployment names, so neither overwrites the other's schedule and parameters:
+this module serves ``mscgraph-nightly/nightly-serve`` (:data:`DEPLOYMENT_NAME`, no work pool);
+``prefect.yaml`` declares ``mscgraph-nightly/nightly-pool`` for a work pool
+(``prefect deploy --name nightly-pool``). The description of each names its cron and time zone.
 Give the store as ``MSCGRAPH_DATABASE_URL`` in the environment of the serving process (or
-worker), never as ``--param database_url=`` with a password: Prefect stores parameters.
+worker), never as ``--param database_url=`` with a password: Prefect stores parameters. A run
+with ``source=demo`` uses the demo's own store and exports (``corpora/demo.sqlite``,
+``graph_exports/demo/``), never that variable's store.
 
 Example
 -------
+>>> describe("30 1 * * *", "Europe/Berlin").split("; ")[-1]
+'cron 30 1 * * * in Europe/Berlin'
 >>> d = build_deployment(cron="30 1 * * *", timezone="Europe/Berlin")   # doctest: +SKIP
 >>> d.schedules[0].schedule.cron                                       # doctest: +SKIP
 '30 1 * * *'
@@ -25,12 +33,19 @@ import json
 import os
 from typing import Any, Sequence
 
-__all__ = ["DEFAULT_CRON", "DEFAULT_TIMEZONE", "DEPLOYMENT_NAME", "build_deployment", "serve",
-           "main"]
+__all__ = ["DEFAULT_CRON", "DEFAULT_TIMEZONE", "DEPLOYMENT_NAME", "DESCRIPTION", "describe",
+           "build_deployment", "serve", "main"]
 
 DEFAULT_CRON = "0 2 * * *"
 DEFAULT_TIMEZONE = "UTC"
-DEPLOYMENT_NAME = "nightly"
+#: The name of the served deployment; ``prefect.yaml``'s is ``nightly-pool``.
+DEPLOYMENT_NAME = "nightly-serve"
+DESCRIPTION = "Nightly PubMed -> knowledge graph update (ingest, extract, graph, export)"
+
+
+def describe(cron: str, timezone: str) -> str:
+    """The deployment's description: what it does, its cron and the cron's time zone."""
+    return f"{DESCRIPTION}; cron {cron} in {timezone}"
 
 
 def build_deployment(*, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE,
@@ -47,8 +62,7 @@ def build_deployment(*, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZO
 
     return nightly.to_deployment(
         name=name, schedules=[Cron(cron, timezone=timezone)], parameters=parameters or {},
-        paused=paused, tags=["mscgraph"],
-        description="Nightly PubMed -> knowledge graph update (ingest, extract, graph, export)")
+        paused=paused, tags=["mscgraph"], description=describe(cron, timezone))
 
 
 def serve(*, cron: str = DEFAULT_CRON, timezone: str = DEFAULT_TIMEZONE,
@@ -71,7 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timezone", default=os.environ.get("MSCGRAPH_TIMEZONE",
                                                              DEFAULT_TIMEZONE),
                         help="IANA time zone of the cron (env MSCGRAPH_TIMEZONE, default UTC)")
-    parser.add_argument("--name", default=DEPLOYMENT_NAME, help="deployment name")
+    parser.add_argument("--name", default=DEPLOYMENT_NAME,
+                        help=f"deployment name (default {DEPLOYMENT_NAME!r}; prefect.yaml's "
+                             "is 'nightly-pool': keep them apart)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="flow parameter (VALUE parsed as JSON when it is JSON), e.g. "
                              "--param source=pubmed --param 'queries=[\"msc_liver\"]'")

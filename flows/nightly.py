@@ -7,6 +7,15 @@ read from the store, ``extract-batch`` mapped over them on threads, processes or
 article is recorded and listed, never failing its batch), ``build-graph``, ``write-exports``,
 all under the store lock ``"nightly"``. No result caching: the store is the cache. Prefect
 stores flow parameters, so no PMID list is one, nor a store password (see :mod:`flows.runtime`).
+``source="demo"`` keeps its own store and exports unless given others
+(:func:`pipeline.config.demo_locations`), whoever starts the run: CLI, deployment or UI.
+
+No task has ``timeout_seconds``: Prefect cannot stop a synchronous task running in a worker
+thread (the default runner), so a timeout there would only be logged as unenforceable. What
+bounds the work instead: E-utilities requests have a deadline each
+(``MSCGRAPH_EUTILS_DEADLINE``), articles longer than ``max_chars`` are recorded as failed
+instead of extracted, and a stuck run is stopped from outside (Prefect's *Cancel*, or
+SIGTERM; the next run resumes where it stopped).
 
 Example
 -------
@@ -28,7 +37,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from pipeline import report
-from pipeline.config import Settings
+from pipeline.config import Settings, demo_locations
 from pipeline.errors import ConfigError
 from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, extract_pmids,
                               extractor_version, pending_articles)
@@ -54,7 +63,7 @@ _NO_CACHE = dict(cache_policy=NO_CACHE, persist_result=False)
 
 @task(name="ingest-query", task_run_name="ingest-{query.name}", retries=3,
       retry_delay_seconds=exponential_backoff(backoff_factor=30), retry_jitter_factor=0.2,
-      retry_condition_fn=retry_on_transient_fetch, timeout_seconds=6 * 3600, **_NO_CACHE)
+      retry_condition_fn=retry_on_transient_fetch, **_NO_CACHE)
 def ingest_query_task(database: str | None, query: NamedQuery,
                       settings: dict[str, Any] | None = None) -> dict[str, Any]:
     """New and revised PubMed records of ``query`` since its high-water mark (network)."""
@@ -62,7 +71,7 @@ def ingest_query_task(database: str | None, query: NamedQuery,
     return report.ingest_row(ingest_query(open_store(database), client, query))
 
 
-@task(name="ingest-files", timeout_seconds=6 * 3600, **_NO_CACHE)
+@task(name="ingest-files", **_NO_CACHE)
 def ingest_files_task(database: str | None, paths: list[str] | None = None) -> dict[str, Any]:
     """The demo corpus (``paths=None``) or PubMed XML files into the store (no network)."""
     store = open_store(database)
@@ -70,41 +79,42 @@ def ingest_files_task(database: str | None, paths: list[str] | None = None) -> d
                              else ingest_xml_files(store, paths))
 
 
-@task(name="list-pending", timeout_seconds=600, **_NO_CACHE)
+@task(name="list-pending", **_NO_CACHE)
 def list_pending(database: str | None, batch_size: int) -> list[list[str]]:
     """PMIDs whose extraction is missing or stale (not failed before), in batches."""
     pending = pending_articles(open_store(database), extractor_version())
     return list(batched((a.pmid for a in pending), batch_size))
 
 
-@task(name="extract-batch", task_run_name="extract-{pmids[0]}", timeout_seconds=3600,
-      **_NO_CACHE)
+@task(name="extract-batch", task_run_name="extract-{pmids[0]}", **_NO_CACHE)
 def extract_batch(database: str | None, pmids: list[str],
                   max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
     """Extract one batch of stored articles and save the extractions (failures recorded)."""
     return extract_pmids(open_store(database), pmids, max_chars=max_chars)
 
 
-@task(name="build-graph", timeout_seconds=2 * 3600, **_NO_CACHE)
+@task(name="build-graph", **_NO_CACHE)
 def build_graph(database: str | None) -> KnowledgeGraph:
     """Assemble the knowledge graph from every stored extraction."""
     return KnowledgeGraph.from_store(open_store(database))
 
 
-@task(name="write-exports", timeout_seconds=3600, **_NO_CACHE)
-def write_exports_task(kg: KnowledgeGraph, export_dir: str) -> dict[str, str]:
-    """Dated and ``latest`` GraphML / Cytoscape.js / CSV exports."""
+@task(name="write-exports", **_NO_CACHE)
+def write_exports_task(kg: KnowledgeGraph, export_dir: str,
+                       digest: str | None = None) -> dict[str, str]:
+    """Dated and ``latest`` GraphML / Cytoscape.js / CSV / HTML exports (the page shows
+    ``digest``, the markdown of :func:`write_digest_task`)."""
     from pipeline.exports import write_exports
-    return {k: str(p) for k, p in write_exports(kg, export_dir).items()}
+    return {k: str(p) for k, p in write_exports(kg, export_dir, digest=digest).items()}
 
 
-@task(name="write-evidence-map", timeout_seconds=3600, **_NO_CACHE)
+@task(name="write-evidence-map", **_NO_CACHE)
 def write_evidence_map_task(kg: KnowledgeGraph, export_dir: str) -> dict[str, str]:
     """Disease x mechanism evidence map as CSV and heatmap PNG (dated and ``latest``)."""
     return {k: str(p) for k, p in report.write_evidence_map(kg, export_dir).items()}
 
 
-@task(name="write-digest", timeout_seconds=3600, **_NO_CACHE)
+@task(name="write-digest", **_NO_CACHE)
 def write_digest_task(before: KnowledgeGraph | None, kg: KnowledgeGraph, export_dir: str,
                       since: str | None = None) -> tuple[str, str]:
     """``mscgraph_digest_<date>.md``: what changed since the last export; (path, markdown)."""
@@ -165,6 +175,8 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
     the other parameters are ``mscgraph run``'s. Returns the summary (also the artifact).
     """
     kind, paths = parse_source(source)
+    if kind == "demo":  # never the real store of MSCGRAPH_DATABASE_URL
+        database_url, export_dir = demo_locations(database_url, export_dir)
     url = resolve_database(database_url)
     runner = make_task_runner(task_runner, dask_address=dask_address, workers=workers,
                               store_url=url)
@@ -187,10 +199,10 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
             report.add_graph(summary, before, kg)
             since = report.previous_export_label(out_dir) if before is not None else None
             with report.timed(summary, "exports"):
-                summary["exports"] = write_exports_task(kg, str(out_dir))
-                summary["exports"] |= write_evidence_map_task(kg, str(out_dir))
                 digest_path, summary["digest"] = write_digest_task(before, kg, str(out_dir),
                                                                    since)
+                summary["exports"] = write_exports_task(kg, str(out_dir), summary["digest"])
+                summary["exports"] |= write_evidence_map_task(kg, str(out_dir))
                 summary["exports"]["digest"] = digest_path
         if failures:  # what was fetched is processed; the night still counts as failed
             raise failures[0]

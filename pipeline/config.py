@@ -23,7 +23,8 @@ from typing import Mapping
 
 from .errors import ConfigError
 
-__all__ = ["Settings", "PROJECT_ROOT", "DEFAULT_EUTILS_URL", "default_database_url"]
+__all__ = ["Settings", "PROJECT_ROOT", "DEFAULT_EUTILS_URL", "default_database_url",
+           "DEMO_DATABASE_URL", "DEMO_EXPORT_DIR", "demo_locations"]
 
 #: Root of the source checkout (``corpora/``, ``graph_exports/`` live here).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +35,28 @@ TOOL_NAME = "mscgraph"
 def default_database_url() -> str:
     """SQLite file ``corpora/mscgraph.sqlite`` in the checkout."""
     return "sqlite:///" + str(PROJECT_ROOT / "corpora" / "mscgraph.sqlite")
+
+
+#: Where the bundled demo corpus keeps its store and exports, so that its illustrative records
+#: never mix with a real PubMed store (``MSCGRAPH_DATABASE_URL`` names the real one).
+DEMO_DATABASE_URL = "sqlite:///" + str(PROJECT_ROOT / "corpora" / "demo.sqlite")
+DEMO_EXPORT_DIR = PROJECT_ROOT / "graph_exports" / "demo"
+
+
+def demo_locations(database_url: str | None = None,
+                   export_dir: str | Path | None = None) -> tuple[str, str]:
+    """Store URL and export directory of a demo run: the ones given, else the demo's own.
+
+    The environment (``MSCGRAPH_DATABASE_URL``, ``MSCGRAPH_EXPORT_DIR``) is not consulted: it
+    names the real store, which must not receive the illustrative records. Used by
+    ``mscgraph run --source demo`` and by the ``nightly`` flow alike.
+
+    >>> demo_locations()[0] == DEMO_DATABASE_URL
+    True
+    >>> demo_locations("sqlite:///x.sqlite", "out")
+    ('sqlite:///x.sqlite', 'out')
+    """
+    return database_url or DEMO_DATABASE_URL, str(export_dir or DEMO_EXPORT_DIR)
 
 
 @dataclass(frozen=True)

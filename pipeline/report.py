@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -39,9 +40,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
 __all__ = ["new_summary", "timed", "ingest_row", "add_ingest", "add_extraction", "add_graph",
-           "edge_table", "previous_graph", "previous_export_label", "summary_markdown", "format_summary",
-           "whats_new", "digest_markdown", "write_digest", "write_evidence_map",
-           "INGEST_COUNTS", "TOP_NEW_EDGES", "BELIEF_CHANGE", "DIGEST_ITEMS", "DIGEST_SENTENCES"]
+           "edge_table", "previous_graph", "previous_export_label", "summary_markdown",
+           "format_summary", "failure_reason", "whats_new", "digest_markdown", "write_digest",
+           "write_evidence_map", "INGEST_COUNTS", "TOP_NEW_EDGES", "BELIEF_CHANGE",
+           "DIGEST_ITEMS", "DIGEST_SENTENCES", "FAILURE_REASON_CHARS"]
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,9 @@ BELIEF_CHANGE = 0.1
 #: Most items per digest section, and sentences per item.
 DIGEST_ITEMS = 50
 DIGEST_SENTENCES = 3
+#: Longest failure reason on the first line of a failed run's summary.
+FAILURE_REASON_CHARS = 200
+_QUERY_STRING = re.compile(r"\?[^\s]+")
 
 
 def new_summary(**fields: Any) -> dict[str, Any]:
@@ -182,14 +187,28 @@ _COUNT_ROWS = (("records fetched", "fetched"), ("inserted", "inserted"),
                ("new contradictions", "new_contradictions"))
 
 
-def summary_markdown(summary: dict[str, Any]) -> str:
-    """The run summary as markdown (the artifact's body).
+def failure_reason(error: str, limit: int = FAILURE_REASON_CHARS) -> str:
+    """One short line saying why a run failed: the first line of ``error`` (``"Type:
+    message"``) with the query strings of URLs left out and cut at ``limit`` characters.
 
-    >>> "**failed**" in summary_markdown({"status": "failed", "error": "FetchError: down"})
-    True
+    >>> failure_reason("FetchError: esearch.fcgi?db=pubmed&term=" + "x" * 900 + " failed: HTTP 503")
+    'FetchError: esearch.fcgi?... failed: HTTP 503'
+    """
+    first = (error or "").strip().splitlines()[0] if (error or "").strip() else ""
+    first = _QUERY_STRING.sub("?...", first)
+    return first if len(first) <= limit else first[:limit - 3] + "..."
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    """The run summary as markdown (the artifact's body); a failed run's first line ends with
+    :func:`failure_reason`, the full error follows.
+
+    >>> summary_markdown({"status": "failed", "error": "FetchError: down"}).splitlines()[0]
+    '# mscgraph nightly run: **failed**: FetchError: down'
     """
     g = summary.get
-    lines = [f"# mscgraph nightly run: **{g('status')}**", ""]
+    head = f"# mscgraph nightly run: **{g('status')}**"
+    lines = [head + (f": {_md(failure_reason(g('error')))}" if g("error") else ""), ""]
     if g("error"):
         lines += [f"> Error: `{g('error')}`", "",
                   "The next run resumes from each query's last successful high-water mark; "

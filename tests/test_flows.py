@@ -128,8 +128,15 @@ def test_retry_condition_only_on_transient_fetch_errors():
     assert not runtime.retry_on_transient_fetch(None, None, S(StoreError("disk full")))
     task = nf.ingest_query_task
     assert task.retries == 3 and task.retry_condition_fn is runtime.retry_on_transient_fetch
-    assert task.retry_delay_seconds == [30, 60, 120] and task.timeout_seconds
-    assert nf.extract_batch.timeout_seconds and nf.extract_batch.retries == 0
+    assert task.retry_delay_seconds == [30, 60, 120] and nf.extract_batch.retries == 0
+
+
+def test_no_task_claims_a_timeout_prefect_cannot_enforce():
+    """Prefect cannot stop a sync task in a worker thread and warns on every such run."""
+    tasks = [getattr(nf, name) for name in nf.__all__]
+    from prefect.tasks import Task
+    tasks = [t for t in tasks if isinstance(t, Task)]
+    assert len(tasks) == 8 and all(t.timeout_seconds is None for t in tasks)
 
 
 def test_task_runner_choice():
@@ -153,6 +160,15 @@ def test_summary_markdown_lists_counts_and_edges():
         "timings": {"ingest": 1.25}})
     assert "**success**" in md and "| records fetched | 3 |" in md
     assert "| MSC | DECREASES | A\\|B | 0.900 | 2 | yes |" in md and "| ingest | 1.2 |" in md
+
+
+def test_failed_summary_starts_with_a_one_line_reason():
+    url = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/esearch.fcgi?term=" + "x" * 1300
+    md = report.summary_markdown({"status": "failed", "error": f"FetchError: {url} failed "
+                                  "after 5 attempts: HTTP 503. NCBI may be down\nmore"})
+    first = md.splitlines()[0]
+    assert first.startswith("# mscgraph nightly run: **failed**: FetchError: https://")
+    assert "HTTP 503" in first and len(first) < 250 and "x" * 1300 in md  # full text below
 
 
 def test_dead_lock_owner_is_detected(tmp_path):
@@ -519,16 +535,22 @@ def test_deployment_has_the_cron_schedule_and_timezone():
                          parameters={"source": "demo"})
     sched = d.schedules[0].schedule
     assert (sched.cron, sched.timezone) == ("0 2 * * *", "Europe/Berlin")
-    assert d.name == "nightly" and d.parameters == {"source": "demo"}
+    assert d.name == "nightly-serve" and d.parameters == {"source": "demo"}
+    assert d.description.endswith("cron 0 2 * * * in Europe/Berlin")
     assert _params(["queries=[\"msc_liver\"]", "x=y"]) == {"queries": ["msc_liver"], "x": "y"}
 
 
-def test_prefect_yaml_declares_the_nightly_deployment():
+def test_prefect_yaml_declares_its_own_deployment_with_the_time_zone():
     import yaml
+    from flows.deployments import DEPLOYMENT_NAME, describe
     conf = yaml.safe_load((REPO / "prefect.yaml").read_text())
     dep = conf["deployments"][0]
     assert dep["entrypoint"] == "flows/nightly.py:nightly"
-    assert dep["schedules"][0]["cron"] == "0 2 * * *"
+    sched = dep["schedules"][0]
+    assert sched["cron"] == "0 2 * * *"
+    # the two routes must not overwrite each other's deployment
+    assert dep["name"] == "nightly-pool" != DEPLOYMENT_NAME
+    assert dep["description"] == describe(sched["cron"], sched["timezone"])
 
 
 def test_cli_run_demo(harness, tmp_path, capsys):
@@ -551,13 +573,31 @@ def test_cli_run_without_the_flow_entry_point_says_what_to_do(monkeypatch):
         load_flow("nightly")
 
 
-def test_demo_source_defaults_to_its_own_store_and_export_dir(monkeypatch):
+def test_demo_source_defaults_to_its_own_store_and_export_dir():
     from pipeline.cli import build_parser
-    from pipeline.cli.run_cmd import DEMO_DATABASE_URL, DEMO_EXPORT_DIR, flow_params
-    monkeypatch.delenv("MSCGRAPH_DATABASE_URL", raising=False)
-    monkeypatch.delenv("MSCGRAPH_EXPORT_DIR", raising=False)
+    from pipeline.cli.run_cmd import flow_params
+    from pipeline.config import DEMO_DATABASE_URL, DEMO_EXPORT_DIR, demo_locations
     params = flow_params(build_parser().parse_args(["run", "--source", "demo"]))
-    assert params["database_url"] == DEMO_DATABASE_URL
-    assert params["export_dir"] == str(DEMO_EXPORT_DIR)
+    assert params["database_url"] is None and params["export_dir"] is None  # the flow decides
+    assert demo_locations() == (DEMO_DATABASE_URL, str(DEMO_EXPORT_DIR))
     params = flow_params(build_parser().parse_args(["run", "--database-url", "sqlite://"]))
     assert params["database_url"] == "sqlite://" and params["export_dir"] is None
+
+
+def test_demo_flow_run_keeps_out_of_the_real_store(reference, tmp_path, monkeypatch):
+    """A deployment run with ``source=demo`` on a worker configured for the real store."""
+    import sqlite3
+    import pipeline.config
+    demo_db, real_db = tmp_path / "demo.sqlite", tmp_path / "real.sqlite"
+    with sqlite3.connect(reference["url"].split(":///", 1)[1]) as src, \
+            sqlite3.connect(demo_db) as dst:
+        src.backup(dst)  # the reference's demo store: nothing left to extract
+    monkeypatch.setattr(pipeline.config, "DEMO_DATABASE_URL", sqlite_url(demo_db))
+    monkeypatch.setattr(pipeline.config, "DEMO_EXPORT_DIR", tmp_path / "demo_exports")
+    monkeypatch.setenv("MSCGRAPH_DATABASE_URL", sqlite_url(real_db))
+    monkeypatch.setenv("MSCGRAPH_EXPORT_DIR", str(tmp_path / "real_exports"))
+    s = nf.nightly(source="demo", batch_size=20)
+    assert s["status"] == "success" and s["unchanged"] == 40 and s["extracted"] == 0
+    assert s["database"] == sqlite_url(demo_db)
+    assert (tmp_path / "demo_exports" / "mscgraph_latest.html").is_file()
+    assert not real_db.exists() and not (tmp_path / "real_exports").exists()

@@ -212,8 +212,43 @@ def test_page_carries_the_evidence_map_when_the_graph_has_evidence():
     msc, hgf = Concept("CL:0000134", "MSC", "CELL_TYPE"), Concept("HGNC:4893", "HGF", "CYTOKINE")
     fib = Concept("MESH:D008103", "Liver Cirrhosis", "DISEASE")
     kg = KnowledgeGraph.from_statements([
-        Statement(msc, "SECRETES", hgf, [Evidence("1", "MSCs secrete HGF.", study_type="animal_model")]),
-        Statement(hgf, "DECREASES", fib, [Evidence("1", "HGF lowers fibrosis.", study_type="animal_model")])])
+        Statement(msc, "SECRETES", hgf,
+                  [Evidence("1", "MSCs secrete HGF.", study_type="animal_model")]),
+        Statement(hgf, "DECREASES", fib,
+                  [Evidence("1", "HGF lowers fibrosis.", study_type="animal_model")])])
     rows = page_data(kg)["evidence_map"]
     assert isinstance(rows, list)
-    assert all({"disease", "mechanism", "articles", "net_direction", "belief"} <= set(r) for r in rows)
+    assert all({"disease", "mechanism", "articles", "net_direction", "belief"} <= set(r)
+               for r in rows)
+
+
+def digest_of(kg: KnowledgeGraph) -> str:
+    from pipeline.report import digest_markdown, whats_new
+    return digest_markdown(whats_new(None, kg), "2026-01-02")
+
+
+def test_page_carries_the_digest_as_text_blocks(kg):
+    assert page_data(kg)["digest"] == []
+    blocks = page_data(kg, digest=digest_of(kg))["digest"]
+    assert blocks[0] == {"kind": "h1", "text": "mscgraph: what's new on 2026-01-02"}
+    kinds = {b["kind"] for b in blocks}
+    assert {"h1", "h2", "item", "sentence", "p"} <= kinds
+    assert any(b["kind"] == "item" and b["text"].startswith("**") for b in blocks)
+
+
+@needs_chromium
+def test_chromium_shows_the_digest_panel(kg, tmp_path):
+    digest = digest_of(kg) + "- **<img src=x onerror=document.body.dataset.pwned=1>**\n"
+    page = write_html(kg, tmp_path / "g.html", digest=digest)
+    dom, log = render(page, tmp_path)
+    attrs = body_attrs(dom)
+    assert "data-error" not in attrs and "data-pwned" not in attrs and console_errors(log) == []
+    panel = dom[dom.index('id="panel"'):]
+    assert '<div id="digest-panel">' in panel
+    assert "<h3 class=\"h1\">mscgraph: what's new on 2026-01-02</h3>" in panel
+    assert '<div class="item"><strong>mesenchymal stem cell' in panel
+    assert "&lt;img src=x" in panel
+    side = dom[dom.index('id="digest"'):dom.index('id="graph"')]
+    assert 'id="digest-open"' in side
+    plain = write_html(kg, tmp_path / "plain.html")
+    assert "no nightly digest in this export" in render(plain, tmp_path)[0]

@@ -15,21 +15,14 @@ import time
 import warnings
 from typing import Any, Callable
 
-from ..config import PROJECT_ROOT
 from ..errors import ConfigError
 from . import positive_int
 
-__all__ = ["register", "run", "flow_params", "load_flow", "DEMO_DATABASE_URL",
-           "DEMO_EXPORT_DIR", "FLOW_ENTRY_POINTS"]
+__all__ = ["register", "run", "flow_params", "load_flow", "FLOW_ENTRY_POINTS"]
 
 #: Entry-point group through which the flows package offers its flows to this command
 #: (``pipeline`` never imports ``flows``).
 FLOW_ENTRY_POINTS = "mscgraph.flows"
-
-#: Where ``--source demo`` keeps its store and exports unless told otherwise, so the
-#: illustrative records never mix with a real PubMed store.
-DEMO_DATABASE_URL = "sqlite:///" + str(PROJECT_ROOT / "corpora" / "demo.sqlite")
-DEMO_EXPORT_DIR = PROJECT_ROOT / "graph_exports" / "demo"
 
 _DESCRIPTION = """\
 Run the nightly pipeline once: ingest new and revised records -> extract what is new or
@@ -39,7 +32,8 @@ Sources:
   --source pubmed          the named queries (default all; pick with --query), over E-utilities
   --source demo            the bundled demo corpus (corpora/demo): offline, under a minute;
                            store corpora/demo.sqlite, exports graph_exports/demo/ (unless
-                           --database-url / --export-dir or their env vars say otherwise)
+                           --database-url / --export-dir say otherwise; never the store
+                           of MSCGRAPH_DATABASE_URL, which holds real records)
   --source xml:A.xml,B.xml PubMed XML files (.xml or .xml.gz)
 
 Every stage is a Prefect task. Without PREFECT_API_URL a temporary Prefect API is started for
@@ -97,12 +91,10 @@ def flow_params(args: argparse.Namespace) -> dict[str, Any]:
     """Parameters of the ``nightly`` flow from the parsed arguments."""
     overrides = {k: v for k, v in (("eutils_url", args.eutils_url), ("email", args.email))
                  if v}
-    database_url, export_dir = args.database_url, args.export_dir
-    if args.source == "demo":  # keep the illustrative records out of the real store/exports
-        database_url = database_url or os.environ.get("MSCGRAPH_DATABASE_URL") or DEMO_DATABASE_URL
-        export_dir = export_dir or os.environ.get("MSCGRAPH_EXPORT_DIR") or str(DEMO_EXPORT_DIR)
-    return {"source": args.source, "queries": args.query, "database_url": database_url,
-            "export_dir": export_dir, "task_runner": args.task_runner,
+    # with --source demo, None means the demo's own store and exports (the flow decides:
+    # pipeline.config.demo_locations)
+    return {"source": args.source, "queries": args.query, "database_url": args.database_url,
+            "export_dir": args.export_dir, "task_runner": args.task_runner,
             "dask_address": args.dask_address, "batch_size": args.batch_size,
             "workers": args.workers, "settings": overrides or None,
             "lock_timeout": args.lock_timeout,
@@ -118,12 +110,6 @@ def prepare_prefect_env(verbose: int = 0) -> None:
         for name in ("httpx", "pipeline", "distributed"):
             logging.getLogger(name).setLevel(logging.WARNING)
         warnings.filterwarnings("ignore", message=r"\[W0(28|36)\]")  # spaCy notices
-        logging.getLogger("prefect.task_runs").addFilter(_drop_thread_timeout_notice)
-
-
-def _drop_thread_timeout_notice(record: logging.LogRecord) -> bool:
-    """Hide Prefect's per-task notice that timeouts in worker threads act late (known)."""
-    return "running in a worker thread" not in record.getMessage()
 
 
 def load_flow(name: str = "nightly") -> Callable[..., dict[str, Any]]:

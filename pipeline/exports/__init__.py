@@ -106,7 +106,7 @@ def latest_with_edges(out_dir: str | Path) -> list[Path]:
 def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
                   date: _dt.date | str | None = None, formats: Sequence[str] = FORMATS,
                   include_evidence: bool = False, keep_isolated: bool = False,
-                  allow_empty: bool = False) -> dict[str, Path]:
+                  allow_empty: bool = False, digest: str | None = None) -> dict[str, Path]:
     """Write dated exports ``mscgraph_YYYY-MM-DD.*`` plus ``mscgraph_latest.*`` copies.
 
     Parameters
@@ -122,6 +122,9 @@ def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
     allow_empty : bool
         Let a graph without statements replace ``latest`` exports that have edges (refused
         with :class:`EmptyExportError` otherwise).
+    digest : str, optional
+        Markdown of the nightly digest (:func:`pipeline.report.write_digest`), shown by the
+        HTML page in a panel.
 
     Returns
     -------
@@ -157,7 +160,8 @@ def write_exports(kg: KnowledgeGraph, out_dir: str | Path, *,
         for label, p in zip(("nodes_csv", "edges_csv", "evidence_csv"), paths):
             written[label] = p
     if "html" in formats:
-        written["html"] = write_html(kg, f"{stem}.html", date=day, keep_isolated=keep_isolated)
+        written["html"] = write_html(kg, f"{stem}.html", date=day, keep_isolated=keep_isolated,
+                                     digest=digest)
     for label, p in list(written.items()):
         latest = out / p.name.replace(f"mscgraph_{day}", "mscgraph_latest")
         with atomic_write(latest) as fh, open(p, "rb") as src:

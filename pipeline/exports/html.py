@@ -8,7 +8,9 @@ script are ``pipeline/exports/assets/graph_page.html``. The graph travels as JSO
 close the element. The page colours nodes by type and edges by predicate (legends from
 :mod:`.style`), has a search box and filters (belief, evidence count, type, species, study
 type), and shows a node's or an edge's evidence sentences on click. Once drawn, it sets
-``<body data-nodes="N">`` to the number of nodes it drew.
+``<body data-nodes="N">`` to the number of nodes it drew. Given the markdown of the nightly
+digest (:func:`pipeline.report.write_digest`), the page opens with it in its side panel
+(:func:`digest_blocks`: headings, items and sentences as text, never as markup).
 
 >>> from pipeline.model import Concept, Evidence, Statement
 >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a</script>", "CELL_TYPE"),
@@ -34,13 +36,14 @@ from .flatten import edge_names, export_view
 from .style import DEFAULT_EDGE_COLOUR, DEFAULT_NODE_COLOUR, PREDICATE_STYLES, TYPE_COLOURS
 
 __all__ = ["VIS_PACKAGE", "VIS_FILES", "TEMPLATE", "vis_network_assets", "page_data",
-           "html_page", "write_html"]
+           "digest_blocks", "html_page", "write_html"]
 
 #: The maintained package whose bundled vis-network the page inlines, and the files it reads.
 VIS_PACKAGE = "pyvis"
 VIS_FILES = ("lib/vis-9.1.2/vis-network.min.js", "lib/vis-9.1.2/vis-network.css")
 TEMPLATE = "graph_page.html"
 _SLOT = re.compile(r"/\*@(VIS_CSS|VIS_JS|GRAPH_DATA)@\*/")
+_DIGEST_LINE = re.compile(r"^(?P<indent> *)(?P<mark>#{1,6} |- )?(?P<text>.*)$")
 
 
 def vis_network_assets() -> tuple[str, str]:
@@ -73,9 +76,32 @@ def vis_network_assets() -> tuple[str, str]:
     return script, css
 
 
-def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None
-              ) -> dict[str, Any]:
-    """What the page draws: nodes, edges (with evidence when ``kg`` has it), styles, meta.
+def digest_blocks(markdown: str | None) -> list[dict[str, Any]]:
+    """The digest's markdown as blocks the page turns into elements: ``{"kind", "text"}``
+    with kind ``h1``/``h2`` (headings), ``item`` / ``sentence`` (list items and the sentences
+    under them) or ``p``; ``**`` marks bold runs, the markdown escape ``\\|`` is undone.
+
+    >>> digest_blocks("# new\\n\\n- **A TREATS B**; PMIDs: 1\\n  - PMID 1: A \\\\| B.")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [{'kind': 'h1', 'text': 'new'}, {'kind': 'item', 'text': '**A TREATS B**; PMIDs: 1'},
+     {'kind': 'sentence', 'text': 'PMID 1: A | B.'}]
+    """
+    blocks = []
+    for line in (markdown or "").splitlines():
+        m = _DIGEST_LINE.match(line.rstrip())
+        if m is None or not m["text"].strip():
+            continue
+        mark = (m["mark"] or "").strip()
+        kind = ("h1" if mark == "#" else "h2" if mark.startswith("#") else
+                ("sentence" if m["indent"] else "item") if mark == "-" else "p")
+        blocks.append({"kind": kind, "text": m["text"].strip().replace("\\|", "|")})
+    return blocks
+
+
+def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None,
+              digest: str | None = None) -> dict[str, Any]:
+    """What the page draws: nodes, edges (with evidence when ``kg`` has it), styles, meta,
+    and the nightly ``digest`` (markdown, see :func:`digest_blocks`) when given.
 
     >>> from pipeline.model import Concept, Evidence, Statement
     >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
@@ -104,7 +130,7 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                f"{s['articles']} articles" + (f" · {date}" if date else ""))
     return {"meta": {"title": "mscgraph: MSC therapy mechanisms", "summary": summary,
                      "keep_isolated": keep_isolated},
-            "evidence_map": evidence_map_rows(kg),
+            "evidence_map": evidence_map_rows(kg), "digest": digest_blocks(digest),
             "styles": {"types": TYPE_COLOURS, "node": DEFAULT_NODE_COLOUR,
                        "edge": DEFAULT_EDGE_COLOUR,
                        "predicates": {p: {"colour": st.colour, "arrow": st.vis_arrow}
@@ -130,11 +156,11 @@ def _raw_text_safe(text: str, tag: str) -> str:
     return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None
-              ) -> str:
+def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None,
+              digest: str | None = None) -> str:
     """The page as a string (see the module docstring)."""
     script, css = vis_network_assets()
-    payload = json.dumps(page_data(kg, keep_isolated=keep_isolated, date=date),
+    payload = json.dumps(page_data(kg, keep_isolated=keep_isolated, date=date, digest=digest),
                          ensure_ascii=False, separators=(",", ":"))
     payload = (payload.replace("<", "\\u003c").replace("\u2028", "\\u2028")
                .replace("\u2029", "\\u2029"))
@@ -146,8 +172,9 @@ def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
 
 
 def write_html(kg: KnowledgeGraph, path: str | Path, *, keep_isolated: bool = False,
-               date: str | None = None) -> Path:
-    """Write the self-contained graph page (UTF-8); returns the path.
+               date: str | None = None, digest: str | None = None) -> Path:
+    """Write the self-contained graph page (UTF-8; with the nightly ``digest`` markdown in a
+    panel when given); returns the path.
 
     >>> import tempfile
     >>> from pipeline.model import Concept, Evidence, Statement
@@ -156,7 +183,7 @@ def write_html(kg: KnowledgeGraph, path: str | Path, *, keep_isolated: bool = Fa
     >>> write_html(kg, tempfile.mkdtemp() + "/g.html").read_text()[:15]
     '<!DOCTYPE html>'
     """
-    page = html_page(kg, keep_isolated=keep_isolated, date=date)
+    page = html_page(kg, keep_isolated=keep_isolated, date=date, digest=digest)
     with atomic_write(path, "w") as fh:
         fh.write(page)
     return Path(path)

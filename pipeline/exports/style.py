@@ -2,6 +2,7 @@
 
 Nodes are coloured by entity type (:data:`TYPE_COLOURS`); edges by predicate, each with its
 own colour and arrow head (:data:`PREDICATE_STYLES`), so TREATS never looks like DECREASES.
+The colours themselves are :mod:`pipeline.graph.colours`' (shared with ``kg.plot``).
 
 >>> [s["selector"] for s in cytoscape_style()][:2]
 ['node', "node[type = 'CELL_TYPE']"]
@@ -15,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping, NamedTuple, Sequence
 
+from ..graph.colours import (DEFAULT_EDGE_COLOUR, DEFAULT_NODE_COLOUR, PREDICATE_COLOURS,
+                             TYPE_COLOURS)
 from ..model import ENTITY_TYPES, PREDICATES
 
 __all__ = ["cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH", "TYPE_COLOURS",
@@ -23,11 +26,6 @@ __all__ = ["cytoscape_style", "cytoscape_vizmap_xml", "STYLE_PATH", "TYPE_COLOUR
 #: The stylesheet as a committed file (outside ``pipeline/data``: styles are not extraction data).
 STYLE_PATH = Path(str(resources.files("pipeline.exports") / "assets" / "cytoscape_style.json"))
 
-#: Node colour per entity type (Okabe-Ito, colour-blind-friendly).
-TYPE_COLOURS = {"CELL_TYPE": "#0072B2", "CYTOKINE": "#E69F00", "MOLECULE": "#56B4E9",
-                "DISEASE": "#D55E00", "OUTCOME": "#009E73", "PROCESS": "#CC79A7",
-                "THERAPY": "#F0E442"}
-DEFAULT_NODE_COLOUR, DEFAULT_EDGE_COLOUR = "#BDBDBD", "#9E9E9E"
 
 
 class PredicateStyle(NamedTuple):
@@ -40,12 +38,12 @@ class PredicateStyle(NamedTuple):
 
 
 PREDICATE_STYLES: dict[str, PredicateStyle] = {
-    "INCREASES": PredicateStyle("#1B9E77", "triangle", "DELTA", "arrow"),
-    "DECREASES": PredicateStyle("#D95F02", "tee", "T", "bar"),
-    "TREATS": PredicateStyle("#7570B3", "diamond", "DIAMOND", "diamond"),
-    "SECRETES": PredicateStyle("#E7298A", "circle", "CIRCLE", "circle"),
-    "DIFFERENTIATES_INTO": PredicateStyle("#A6761D", "vee", "ARROW", "vee"),
-}
+    p: PredicateStyle(PREDICATE_COLOURS[p], *arrows) for p, arrows in (
+        ("INCREASES", ("triangle", "DELTA", "arrow")),
+        ("DECREASES", ("tee", "T", "bar")),
+        ("TREATS", ("diamond", "DIAMOND", "diamond")),
+        ("SECRETES", ("circle", "CIRCLE", "circle")),
+        ("DIFFERENTIATES_INTO", ("vee", "ARROW", "vee")))}
 
 
 def cytoscape_style() -> list[dict[str, Any]]:

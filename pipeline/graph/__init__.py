@@ -64,6 +64,7 @@ from .resolve import (AmbiguousConceptError, ConceptLookupError, ConceptResolver
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
+    from matplotlib.axes import Axes
 
 __all__ = ["KnowledgeGraph", "GraphFilter", "MechanismPath", "ConceptLookupError",
            "InvalidFilterError", "MEDIATOR_COLUMNS", "CONTRADICTION_COLUMNS",
@@ -570,6 +571,13 @@ class KnowledgeGraph:
         (:func:`~pipeline.graph.evidence_map.evidence_map`; same keyword arguments)."""
         from .evidence_map import evidence_map
         return evidence_map(self, **kwargs)
+
+    def plot(self, concept: str, depth: int = 1, **kwargs: Any) -> "Axes":
+        """Draw the neighbourhood of ``concept`` with matplotlib and return the Axes
+        (:func:`~pipeline.graph.plot.plot_neighbourhood`; same keyword arguments: ``ax``,
+        ``max_nodes``, ``min_belief``, ``predicate``, ``edge_labels``, ...)."""
+        from .plot import plot_neighbourhood
+        return plot_neighbourhood(self, concept, depth, **kwargs)
 
     def _name(self, cid: str) -> str:
         return str(self._nodes[cid].name)
