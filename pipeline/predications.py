@@ -55,13 +55,15 @@ def predication_rows(pmid: str, extraction: Extraction,
         key = rel.triple
         if key[0] == key[2]:
             continue
-        hedged = rel.hedged or speculative(rel)
-        dedupe = (key, replace(Evidence.from_relation(rel, pmid), hedged=hedged).source_hash)
+        evidence = Evidence.from_relation(rel, pmid)
+        if not rel.hedged and speculative(rel):
+            evidence = replace(evidence, hedged=True)
+        dedupe = (key, evidence.source_hash)
         if dedupe in seen:
             continue
         seen.add(dedupe)
         rows.append(_row(pmid, n, rel, extractor_version) | {
-            "hedged": hedged, "species": species, "study_type": study_type})
+            "hedged": evidence.hedged, "species": species, "study_type": study_type})
     return rows
 
 
