@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from pipeline.errors import StoreError
 from pipeline.extract import extract_pending
 from pipeline.graph import KnowledgeGraph
 from pipeline.graph.sql import statement_aggregates
@@ -93,7 +94,7 @@ def test_an_older_store_is_backfilled_when_opened(tmp_path):
     predications.drop(engine)  # what a store made before the table looks like
     engine.dispose()
     with Store(url, create=False) as reader:  # a reader does not write: a clear error
-        with pytest.raises(Exception, match="no predications table"):
+        with pytest.raises(StoreError, match="no predications table"):
             statement_aggregates(reader)
     with Store(url) as store:
         assert rows_of(store) == before
