@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .model import Article, DocumentContext, Relation
+from .hedging import speculative
+from .model import Article, DocumentContext
 
 __all__ = ["document_context", "species_of", "study_type_of", "reads_as_review",
            "speculative", "MESH_SPECIES", "LITERATURE_CUES"]
@@ -177,40 +178,6 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
         return "clinical_study"
     return "unknown"
 
-
-_RE_WHETHER = re.compile(r"\bwhether\b", re.IGNORECASE)
-_RE_NOT_OPEN = re.compile(r"\b(?:regardless|irrespective|independent(?:ly)?) of\s+$", re.IGNORECASE)
-_CLAUSE_BREAKS = (";", ":", ". ", ", but ", ", and ", ", while ", ", whereas ")
-
-
-def speculative(relation: Relation) -> bool:
-    """Whether a relation is only asked about: its sentence is a question (a title such as
-    ``Do MSCs reduce fibrosis?``) or both its arguments follow a ``whether`` in one clause.
-
-    The relation rules block a relation whose trigger sits in a ``whether`` clause; this catches
-    what they let through, and assembly records such evidence as hedged.
-
-    >>> from pipeline.model import Mention
-    >>> s, o = Mention(3, 7, "MSCs", "CELL_TYPE"), Mention(15, 23, "fibrosis", "DISEASE")
-    >>> speculative(Relation(s, "DECREASES", o, sentence="Do MSCs reduce fibrosis?"))
-    True
-    >>> speculative(Relation(s, "DECREASES", o, sentence="So MSCs reduce fibrosis."))
-    False
-    """
-    sentence = relation.sentence.rstrip()
-    if sentence.endswith("?"):
-        return True
-    first = min(relation.subject.start, relation.object.start) - relation.sentence_start
-    last = max(relation.subject.end, relation.object.end) - relation.sentence_start
-    if not 0 <= first <= last <= len(sentence):
-        return False
-    for m in _RE_WHETHER.finditer(sentence, 0, first):
-        if _RE_NOT_OPEN.search(sentence, 0, m.start()):
-            continue
-        clause = sentence[m.end():last].lower()
-        if not any(b in clause for b in _CLAUSE_BREAKS):
-            return True
-    return False
 
 
 def document_context(text: str, article: Article | None = None) -> DocumentContext:

@@ -1,5 +1,6 @@
 """The local SQL store: articles, deletions, ingest runs, high-water marks, extractions (and
-the articles the extractor failed on), locks.
+the articles the extractor failed on, and their relations as flat rows: :mod:`.predications`),
+locks.
 
 SQLAlchemy 2 Core over any URL (SQLite by default, PostgreSQL works: only portable column
 types; JSON is stored as text). Every statement uses bound parameters; nothing is built by
@@ -46,6 +47,7 @@ from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
 from .model import Article, Extraction
+from .predications import delete_predications, refill_predications, replace_predications
 from .progress import batched
 from .store_schema import (INTEGER_MAX, PMID_MAX_LENGTH, RUN_COUNT_FIELDS, RUN_STATUSES,
                            articles, check_article, deleted_articles, extraction_failures,
@@ -226,7 +228,8 @@ class Store:
         self.url = url
         self.engine = _make_engine(url, echo, create)
         try:
-            self._prepare(create)
+            if self._prepare(create):  # a store made before the predications table
+                self.backfill_predications()
         except SQLAlchemyError as e:
             self.engine.dispose()
             raise StoreError(f"cannot open the store at {make_url(url).render_as_string()}: "
@@ -237,8 +240,9 @@ class Store:
             self.engine.dispose()
             raise
 
-    def _prepare(self, create: bool) -> None:
-        """Create missing tables (or, with ``create=False``, check they exist).
+    def _prepare(self, create: bool) -> bool:
+        """Create missing tables (or, with ``create=False``, check they exist); returns whether
+        ``predications`` was created next to existing extractions (then it needs a backfill).
 
         Processes opening a fresh store at once race on table creation (and, on SQLite, WAL
         setup); a loser sees "database is locked", "already exists" or PostgreSQL's duplicate
@@ -248,11 +252,11 @@ class Store:
         pause = 0.05
         while True:
             try:
-                if create:
-                    metadata.create_all(self.engine)
-                    return
                 with self.engine.connect() as conn:
                     present = set(inspect(conn).get_table_names())
+                if create:
+                    metadata.create_all(self.engine)
+                    return "extractions" in present and "predications" not in present
                 break
             except (OperationalError, IntegrityError, ProgrammingError) as e:
                 if not _CREATE_RACE.search(str(e.orig)) or time.monotonic() >= deadline:
@@ -263,6 +267,7 @@ class Store:
             raise StoreError(f"{self!r} holds no mscgraph store (no 'articles' table); check "
                              "MSCGRAPH_DATABASE_URL (or --database-url), or create the store "
                              "first with 'mscgraph ingest'")
+        return False
 
     def __repr__(self) -> str:
         return f"Store({make_url(self.url).render_as_string()!r})"
@@ -396,6 +401,7 @@ class Store:
                 removed += conn.execute(
                     delete(articles).where(articles.c.pmid.in_(batch))).rowcount or 0
                 conn.execute(delete(extractions).where(extractions.c.pmid.in_(batch)))
+                delete_predications(conn, batch)
                 conn.execute(delete(deleted_articles).where(deleted_articles.c.pmid.in_(batch)))
                 now = _now()
                 conn.execute(insert(deleted_articles),
@@ -592,8 +598,20 @@ class Store:
                 conn.execute(delete(extraction_failures)
                              .where(extraction_failures.c.pmid.in_(list(rows))))
                 conn.execute(insert(extractions), list(rows.values()))
+                replace_predications(conn, ((a.pmid, x) for a, x in batch), extractor_version)
                 saved += len(rows)
         return saved
+
+    def backfill_predications(self, *, batch_size: int = 500) -> int:
+        """Rewrite ``predications`` from the stored extractions, a page per transaction (done
+        on open when the table is new); returns the rows written."""
+        written = 0
+        with self.lock("predications", timeout=600):
+            for page in batched(self._pages(select(extractions.c.pmid), extractions.c.pmid,
+                                            batch_size), batch_size):
+                with self._write() as conn:
+                    written += refill_predications(conn, [r.pmid for r in page])
+        return written
 
     def record_extraction_failures(self, items: Iterable[tuple[Article, str]],
                                    extractor_version: str) -> int:

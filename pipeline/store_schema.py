@@ -7,16 +7,17 @@ backends give the same clear answer instead of SQLite's ``OverflowError`` or Pos
 
 >>> sorted(metadata.tables)  # doctest: +NORMALIZE_WHITESPACE
 ['articles', 'deleted_articles', 'extraction_failures', 'extractions', 'ingest_runs', 'locks',
- 'watermarks']
+ 'predications', 'watermarks']
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
+from sqlalchemy import (Boolean, Column, DateTime, Float, Index, Integer, MetaData, String, Table,
+                        Text)
 
 from .model import Article
 
 __all__ = ["metadata", "articles", "deleted_articles", "ingest_runs", "watermarks",
-           "extractions", "extraction_failures", "locks", "RUN_STATUSES", "RUN_COUNT_FIELDS", "PMID_MAX_LENGTH",
+           "extractions", "extraction_failures", "locks", "predications", "RUN_STATUSES", "RUN_COUNT_FIELDS", "PMID_MAX_LENGTH",
            "INTEGER_MAX", "check_article"]
 
 #: Longest PMID the ``articles`` table holds (``String(32)``).
@@ -88,6 +89,41 @@ extraction_failures = Table(
     Column("content_hash", String(64), nullable=False),
     Column("reason", Text, nullable=False),
     Column("failed_at", DateTime, nullable=False),
+)
+
+
+def _argument_columns(arg: str) -> list[Column]:
+    """Concept id (or ``TEXT:`` key), canonical name, entity type and mention text of ``arg``."""
+    return [Column(f"{arg}_{field}", Text, nullable=False, default="")
+            for field in ("id", "name", "type", "text")]
+
+
+#: One row per evidence of the stored extractions, flat for SQL users (SemMedDB's habit);
+#: :mod:`pipeline.predications` owns its rows and keeps them in step with ``extractions``.
+predications = Table(
+    "predications", metadata,
+    Column("pmid", String(PMID_MAX_LENGTH), primary_key=True),
+    #: Position of the relation in the extraction (rows of one article in extraction order).
+    Column("relation_index", Integer, primary_key=True, autoincrement=False),
+    Column("sentence", Text, nullable=False, default=""),
+    Column("sentence_start", Integer, nullable=False, default=0),
+    Column("sentence_end", Integer, nullable=False, default=0),
+    *_argument_columns("subject"),
+    Column("predicate", String(32), nullable=False),
+    *_argument_columns("object"),
+    Column("negated", Boolean, nullable=False, default=False),
+    Column("hedged", Boolean, nullable=False, default=False),
+    #: Species of the article, sorted and joined by ``|`` (empty when none was found).
+    Column("species", Text, nullable=False, default=""),
+    Column("study_type", String(32), nullable=False, default="unknown"),
+    Column("confidence", Float, nullable=False, default=1.0),
+    #: What found the relation: ``rule`` or ``model``.
+    Column("source", String(16), nullable=False, default="rule"),
+    Column("extractor_version", String(64), nullable=False),
+    # the primary key serves lookups by pmid
+    Index("ix_predications_subject_id", "subject_id"),
+    Index("ix_predications_object_id", "object_id"),
+    Index("ix_predications_predicate", "predicate"),
 )
 locks = Table(
     "locks", metadata,

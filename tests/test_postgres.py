@@ -77,3 +77,24 @@ def test_nightly_lock_is_exclusive_across_stores(pg_url):
                     pass
         with b.lock("nightly"):
             pass
+
+
+def test_predications_follow_extraction_and_aggregate_like_the_graph(pg_url):
+    from sqlalchemy import create_engine
+    from pipeline.extract import extract_pending
+    from pipeline.store_schema import predications
+    from test_predications import assert_aggregates_match_graph, rows_of, run_readme_queries
+    with Store(pg_url) as pg:
+        ingest_demo(pg)
+        extract_pending(pg, batch_size=20)
+        before = rows_of(pg)
+        assert before
+        assert_aggregates_match_graph(pg)
+        assert all(run_readme_queries(pg)), "every README query returns rows on PostgreSQL"
+        pg.delete_articles([before[0][0]])
+        assert {r[0] for r in rows_of(pg)} == {r[0] for r in before} - {before[0][0]}
+    engine = create_engine(pg_url)
+    predications.drop(engine)  # a store made before the table: filled when opened
+    engine.dispose()
+    with Store(pg_url) as pg:
+        assert rows_of(pg) == [r for r in before if r[0] != before[0][0]]

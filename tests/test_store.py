@@ -450,5 +450,5 @@ def test_tables_are_the_documented_ones(store):
         for name in names:
             conn.execute(select(text("1")).select_from(metadata.tables[name]).limit(1))
     assert names == {"articles", "deleted_articles", "ingest_runs", "watermarks",
-                     "extractions", "extraction_failures", "locks"}
+                     "extractions", "extraction_failures", "locks", "predications"}
     assert "api_key" not in {c.name for c in store_module.ingest_runs.columns}
