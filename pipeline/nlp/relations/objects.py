@@ -21,8 +21,8 @@ from __future__ import annotations
 from .scan import adjacent_left, is_context, left_group, past_adverbs
 from .state import SentenceState
 from .words import (
-    AGENT_PARTICIPLES, CELL_LOSS, CLASS_NOUNS, COORD, HEAD_MODIFIERS, MODIFIER_SUFFIXES,
-    PROPERTY_WORDS, STOP,
+    AGENT_PARTICIPLES, CELL_CARRY, CELL_LOSS, CLASS_NOUNS, COORD, HEAD_MODIFIERS,
+    MODIFIER_SUFFIXES, PROPERTY_WORDS, STOP,
 )
 
 __all__ = ["objects_right", "agent_after"]
@@ -38,7 +38,22 @@ def objects_right(st: SentenceState, start: int, *, first_gap: int = 6, gap: int
     out, end = _collect_objects(st, start, first_gap=first_gap, gap=gap,
                                    stop_extra=stop_extra, allow_first=allow_first,
                                    modifiers=modifiers, compounds=compounds, head=head)
-    return _cell_loss_signs(st, out), end
+    return _cell_loss_signs(st, _drop_possessors(st, out)), end
+
+
+def _drop_possessors(st: SentenceState, out: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """"reduced hepatocyte apoptosis": the cell right before a process object only names
+    whose process it is; it stays an object only for processes that change the cells
+    themselves (:data:`CELL_CARRY`: "T cell proliferation")."""
+    objs = {k for k, _m in out}
+    keep = []
+    for k, mod in out:
+        if k + 1 in objs and st.ent(k).type == "CELL_TYPE" \
+                and st.ent(k + 1).type == "PROCESS" \
+                and not any(w in st.ent(k + 1).text.lower() for w in CELL_CARRY):
+            continue
+        keep.append((k, mod))
+    return keep
 
 
 def _cell_loss_signs(st: SentenceState, out: list[tuple[int, str]]) -> list[tuple[int, str]]:

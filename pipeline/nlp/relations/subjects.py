@@ -24,9 +24,13 @@ from .anaphora import anaphor_ref, is_pronoun
 from .scan import is_context, is_ly_adverb, left_group, nearest_ent_left, skip_left
 from .sign import lof_flip
 from .state import SentenceState, Subjects
-from .words import ADV, BE, CLAUSE, NEUTRAL_VERBS, PRIMED, REAL_ADV, REL, SOURCED
+from .units import Unit
+from .words import (
+    ADV, BE, CLAUSE, EXPOSED, LOCATIVE_HEADS, NEUTRAL_VERBS, PRIMED, REAL_ADV, REL, SOURCED,
+)
 
-__all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_agent"]
+__all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_agent",
+           "source_treatment"]
 
 
 def subject_left(st: SentenceState, t: int) -> Subjects:
@@ -74,6 +78,12 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
             if ref is not None:
                 return [(ref, False)]
         return []
+    src = source_treatment(u, k)
+    if src is not None:
+        # "DCs from MSC-treated mice secreted less IL-12": the cells, not the treatment
+        k = nearest_ent_left(st.units, src, lo, max_gap=3, skip_context=True)
+        if k is None:
+            return []
     # apposition "X, a protein made by Y, blocks Z": the subject is X
     if t > 0 and u[t - 1].low == ",":
         for c in range(k - 1, lo, -1):
@@ -148,6 +158,31 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
         if u[x].is_ent and lof_flip(st, x) and all(s[0] is not st.ent(x) for s in subs):
             subs.append((st.ent(x), True))
     return subs
+
+
+def source_treatment(u: list[Unit], k: int) -> int | None:
+    """Entity ``k`` is the treatment of the animals some cells or samples come from (``from
+    X-treated mice``, ``isolated from rats treated with X``): the unit of that ``from``.
+
+    >>> from pipeline.model import Mention as M
+    >>> source_treatment([Unit("dcs", M(0, 3, "DCs", "CELL_TYPE")), Unit("from"),
+    ...     Unit("msc", M(9, 12, "MSC", "CELL_TYPE")), Unit("-"), Unit("treated"),
+    ...     Unit("mice")], 2)
+    1
+    """
+    def low(j: int) -> str:
+        return u[j].low if 0 <= j < len(u) and not u[j].is_ent else ""
+
+    if low(k + 1) == "-" and low(k + 2) in EXPOSED and low(k + 3) in LOCATIVE_HEADS:
+        b = k - 1                               # "from X-treated mice"
+    elif low(k - 1) in ("with", "to") and low(k - 2) in EXPOSED \
+            and low(k - 3) in LOCATIVE_HEADS:
+        b = k - 4                               # "from mice treated with X"
+    else:
+        return None
+    while low(b) in ("the", "a", "an"):
+        b -= 1
+    return b if low(b) == "from" else None
 
 
 def vp_coordinated(st: SentenceState, t: int) -> int | None:
