@@ -28,10 +28,10 @@ from .lexicon import Polarity
 from .scan import skip_left
 from .state import SentenceState
 from .units import Found
-from .words import ADV, FLIP, SIGNED
+from .words import ADV, FLIP, LOF_REAGENTS, SIGNED
 
 __all__ = [
-    "signed", "lof_flip", "emit", "emit_pred",
+    "signed", "lof_flip", "is_reagent", "emit", "emit_pred",
 ]
 
 
@@ -78,6 +78,11 @@ def lof_flip(st: SentenceState, k: int) -> bool:
             and u[j].trig.kind in ("G", "N") and (st.scopes.clause_start(j) >= j - 1 or skip_left(
                 u, j, 0, ADV | {"the"}) < st.scopes.clause_start(j)):
         return True     # "blocking X ...", "Inhibition of X ..." as the clause subject
+    if k > 0 and not u[k - 1].is_ent and u[k - 1].low in ("anti", "anti-") or (
+            k > 1 and u[k - 1].low == "-" and u[k - 2].low == "anti"):
+        return True     # "anti-X antibody"
+    if k + 1 < len(u) and is_reagent(st, k + 1):
+        return True     # "X neutralizing antibody", "X siRNA"
     if k + 1 < len(u):
         nx = u[k + 1].low
         if nx in lof or (nx == "-" and k + 2 < len(u)
@@ -86,6 +91,13 @@ def lof_flip(st: SentenceState, k: int) -> bool:
         if nx.endswith("deficient") or nx in ("-/-", "knockout"):
             return True
     return False
+
+
+def is_reagent(st: SentenceState, k: int) -> bool:
+    """Unit ``k`` names a reagent that removes what precedes it (``neutralizing antibody``,
+    ``siRNA``, ``inhibitor``; a word or a mention)."""
+    w = st.units[k].low
+    return any(r in w for r in LOF_REAGENTS) and not w.startswith(("anti-inflamm", "anti-fib"))
 
 
 def emit(st: SentenceState, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:

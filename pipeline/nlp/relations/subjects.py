@@ -22,7 +22,7 @@ from __future__ import annotations
 from ...model import Mention
 from .anaphora import anaphor_ref, is_pronoun
 from .scan import is_context, is_ly_adverb, left_group, nearest_ent_left, skip_left
-from .sign import lof_flip
+from .sign import is_reagent, lof_flip
 from .state import SentenceState, Subjects
 from .units import Unit
 from .words import (
@@ -78,6 +78,8 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
             if ref is not None:
                 return [(ref, False)]
         return []
+    if u[k].is_ent and is_reagent(st, k) and k > lo and u[k - 1].is_ent:
+        k -= 1          # "an HGF neutralizing antibody abolished ...": HGF, lost
     src = source_treatment(u, k)
     if src is not None:
         # "DCs from MSC-treated mice secreted less IL-12": the cells, not the treatment

@@ -30,7 +30,9 @@ from ..sign import emit, emit_pred, lof_flip, signed
 from ..state import SentenceState, Site, Subjects
 from ..subjects import in_adjectival_list, subject_left
 from ..units import Found
-from ..words import AGENT_PARTICIPLES, AUX, BE, HEAD_MODIFIERS, HEDGE, INF_HOSTS, MEANS
+from ..words import (
+    AGENT_PARTICIPLES, AUX, BE, EFFECT_NOUNS, HEAD_MODIFIERS, HEDGE, INF_HOSTS, MEANS,
+)
 from .nominal import nominal
 from .results import exposure_agents, group_agents
 from .therapy import first_therapy_in_clause
@@ -90,11 +92,22 @@ def passive(st: SentenceState, site: Site) -> None:
     if k is not None and k + 2 < len(u) and u[k + 1].low == "-" \
             and u[k + 2].low in HEAD_MODIFIERS:
         k = None    # "the NSP-induced inhibition was reversed by Y": no entity head
+    if k is not None and k >= 2 and u[k - 1].low == "of" and (
+            u[k - 2].low in EFFECT_NOUNS or (u[k - 2].trig is not None
+                                             and u[k - 2].trig.words[-1] in EFFECT_NOUNS)):
+        k = None    # "the effect of MSCs was abolished by X": the effect, not the cells
     if k is not None and pbw not in BE and cls != "SEC" \
             and not adjacent_left(u, k, t):
         k = None    # reduced relative: "hepatocarcinogenesis triggered by X" (no entity)
     if k is None and not agents:
         return
+    mod = ""
+    if k is not None and k >= 2 and u[k - 1].low in ("of", "in") and u[k - 2].trig is not None \
+            and u[k - 2].trig.kind == "N" and u[k - 2].trig.cls in ("INC", "DEC", "IMPROVE"):
+        if pbw not in BE and site.trig.words[-1] in AGENT_PARTICIPLES:
+            cls = u[k - 2].trig.cls     # "the decrease of ALT caused by X": X decreases ALT
+        elif cls in ("INC", "DEC"):
+            mod = u[k - 2].trig.cls     # "the reduction in Y was reversed by X"
     objs = left_group(u, k, lo_scope) if k is not None else []
     if not agents and pbw in BE and cls in ("INC", "DEC"):
         # "ALT was reduced in MSC-treated mice"
@@ -108,7 +121,7 @@ def passive(st: SentenceState, site: Site) -> None:
         st.obj_end[t] = aend
     for a in agents:
         for o in objs:
-            emit_pred(st, st.ent(a), cls, st.ent(o), "", lof_flip(st, a), lo_scope, t)
+            emit_pred(st, st.ent(a), cls, st.ent(o), mod, lof_flip(st, a), lo_scope, t)
 
 
 def _gerund_subjects(st: SentenceState, site: Site) -> tuple[Subjects, int | None]:
