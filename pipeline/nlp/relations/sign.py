@@ -78,11 +78,8 @@ def lof_flip(st: SentenceState, k: int) -> bool:
             and u[j].trig.kind in ("G", "N") and (st.scopes.clause_start(j) >= j - 1 or skip_left(
                 u, j, 0, ADV | {"the"}) < st.scopes.clause_start(j)):
         return True     # "blocking X ...", "Inhibition of X ..." as the clause subject
-    if k > 0 and not u[k - 1].is_ent and u[k - 1].low in ("anti", "anti-") or (
-            k > 1 and u[k - 1].low == "-" and u[k - 2].low == "anti"):
-        return True     # "anti-X antibody"
     if k + 1 < len(u) and is_reagent(st, k + 1):
-        return True     # "X neutralizing antibody", "X siRNA"
+        return True     # "X neutralizing antibody", "anti-X antibody", "X siRNA"
     if k + 1 < len(u):
         nx = u[k + 1].low
         if nx in lof or (nx == "-" and k + 2 < len(u)

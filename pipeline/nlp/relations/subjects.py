@@ -201,6 +201,13 @@ def vp_coordinated(st: SentenceState, t: int) -> int | None:
     ents = [x for x in range(pend, t) if u[x].is_ent]
     coord = {",", "and", "or", "but", "as", "well"}
     if not ents and all(w in ADV or w in coord or is_ly_adverb(w) for w in seg):
+        r = skip_left(u, p, 0, ADV)
+        c = skip_left(u, t, p, REAL_ADV | {"and", "or", "but"})
+        if r >= 1 and u[r].low in REL and u[r - 1].low == "," and c > p and u[c].low == ",":
+            # "X upregulated A, which degrades B, and inhibited C": the relative clause
+            # is closed; the verb continues the clause before it (X, not A)
+            q = st.previous(r)
+            return q if q is not None and st.subjects.get(q) else None
         return p
     core = [w for w in seg if w not in REAL_ADV]
     if core and core[0] in ("in", "at", "from", "during", "after", "within", "through",
