@@ -97,14 +97,19 @@ def is_reagent(st: SentenceState, k: int) -> bool:
     return any(r in w for r in LOF_REAGENTS) and not w.startswith(("anti-inflamm", "anti-fib"))
 
 
-def emit(st: SentenceState, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:
+def emit(st: SentenceState, subj: Mention, pred: str, obj: Mention, lo: int, hi: int, *,
+         lost: bool = False) -> None:
     """Record ``subj pred obj`` with the negation and hedge of the trigger ending at ``hi``
-    (clause from ``lo``); nothing inside a study aim or a ``whether`` clause."""
+    (clause from ``lo``); nothing inside a study aim or a ``whether`` clause. ``lost``: the
+    subject is a loss-of-function target inside a therapy (``pred`` already flipped), whose
+    failure states what the target does (``MSCs lacking X did not reduce Y``: X reduces Y)."""
     sc = st.scopes
     neg = sc.flags(sc.negation_start(lo, hi), hi)[0]
     _n, hedge, block = sc.flags(sc.scope_start(hi), hi)
     if block:
         return
+    if lost and neg:
+        pred, neg = FLIP.get(pred, pred), False
     st.found.append(Found(subj, pred, obj, neg, hedge))
 
 
@@ -123,4 +128,4 @@ def emit_pred(st: SentenceState, s: Mention, cls: str, o: Mention, mod: str, fli
     pred = signed(st.pol, cls, o, mod)
     if flip:
         pred = FLIP[pred]
-    emit(st, s, pred, o, lo, t)
+    emit(st, s, pred, o, lo, t, lost=flip and any(s is c for c in st.carried))

@@ -26,11 +26,12 @@ from .sign import is_reagent, lof_flip
 from .state import SentenceState, Subjects
 from .units import Unit
 from .words import (
-    ADV, BE, CLAUSE, EXPOSED, LOCATIVE_HEADS, NEUTRAL_VERBS, PRIMED, REAL_ADV, REL, SOURCED,
+    ADV, BE, CLAUSE, EXPOSED, LOCATIVE_HEADS, LOST_PARTICIPLES, LOST_WORDS, NEUTRAL_VERBS,
+    PRIMED, REAL_ADV, REL, SOURCED,
 )
 
 __all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_agent",
-           "source_treatment"]
+           "source_treatment", "lost_in_therapy"]
 
 
 def subject_left(st: SentenceState, t: int) -> Subjects:
@@ -86,6 +87,11 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
         k = nearest_ent_left(st.units, src, lo, max_gap=3, skip_context=True)
         if k is None:
             return []
+    lost = lost_in_therapy(st, k)
+    if lost is not None:
+        # "MSCs lacking X failed to reduce Y": X is what the therapy needed
+        st.carried.append(st.ent(lost))
+        return [(st.ent(lost), True)]
     # apposition "X, a protein made by Y, blocks Z": the subject is X
     if t > 0 and u[t - 1].low == ",":
         for c in range(k - 1, lo, -1):
@@ -185,6 +191,32 @@ def source_treatment(u: list[Unit], k: int) -> int | None:
     while low(b) in ("the", "a", "an"):
         b -= 1
     return b if low(b) == "from" else None
+
+
+def lost_in_therapy(st: SentenceState, k: int) -> int | None:
+    """The loss-of-function target of a therapy at or next to entity ``k`` (``MSCs lacking
+    X``, ``MSCs with X knockdown``, ``MSCs transfected with X siRNA``, ``X-silenced MSCs``):
+    the target's unit, if any."""
+    u = st.units
+
+    def low(j: int) -> str:
+        return u[j].low if 0 <= j < len(u) and not u[j].is_ent else ""
+
+    def therapy(j: int) -> bool:
+        return 0 <= j < len(u) and u[j].is_ent and st.is_therapy(j)
+
+    lost_after = low(k + 1) in st.lex.lof or (k + 1 < len(u) and is_reagent(st, k + 1))
+    if low(k - 1) in LOST_WORDS and therapy(k - 2):
+        return k                                    # "MSCs lacking X"
+    if low(k - 1) in ("in", "of") and low(k - 2) in LOST_WORDS and therapy(k - 3):
+        return k                                    # "MSCs deficient in X"
+    if low(k - 1) == "with" and lost_after and (therapy(k - 2) or (
+            low(k - 2) in PRIMED and therapy(k - 3))):
+        return k                                    # "MSCs (transfected) with X siRNA"
+    if therapy(k) and k >= 3 and low(k - 2) == "-" and u[k - 3].is_ent \
+            and low(k - 1) in LOST_PARTICIPLES:
+        return k - 3                                # "X-silenced MSCs"
+    return None
 
 
 def vp_coordinated(st: SentenceState, t: int) -> int | None:

@@ -22,7 +22,7 @@ __all__ = [
     "LOCATIVE_HEADS", "TREAT_LINK", "THERAPY_NOUNS", "REAL_ADV", "INF_HOSTS",
     "NOMINAL_BLOCK", "RECEIVE", "DETERMINERS", "NOT_ADVERBS", "PREPS", "CLASS_NOUNS",
     "SOURCED", "RESULT_VERBS", "GROUP_WORDS", "EXPOSED", "PREP_DET", "CELL_LOSS",
-    "AGENT_PARTICIPLES", "CELL_CARRY", "LOF_REAGENTS", "EFFECT_NOUNS", "BENEFIT_WORDS",
+    "AGENT_PARTICIPLES", "LOST_WORDS", "LOST_PARTICIPLES", "CELL_CARRY", "LOF_REAGENTS", "EFFECT_NOUNS", "BENEFIT_WORDS",
 ]
 
 SIGNED = {"INC": "INCREASES", "DEC": "DECREASES"}
@@ -106,6 +106,11 @@ PROPERTY_WORDS = ("propert", "capacit", "potential", "effect")
 CELL_LOSS = ("apoptosis", "apoptotic", "death", "necrosis", "necroptosis", "pyroptosis",
               "ferroptosis", "senescence", "killing", "lysis", "clearance", "elimination",
               "depletion")
+# "MSCs lacking X", "MSCs deficient in X": a therapy without X
+LOST_WORDS = {"lacking", "deficient", "devoid", "without", "lacked"}
+# "X-silenced MSCs", "X-knockdown MSCs": a therapy whose X is removed
+LOST_PARTICIPLES = {"silenced", "knockdown", "deficient", "depleted", "null", "knockout",
+                     "ablated", "deleted", "-/-", "knocked", "kd", "ko"}
 # processes whose change is a change of the cells they happen to: "inhibit T cell
 # proliferation" also lowers T cells; any other "<cell> <process>" object ("hepatocyte
 # apoptosis") acts on the process only, the cell is its possessor
