@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from entity_docs import blank_nlp, make_doc
 
 from pipeline.nlp.relations import extract_relations
 from pipeline.nlp.relations.lexicon import load_triggers, spelling_variants
@@ -35,23 +36,12 @@ TYPES = {
 
 @pytest.fixture(scope="module")
 def nlp():
-    n = spacy.blank("en")
-    n.add_pipe("sentencizer")
-    return n
+    return blank_nlp()
 
 
 def rels(nlp, text: str, *names: str) -> set[tuple]:
     """(subject, predicate, object, negated, hedged) of ``text`` with ``names`` as entities."""
-    doc = nlp(text)
-    spans, pos = [], 0
-    for name in names:
-        i = text.index(name, pos)
-        typ, concept = TYPES[name]
-        span = doc.char_span(i, i + len(name), label=typ, kb_id=concept)
-        assert span is not None, name
-        spans.append(span)
-        pos = i + len(name)
-    doc.ents = spans
+    doc = make_doc(nlp, text, names, TYPES)
     return {(r.subject.text, r.predicate, r.object.text, r.negated, r.hedged)
             for r in extract_relations(doc)}
 
