@@ -31,7 +31,7 @@ from .words import (
 )
 
 __all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_agent",
-           "source_treatment", "lost_in_therapy"]
+           "source_treatment", "lost_in_therapy", "fronted_stimulus"]
 
 
 def subject_left(st: SentenceState, t: int) -> Subjects:
@@ -217,6 +217,30 @@ def lost_in_therapy(st: SentenceState, k: int) -> int | None:
             and low(k - 1) in LOST_PARTICIPLES:
         return k - 3                                # "X-silenced MSCs"
     return None
+
+
+def fronted_stimulus(st: SentenceState, t: int) -> list[int]:
+    """``In response to (treatment with) X, C cells raised Y``: the units of the stimulus X
+    the cells answer (a fronted phrase closed by a comma before trigger ``t``), if any."""
+    u = st.units
+    lo = st.scopes.clause_start(t)
+    for j in range(lo, t - 2):
+        if u[j].low != "response" or u[j + 1].low != "to":
+            continue
+        k = j + 2
+        while k < t and not u[k].is_ent and u[k].low in (
+                "treatment", "stimulation", "exposure", "with", "to", "the", "a"):
+            k += 1
+        if k >= t or not u[k].is_ent:
+            return []
+        grp = [k]
+        x = k + 1
+        while x < t and (u[x].is_ent or u[x].low in ("and", "or")):
+            if u[x].is_ent:
+                grp.append(x)
+            x += 1
+        return grp if x < t and u[x].low == "," else []
+    return []
 
 
 def vp_coordinated(st: SentenceState, t: int) -> int | None:

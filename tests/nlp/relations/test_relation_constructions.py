@@ -30,6 +30,7 @@ TYPES = {
     "Smad signalling": ("PROCESS", "LOCAL:smad_signalling"),
     "neutralizing antibody": ("MOLECULE", "LOCAL:neutralizing_antibody"),
     "rapamycin": ("MOLECULE", "CHEBI:9168"), "NF-κB": ("MOLECULE", "FPLX:NFkappaB"),
+    "PGE2": ("CYTOKINE", "CHEBI:15551"),
     "Splenocytes": ("CELL_TYPE", "CL:2000074"), "Dendritic cells": ("CELL_TYPE", "CL:0000451"),
 }
 
@@ -160,6 +161,13 @@ def test_cells_from_treated_animals_are_not_the_therapy(nlp, text, names, cell) 
     got = rels(nlp, text, *names)
     assert not {r for r in got if r[0].startswith("MSC")}
     assert (cell, "SECRETES", "IL-12", False, False) in got
+
+
+def test_stimulus_the_cells_answer_is_the_agent(nlp) -> None:
+    got = rels(nlp, "In response to IL-1β, MSCs raised PGE2 and secreted HGF.",
+               "IL-1β", "MSCs", "PGE2", "HGF")
+    assert ("IL-1β", "INCREASES", "PGE2", False, False) in got
+    assert ("MSCs", "INCREASES", "PGE2", False, False) not in got
 
 
 # -- trigger variants ------------------------------------------------------------------------

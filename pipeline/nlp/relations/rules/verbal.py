@@ -28,7 +28,7 @@ from ..objects import agent_after, objects_right
 from ..scan import adjacent_left, is_context, left_group, nearest_ent_left
 from ..sign import emit, emit_pred, lof_flip, signed
 from ..state import SentenceState, Site, Subjects
-from ..subjects import in_adjectival_list, subject_left
+from ..subjects import fronted_stimulus, in_adjectival_list, subject_left
 from ..units import Found
 from ..words import (
     AGENT_PARTICIPLES, AUX, BE, EFFECT_NOUNS, HEAD_MODIFIERS, HEDGE, INF_HOSTS, MEANS,
@@ -104,7 +104,8 @@ def passive(st: SentenceState, site: Site) -> None:
     mod = ""
     if k is not None and k >= 2 and u[k - 1].low in ("of", "in") and u[k - 2].trig is not None \
             and u[k - 2].trig.kind == "N" and u[k - 2].trig.cls in ("INC", "DEC", "IMPROVE"):
-        if pbw not in BE and site.trig.words[-1] in AGENT_PARTICIPLES:
+        if pbw not in BE and site.trig.words[-1] in AGENT_PARTICIPLES \
+                and st.ent(k).type != "PROCESS":   # ("inhibition of apoptosis mediated by X")
             cls = u[k - 2].trig.cls     # "the decrease of ALT caused by X": X decreases ALT
         elif cls in ("INC", "DEC"):
             mod = u[k - 2].trig.cls     # "the reduction in Y was reversed by X"
@@ -173,6 +174,11 @@ def active(st: SentenceState, site: Site) -> None:
     if not subs and tr.kind == "G":
         nominal(st, t, tr, after, lo_scope)    # "blocking X using Y decreased Z"
         return
+    if cls in ("INC", "DEC", "IMPROVE", "WORSEN") and subs \
+            and all(m.type == "CELL_TYPE" for m, _f in subs):
+        stim = fronted_stimulus(st, t)
+        if stim:    # "in response to X, the cells raised Y": X raises Y
+            subs = [(st.ent(k), lof_flip(st, k)) for k in stim]
     objs, end = objects_right(st, after, modifiers=len(tr.words) > 1, compounds=True)
     if cls == "INC" and end + 1 < len(u) and u[end].low == "to" and u[end + 1].trig \
             is not None and u[end + 1].trig.cls == "DIFF":
