@@ -15,6 +15,7 @@ __all__ = [
     "SENTENCE_ABBREVIATIONS", "PATHWAY_HEADS", "KNOWN_CELL_LINES", "TUMOR_WORDS",
     "SUPPRESSOR_ROLES", "TUMOR_MEASURES", "MODIFIER_HYPHEN", "MOLECULE_HEADS", "DEFICIENT",
     "CELL_ADJECTIVES", "CELL_MODIFIED", "DISEASE_HEADS", "NOT_DISEASE", "STATE_WORDS",
+    "TRIGGER_SPELLINGS",
 ]
 
 WORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "words.toml"
@@ -51,3 +52,5 @@ NOT_DISEASE = _list("not_disease")
 #: Entity type -> state words kept in the span before an entity of that type.
 STATE_WORDS: dict[str, frozenset[str]] = {
     typ: frozenset(words) for typ, words in _LISTS["state_words"].items()}
+#: Misspelled trigger word -> the trigger word it stands for (``secret`` -> ``secrete``).
+TRIGGER_SPELLINGS: dict[str, str] = dict(_LISTS["trigger_spellings"])

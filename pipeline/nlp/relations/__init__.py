@@ -17,8 +17,15 @@ rules (:mod:`.dispatch` picks one per construction, :mod:`.rules` holds them) fi
   boundary, through ``the proliferation of``-style chains; an entity before
   ``-induced/-associated/-related`` only qualifies the head after it;
 * **sign** (``improve`` depends on whether the object is bad or good,
-  ``data/relation_polarity.tsv``; loss of function flips it), **negation** (cut at ``but``) and
-  **hedging** scopes (:mod:`.sign`).
+  ``data/relation_polarity.tsv``; loss of function flips it: ``knockdown of X``, ``X siRNA``,
+  ``X neutralizing antibody``, ``X inhibitor``; a therapy without X that fails, ``MSCs lacking X
+  did not reduce Y``, states that X reduces Y), **negation** (cut at ``but``) and **hedging**
+  scopes, a question hedging all it states (:mod:`.sign`, :mod:`.scopes`).
+
+A cell that only names whose process is acted on (``reduced hepatocyte apoptosis``) is no object;
+cells taken from treated animals (``DCs from MSC-treated mice``) are the subject, not the
+treatment; a verb after a closed relative clause shares the main clause's subject. Trigger
+forms match their hyphen, spacing and listed misspelling variants (:mod:`.lexicon`).
 
 ``TREATS`` comes from ``X for Y`` / ``X in patients with Y`` patterns and from therapies that act
 in a stated disease context (:mod:`.rules.therapy`). Not supported: relations across sentences

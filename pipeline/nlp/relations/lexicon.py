@@ -2,7 +2,10 @@
 
 * :class:`TriggerLexicon` (``data/triggers.tsv``, ``form<TAB>class<TAB>kind``): verb,
   participle, gerund, nominalization and multi-word trigger forms indexed by their first word;
-  ``LOF`` rows are loss-of-function words (they flip a relation's sign).
+  ``LOF`` rows are loss-of-function words (they flip a relation's sign). Each form also matches
+  its spelling variants (:func:`spelling_variants`): hyphenated, spaced and joined prefixes
+  (``up-regulated`` / ``up regulated`` / ``upregulated``) and the misspellings of
+  ``trigger_spellings`` in ``data/words.toml`` (``secret`` for ``secrete``).
 * :class:`Polarity` (``data/relation_polarity.tsv``, ``match<TAB>value<TAB>class``): whether a
   mention is ``bad``, ``good``, a ``therapy`` or ``diagnostic``, by concept, term or type.
 
@@ -22,8 +25,13 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ...model import Mention
+from ..wordlists import TRIGGER_SPELLINGS
 
-__all__ = ["Trigger", "TriggerLexicon", "Polarity", "load_triggers", "load_polarity"]
+__all__ = ["Trigger", "TriggerLexicon", "Polarity", "load_triggers", "load_polarity",
+           "spelling_variants"]
+
+#: Prefixes written joined, hyphenated or spaced (``upregulate``, ``up-regulate``).
+_PREFIXES = ("up", "down", "over", "under")
 
 _DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -67,6 +75,34 @@ def _rows(path: str | None, default: str) -> Iterator[list[str]]:
             yield line.split("\t")[:3]
 
 
+def spelling_variants(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Other token sequences that write trigger ``words``: a hyphenated word as the tokenizer
+    splits it and with the hyphen dropped or spaced; a joined prefix hyphenated or spaced; a
+    listed misspelling of a word (``trigger_spellings`` in ``data/words.toml``).
+
+    >>> spelling_variants(("up-regulated",))
+    [('up', '-', 'regulated'), ('up', 'regulated'), ('upregulated',)]
+    >>> spelling_variants(("downregulation", "of"))[:2]
+    [('down', '-', 'regulation', 'of'), ('down', 'regulation', 'of')]
+    """
+    out: list[tuple[str, ...]] = []
+    for i, w in enumerate(words):
+        head, tail = words[:i], words[i + 1:]
+        parts = w.split("-")
+        if len(parts) == 2 and all(p.isalpha() for p in parts):
+            out += [head + (parts[0], "-", parts[1]) + tail, head + tuple(parts) + tail,
+                    head + ("".join(parts),) + tail]
+        else:
+            pre = next((p for p in _PREFIXES if w.startswith(p) and len(w) > len(p) + 5
+                        and w[len(p):].startswith(("regulat", "express"))), None)
+            if pre:
+                out += [head + (pre, "-", w[len(pre):]) + tail, head + (pre, w[len(pre):]) + tail]
+    wrong = {v: [m for m, c in TRIGGER_SPELLINGS.items() if c == v] for v in words}
+    for i, w in enumerate(words):
+        out += [words[:i] + (m,) + words[i + 1:] for m in wrong[w]]
+    return [v for v in dict.fromkeys(out) if v != words]
+
+
 @lru_cache(maxsize=4)
 def load_triggers(path: str | None = None) -> TriggerLexicon:
     """Read the trigger lexicon (``form<TAB>class<TAB>kind``; ``#`` starts a comment).
@@ -77,12 +113,23 @@ def load_triggers(path: str | None = None) -> TriggerLexicon:
     """
     lex = TriggerLexicon()
     lof: set[str] = set()
+    rows: list[Trigger] = []
     for form, cls, kind in _rows(path, "triggers.tsv"):
         if cls == "LOF":
             lof.add(form)
             continue
-        lex.add(Trigger(tuple(form.lower().split()), cls, kind))
-    lex.lof = frozenset(lof)
+        rows.append(Trigger(tuple(form.lower().split()), cls, kind))
+    listed = {t.words for t in rows}
+    added: set[tuple[tuple[str, ...], str, str]] = set()
+    for t in rows:
+        lex.add(t)
+    for t in rows:      # a listed form keeps its own readings; a variant only adds
+        for v in spelling_variants(t.words):
+            if v not in listed and (v, t.cls, t.kind) not in added:
+                added.add((v, t.cls, t.kind))
+                lex.add(Trigger(v, t.cls, t.kind))
+    lex.lof = frozenset(lof | {m for m, c in TRIGGER_SPELLINGS.items() if c in lof}
+                        | {w.replace("-", "") for w in lof})
     return lex
 
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 from .scan import adjacent_left, is_context, left_group, past_adverbs
 from .state import SentenceState
 from .words import (
-    AGENT_PARTICIPLES, CELL_LOSS, CLASS_NOUNS, COORD, HEAD_MODIFIERS, MODIFIER_SUFFIXES,
-    PROPERTY_WORDS, STOP,
+    AGENT_PARTICIPLES, BENEFIT_WORDS, CELL_CARRY, CELL_LOSS, CLASS_NOUNS, COORD,
+    EFFECT_NOUNS, HEAD_MODIFIERS, MODIFIER_SUFFIXES, PROPERTY_WORDS, STOP,
 )
 
-__all__ = ["objects_right", "agent_after"]
+__all__ = ["objects_right", "agent_after", "effect_target"]
 
 
 def objects_right(st: SentenceState, start: int, *, first_gap: int = 6, gap: int = 4,
@@ -38,7 +38,22 @@ def objects_right(st: SentenceState, start: int, *, first_gap: int = 6, gap: int
     out, end = _collect_objects(st, start, first_gap=first_gap, gap=gap,
                                    stop_extra=stop_extra, allow_first=allow_first,
                                    modifiers=modifiers, compounds=compounds, head=head)
-    return _cell_loss_signs(st, out), end
+    return _cell_loss_signs(st, _drop_possessors(st, out)), end
+
+
+def _drop_possessors(st: SentenceState, out: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """"reduced hepatocyte apoptosis": the cell right before a process object only names
+    whose process it is; it stays an object only for processes that change the cells
+    themselves (:data:`CELL_CARRY`: "T cell proliferation")."""
+    objs = {k for k, _m in out}
+    keep = []
+    for k, mod in out:
+        if k + 1 in objs and st.ent(k).type == "CELL_TYPE" \
+                and st.ent(k + 1).type == "PROCESS" \
+                and not any(w in st.ent(k + 1).text.lower() for w in CELL_CARRY):
+            continue
+        keep.append((k, mod))
+    return keep
 
 
 def _cell_loss_signs(st: SentenceState, out: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -95,6 +110,14 @@ def _collect_objects(st: SentenceState, start: int, *, first_gap: int, gap: int,
             depth += 1
         elif w == ")":
             depth = max(0, depth - 1)
+        if x.trig is not None and x.trig.cls == "PROTECT" and x.trig.words[-1] in EFFECT_NOUNS \
+                and not out and j + x.trig_len < len(u) and u[j + x.trig_len].low == "of":
+            # "abolished the protective effect of X on Y": acts on Y through X's good effect
+            on = effect_target(st, j + x.trig_len)
+            if on is None:
+                break
+            mod, j = "PROTECT", on + 1
+            continue
         if x.trig is not None:
             t = x.trig
             nxt = u[j + x.trig_len] if j + x.trig_len < len(u) else None
@@ -170,12 +193,14 @@ def _collect_objects(st: SentenceState, start: int, *, first_gap: int, gap: int,
             to = next((y for y in range(j + 2, min(len(u), j + 12)) if u[y].low == "to"), None)
             if to is not None:      # "the ability of X to reduce Y": X is no object
                 break
-        if w in ("effect", "effects", "impact", "influence", "action", "actions", "benefit",
-                 "benefits", "efficacy") \
-                and j + 1 < len(u) and u[j + 1].low == "of":
-            # "the effect of X on Y": Y is the object, X only qualifies it
-            on = next((y for y in range(j + 2, min(len(u), j + 8)) if u[y].low == "on"), None)
+        if w in EFFECT_NOUNS and j + 1 < len(u) and u[j + 1].low == "of":
+            # "the effect of X on Y": Y is the object, X only qualifies it; a good effect
+            # ("the therapeutic effect of X on fibrosis") is one that protects Y
+            on = effect_target(st, j + 1)
             if on is not None:
+                if not out and any(b in u[y].low for y in range(max(start, j - 3), j)
+                                   for b in BENEFIT_WORDS):
+                    mod = "PROTECT"
                 j = on + 1
                 continue
             if not out:
@@ -209,6 +234,14 @@ def _collect_objects(st: SentenceState, start: int, *, first_gap: int, gap: int,
             break
         j += 1
     return out, j
+
+
+def effect_target(st: SentenceState, of: int) -> int | None:
+    """``effect of X on/against Y``: the unit of ``on``/``against`` after the ``of`` at
+    ``of`` (within a few units), if any."""
+    u = st.units
+    return next((y for y in range(of + 1, min(len(u), of + 7)) if u[y].low in ("on", "against")
+                 and not u[y].is_ent), None)
 
 
 def agent_after(st: SentenceState, j: int, words: set[str]) -> tuple[list[int], int]:

@@ -3,7 +3,8 @@
 The rules ask, for many triggers of a sentence, where the clause of a position starts, where its
 hedge scope (the sentence cut at strong breaks) and its negation scope (cut after a contrastive
 ``but``) start, and whether a range holds a negation, hedge or blocking cue (``whether``, ``to
-investigate``, a study aim ``we evaluated the ability of X``). Scanning left from each trigger
+investigate``, a study aim ``we evaluated the ability of X``). A question (``Do MSCs reduce
+fibrosis?``, a common title form) hedges all it states. Scanning left from each trigger
 made a long sentence quadratic; :class:`Scopes` reads the units once and answers each question
 in constant time.
 
@@ -39,7 +40,7 @@ class Scopes:
     """
 
     __slots__ = ("_clause", "_scope", "_contrast", "_neg", "_hedge", "_block", "_aim",
-                 "_aim_object", "_aim_result")
+                 "_aim_object", "_aim_result", "question")
 
     def __init__(self, units: list[Unit]) -> None:
         n = len(units)
@@ -81,6 +82,8 @@ class Scopes:
         self._clause, self._scope, self._contrast = clause, scope, contrast
         self._neg, self._hedge, self._block = neg, hedge, block
         self._aim, self._aim_object, self._aim_result = aim, aim_object, aim_result
+        #: The sentence asks (ends with ``?``): what it states is hedged.
+        self.question = n > 0 and not units[-1].is_ent and units[-1].low == "?"
 
     def clause_start(self, t: int) -> int:
         """Start of the clause of ``t``: after the last clause break (``;``, ``while``,
@@ -109,5 +112,6 @@ class Scopes:
         ao = self._aim_object[hi]
         a = self._aim[ao] if ao >= 0 else -1
         aim_block = a >= lo and a > self._aim_result[hi]
-        return (self._neg[hi] > self._neg[lo], self._hedge[hi] > self._hedge[lo],
+        return (self._neg[hi] > self._neg[lo],
+                self.question or self._hedge[hi] > self._hedge[lo],
                 self._block[hi] > self._block[lo] or aim_block)

@@ -28,10 +28,10 @@ from .lexicon import Polarity
 from .scan import skip_left
 from .state import SentenceState
 from .units import Found
-from .words import ADV, FLIP, SIGNED
+from .words import ADV, FLIP, LOF_REAGENTS, SIGNED
 
 __all__ = [
-    "signed", "lof_flip", "emit", "emit_pred",
+    "signed", "lof_flip", "is_reagent", "emit", "emit_pred",
 ]
 
 
@@ -78,6 +78,8 @@ def lof_flip(st: SentenceState, k: int) -> bool:
             and u[j].trig.kind in ("G", "N") and (st.scopes.clause_start(j) >= j - 1 or skip_left(
                 u, j, 0, ADV | {"the"}) < st.scopes.clause_start(j)):
         return True     # "blocking X ...", "Inhibition of X ..." as the clause subject
+    if k + 1 < len(u) and is_reagent(st, k + 1):
+        return True     # "X neutralizing antibody", "anti-X antibody", "X siRNA"
     if k + 1 < len(u):
         nx = u[k + 1].low
         if nx in lof or (nx == "-" and k + 2 < len(u)
@@ -88,14 +90,26 @@ def lof_flip(st: SentenceState, k: int) -> bool:
     return False
 
 
-def emit(st: SentenceState, subj: Mention, pred: str, obj: Mention, lo: int, hi: int) -> None:
+def is_reagent(st: SentenceState, k: int) -> bool:
+    """Unit ``k`` names a reagent that removes what precedes it (``neutralizing antibody``,
+    ``siRNA``, ``inhibitor``; a word or a mention)."""
+    w = st.units[k].low
+    return any(r in w for r in LOF_REAGENTS) and not w.startswith(("anti-inflamm", "anti-fib"))
+
+
+def emit(st: SentenceState, subj: Mention, pred: str, obj: Mention, lo: int, hi: int, *,
+         lost: bool = False) -> None:
     """Record ``subj pred obj`` with the negation and hedge of the trigger ending at ``hi``
-    (clause from ``lo``); nothing inside a study aim or a ``whether`` clause."""
+    (clause from ``lo``); nothing inside a study aim or a ``whether`` clause. ``lost``: the
+    subject is a loss-of-function target inside a therapy (``pred`` already flipped), whose
+    failure states what the target does (``MSCs lacking X did not reduce Y``: X reduces Y)."""
     sc = st.scopes
     neg = sc.flags(sc.negation_start(lo, hi), hi)[0]
     _n, hedge, block = sc.flags(sc.scope_start(hi), hi)
     if block:
         return
+    if lost and neg:
+        pred, neg = FLIP.get(pred, pred), False
     st.found.append(Found(subj, pred, obj, neg, hedge))
 
 
@@ -114,4 +128,4 @@ def emit_pred(st: SentenceState, s: Mention, cls: str, o: Mention, mod: str, fli
     pred = signed(st.pol, cls, o, mod)
     if flip:
         pred = FLIP[pred]
-    emit(st, s, pred, o, lo, t)
+    emit(st, s, pred, o, lo, t, lost=flip and any(s is c for c in st.carried))

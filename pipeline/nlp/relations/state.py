@@ -53,7 +53,8 @@ class SentenceState:
     trigger unit ``subjects``, ``obj_end``, ``objects``, ``preds`` (signed predicate of its
     first object), ``lof_targets``, ``inducers`` (DIFF trigger -> agents); ``consumed``
     (trigger units already used as a modifier), ``compounds`` (``hMSC induced proliferation``
-    pairs) and ``sec_nominals`` (``production of X`` inside an object list). ``scopes``
+    pairs), ``sec_nominals`` (``production of X`` inside an object list) and ``carried``
+    (loss-of-function targets inside a therapy: ``MSCs lacking X``). ``scopes``
     answers clause, negation and hedge scope questions over ``units``; ``exposed`` and
     ``study_subjects`` keep what the result-statement rules read of the whole sentence
     (:mod:`~pipeline.nlp.relations.rules.results`), computed once.
@@ -75,6 +76,7 @@ class SentenceState:
     lof_targets: dict[int, list[Mention]] = field(default_factory=dict)
     sec_nominals: list[int] = field(default_factory=list)
     inducers: dict[int, Subjects] = field(default_factory=dict)
+    carried: list[Mention] = field(default_factory=list)
     scopes: Scopes = field(init=False)
     exposed: tuple[int, ...] | None = field(default=None, init=False)
     study_subjects: list[tuple[int, bool]] | None = field(default=None, init=False)

@@ -22,11 +22,16 @@ from __future__ import annotations
 from ...model import Mention
 from .anaphora import anaphor_ref, is_pronoun
 from .scan import is_context, is_ly_adverb, left_group, nearest_ent_left, skip_left
-from .sign import lof_flip
+from .sign import is_reagent, lof_flip
 from .state import SentenceState, Subjects
-from .words import ADV, BE, CLAUSE, NEUTRAL_VERBS, PRIMED, REAL_ADV, REL, SOURCED
+from .units import Unit
+from .words import (
+    ADV, BE, CLAUSE, EXPOSED, LOCATIVE_HEADS, LOST_PARTICIPLES, LOST_WORDS, NEUTRAL_VERBS,
+    PRIMED, REAL_ADV, REL, SOURCED,
+)
 
-__all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_agent"]
+__all__ = ["subject_left", "vp_coordinated", "in_adjectival_list", "sentence_agent",
+           "source_treatment", "lost_in_therapy", "fronted_stimulus"]
 
 
 def subject_left(st: SentenceState, t: int) -> Subjects:
@@ -74,6 +79,19 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
             if ref is not None:
                 return [(ref, False)]
         return []
+    if u[k].is_ent and is_reagent(st, k) and k > lo and u[k - 1].is_ent:
+        k -= 1          # "an HGF neutralizing antibody abolished ...": HGF, lost
+    src = source_treatment(u, k)
+    if src is not None:
+        # "DCs from MSC-treated mice secreted less IL-12": the cells, not the treatment
+        k = nearest_ent_left(st.units, src, lo, max_gap=3, skip_context=True)
+        if k is None:
+            return []
+    lost = lost_in_therapy(st, k)
+    if lost is not None:
+        # "MSCs lacking X failed to reduce Y": X is what the therapy needed
+        st.carried.append(st.ent(lost))
+        return [(st.ent(lost), True)]
     # apposition "X, a protein made by Y, blocks Z": the subject is X
     if t > 0 and u[t - 1].low == ",":
         for c in range(k - 1, lo, -1):
@@ -150,6 +168,81 @@ def subject_left(st: SentenceState, t: int) -> Subjects:
     return subs
 
 
+def source_treatment(u: list[Unit], k: int) -> int | None:
+    """Entity ``k`` is the treatment of the animals some cells or samples come from (``from
+    X-treated mice``, ``isolated from rats treated with X``): the unit of that ``from``.
+
+    >>> from pipeline.model import Mention as M
+    >>> source_treatment([Unit("dcs", M(0, 3, "DCs", "CELL_TYPE")), Unit("from"),
+    ...     Unit("msc", M(9, 12, "MSC", "CELL_TYPE")), Unit("-"), Unit("treated"),
+    ...     Unit("mice")], 2)
+    1
+    """
+    def low(j: int) -> str:
+        return u[j].low if 0 <= j < len(u) and not u[j].is_ent else ""
+
+    if low(k + 1) == "-" and low(k + 2) in EXPOSED and low(k + 3) in LOCATIVE_HEADS:
+        b = k - 1                               # "from X-treated mice"
+    elif low(k - 1) in ("with", "to") and low(k - 2) in EXPOSED \
+            and low(k - 3) in LOCATIVE_HEADS:
+        b = k - 4                               # "from mice treated with X"
+    else:
+        return None
+    while low(b) in ("the", "a", "an"):
+        b -= 1
+    return b if low(b) == "from" else None
+
+
+def lost_in_therapy(st: SentenceState, k: int) -> int | None:
+    """The loss-of-function target of a therapy at or next to entity ``k`` (``MSCs lacking
+    X``, ``MSCs with X knockdown``, ``MSCs transfected with X siRNA``, ``X-silenced MSCs``):
+    the target's unit, if any."""
+    u = st.units
+
+    def low(j: int) -> str:
+        return u[j].low if 0 <= j < len(u) and not u[j].is_ent else ""
+
+    def therapy(j: int) -> bool:
+        return 0 <= j < len(u) and u[j].is_ent and st.is_therapy(j)
+
+    lost_after = low(k + 1) in st.lex.lof or (k + 1 < len(u) and is_reagent(st, k + 1))
+    if low(k - 1) in LOST_WORDS and therapy(k - 2):
+        return k                                    # "MSCs lacking X"
+    if low(k - 1) in ("in", "of") and low(k - 2) in LOST_WORDS and therapy(k - 3):
+        return k                                    # "MSCs deficient in X"
+    if low(k - 1) == "with" and lost_after and (therapy(k - 2) or (
+            low(k - 2) in PRIMED and therapy(k - 3))):
+        return k                                    # "MSCs (transfected) with X siRNA"
+    if therapy(k) and k >= 3 and low(k - 2) == "-" and u[k - 3].is_ent \
+            and low(k - 1) in LOST_PARTICIPLES:
+        return k - 3                                # "X-silenced MSCs"
+    return None
+
+
+def fronted_stimulus(st: SentenceState, t: int) -> list[int]:
+    """``In response to (treatment with) X, C cells raised Y``: the units of the stimulus X
+    the cells answer (a fronted phrase closed by a comma before trigger ``t``), if any."""
+    u = st.units
+    lo = st.scopes.clause_start(t)
+    for j in range(lo, t - 2):
+        if u[j].low != "response" or u[j + 1].low != "to":
+            continue
+        k = j + 2
+        while k < t and not u[k].is_ent and u[k].low in (
+                "treatment", "stimulation", "exposure", "with", "to", "the", "a"):
+            k += 1
+        if k >= t or not u[k].is_ent:
+            return []
+        grp = [k]
+        x = k + 1
+        while x < t and (u[x].is_ent or u[x].low in ("and", "or")):
+            if u[x].is_ent:
+                grp.append(x)
+            x += 1
+        return grp if x < t and u[x].low == "," else []
+    return []
+
+
 def vp_coordinated(st: SentenceState, t: int) -> int | None:
     """The earlier trigger whose subject the verb at ``t`` shares (``X reduces A and
     improves B``; also across a locative ``in ...`` phrase before ``but``/``and``)."""
@@ -164,6 +257,13 @@ def vp_coordinated(st: SentenceState, t: int) -> int | None:
     ents = [x for x in range(pend, t) if u[x].is_ent]
     coord = {",", "and", "or", "but", "as", "well"}
     if not ents and all(w in ADV or w in coord or is_ly_adverb(w) for w in seg):
+        r = skip_left(u, p, 0, ADV)
+        c = skip_left(u, t, p, REAL_ADV | {"and", "or", "but"})
+        if r >= 1 and u[r].low in REL and u[r - 1].low == "," and c > p and u[c].low == ",":
+            # "X upregulated A, which degrades B, and inhibited C": the relative clause
+            # is closed; the verb continues the clause before it (X, not A)
+            q = st.previous(r)
+            return q if q is not None and st.subjects.get(q) else None
         return p
     core = [w for w in seg if w not in REAL_ADV]
     if core and core[0] in ("in", "at", "from", "during", "after", "within", "through",

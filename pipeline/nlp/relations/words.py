@@ -22,7 +22,7 @@ __all__ = [
     "LOCATIVE_HEADS", "TREAT_LINK", "THERAPY_NOUNS", "REAL_ADV", "INF_HOSTS",
     "NOMINAL_BLOCK", "RECEIVE", "DETERMINERS", "NOT_ADVERBS", "PREPS", "CLASS_NOUNS",
     "SOURCED", "RESULT_VERBS", "GROUP_WORDS", "EXPOSED", "PREP_DET", "CELL_LOSS",
-    "AGENT_PARTICIPLES",
+    "AGENT_PARTICIPLES", "LOST_WORDS", "LOST_PARTICIPLES", "CELL_CARRY", "LOF_REAGENTS", "EFFECT_NOUNS", "BENEFIT_WORDS",
 ]
 
 SIGNED = {"INC": "INCREASES", "DEC": "DECREASES"}
@@ -106,6 +106,26 @@ PROPERTY_WORDS = ("propert", "capacit", "potential", "effect")
 CELL_LOSS = ("apoptosis", "apoptotic", "death", "necrosis", "necroptosis", "pyroptosis",
               "ferroptosis", "senescence", "killing", "lysis", "clearance", "elimination",
               "depletion")
+# "MSCs lacking X", "MSCs deficient in X": a therapy without X
+LOST_WORDS = {"lacking", "deficient", "devoid", "without", "lacked"}
+# "X-silenced MSCs", "X-knockdown MSCs": a therapy whose X is removed
+LOST_PARTICIPLES = {"silenced", "knockdown", "deficient", "depleted", "null", "knockout",
+                     "ablated", "deleted", "-/-", "knocked", "kd", "ko"}
+# processes whose change is a change of the cells they happen to: "inhibit T cell
+# proliferation" also lowers T cells; any other "<cell> <process>" object ("hepatocyte
+# apoptosis") acts on the process only, the cell is its possessor
+CELL_CARRY = ("prolifer", "activat", "maturat", "migrat", "differentiat", "expansion",
+               "infiltrat", "recruit", "polariz", "polaris", "invasion", "growth", "viability")
+# "X siRNA", "anti-X antibody", "X neutralizing antibody": reagents that remove X
+LOF_REAGENTS = ("sirna", "shrna", "antibod", "neutraliz", "neutralis", "antagonist",
+                 "inhibitor", "knockdown", "knockout", "blocker")
+# "the (protective) effect of X on Y": nouns whose "of X" is the agent, not an object
+EFFECT_NOUNS = {"effect", "effects", "impact", "influence", "action", "actions", "benefit",
+                 "benefits", "efficacy"}
+# adjectives that make an effect a good one ("the therapeutic effect of X on fibrosis")
+BENEFIT_WORDS = ("therapeutic", "protective", "beneficial", "anti", "hepatoprotective",
+                  "ameliorat", "salutary", "curative", "regenerative", "immunosuppressive",
+                  "immunomodulatory")
 MODIFIER_SUFFIXES = {"independent", "dependent", "free", "negative", "positive", "deficient",
                       "null", "knockout", "treated", "exposed", "bearing", "fed"}
 # "CCl4-induced fibrosis", "obesity-associated steatosis": the entity before these only

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from entity_docs import blank_nlp
+from entity_docs import make_doc as entity_doc
 
 from pipeline.model import Mention, Relation
 from pipeline.nlp.relations import extract_relations, load_polarity, load_triggers
@@ -34,24 +36,12 @@ TYPES = {
 
 @pytest.fixture(scope="module")
 def nlp():
-    n = spacy.blank("en")
-    n.add_pipe("sentencizer")
-    return n
+    return blank_nlp()
 
 
 def make_doc(nlp, text: str, names: list[str]):
     """Doc with the listed mention texts as entities, found left to right."""
-    doc = nlp(text)
-    spans, pos = [], 0
-    for name in names:
-        i = text.index(name, pos)
-        typ, concept = TYPES[name]
-        span = doc.char_span(i, i + len(name), label=typ, kb_id=concept)
-        assert span is not None, name
-        spans.append(span)
-        pos = i + len(name)
-    doc.ents = spans
-    return doc
+    return entity_doc(nlp, text, names, TYPES)
 
 
 def triples(nlp, text: str, *names: str, flags: bool = False) -> set[tuple]:

@@ -28,9 +28,11 @@ from ..objects import agent_after, objects_right
 from ..scan import adjacent_left, is_context, left_group, nearest_ent_left
 from ..sign import emit, emit_pred, lof_flip, signed
 from ..state import SentenceState, Site, Subjects
-from ..subjects import in_adjectival_list, subject_left
+from ..subjects import fronted_stimulus, in_adjectival_list, subject_left
 from ..units import Found
-from ..words import AGENT_PARTICIPLES, AUX, BE, HEAD_MODIFIERS, HEDGE, INF_HOSTS, MEANS
+from ..words import (
+    AGENT_PARTICIPLES, AUX, BE, EFFECT_NOUNS, HEAD_MODIFIERS, HEDGE, INF_HOSTS, MEANS,
+)
 from .nominal import nominal
 from .results import exposure_agents, group_agents
 from .therapy import first_therapy_in_clause
@@ -90,11 +92,23 @@ def passive(st: SentenceState, site: Site) -> None:
     if k is not None and k + 2 < len(u) and u[k + 1].low == "-" \
             and u[k + 2].low in HEAD_MODIFIERS:
         k = None    # "the NSP-induced inhibition was reversed by Y": no entity head
+    if k is not None and k >= 2 and u[k - 1].low == "of" and (
+            u[k - 2].low in EFFECT_NOUNS or (u[k - 2].trig is not None
+                                             and u[k - 2].trig.words[-1] in EFFECT_NOUNS)):
+        k = None    # "the effect of MSCs was abolished by X": the effect, not the cells
     if k is not None and pbw not in BE and cls != "SEC" \
             and not adjacent_left(u, k, t):
         k = None    # reduced relative: "hepatocarcinogenesis triggered by X" (no entity)
     if k is None and not agents:
         return
+    mod = ""
+    if k is not None and k >= 2 and u[k - 1].low in ("of", "in") and u[k - 2].trig is not None \
+            and u[k - 2].trig.kind == "N" and u[k - 2].trig.cls in ("INC", "DEC", "IMPROVE"):
+        if pbw not in BE and site.trig.words[-1] in AGENT_PARTICIPLES \
+                and st.ent(k).type != "PROCESS":   # ("inhibition of apoptosis mediated by X")
+            cls = u[k - 2].trig.cls     # "the decrease of ALT caused by X": X decreases ALT
+        elif cls in ("INC", "DEC"):
+            mod = u[k - 2].trig.cls     # "the reduction in Y was reversed by X"
     objs = left_group(u, k, lo_scope) if k is not None else []
     if not agents and pbw in BE and cls in ("INC", "DEC"):
         # "ALT was reduced in MSC-treated mice"
@@ -108,7 +122,7 @@ def passive(st: SentenceState, site: Site) -> None:
         st.obj_end[t] = aend
     for a in agents:
         for o in objs:
-            emit_pred(st, st.ent(a), cls, st.ent(o), "", lof_flip(st, a), lo_scope, t)
+            emit_pred(st, st.ent(a), cls, st.ent(o), mod, lof_flip(st, a), lo_scope, t)
 
 
 def _gerund_subjects(st: SentenceState, site: Site) -> tuple[Subjects, int | None]:
@@ -160,6 +174,11 @@ def active(st: SentenceState, site: Site) -> None:
     if not subs and tr.kind == "G":
         nominal(st, t, tr, after, lo_scope)    # "blocking X using Y decreased Z"
         return
+    if cls in ("INC", "DEC", "IMPROVE", "WORSEN") and subs \
+            and all(m.type == "CELL_TYPE" for m, _f in subs):
+        stim = fronted_stimulus(st, t)
+        if stim:    # "in response to X, the cells raised Y": X raises Y
+            subs = [(st.ent(k), lof_flip(st, k)) for k in stim]
     objs, end = objects_right(st, after, modifiers=len(tr.words) > 1, compounds=True)
     if cls == "INC" and end + 1 < len(u) and u[end].low == "to" and u[end + 1].trig \
             is not None and u[end + 1].trig.cls == "DIFF":
