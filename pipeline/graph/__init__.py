@@ -182,12 +182,32 @@ class KnowledgeGraph:
 
     @classmethod
     def from_aggregate(cls, aggregate: GraphAggregate, source: EvidenceSource, *,
-                       scorer: BeliefScorer | None = None) -> "KnowledgeGraph":
-        """A graph over ``aggregate``'s counts, reading sentences from ``source``."""
+                       scorer: BeliefScorer | None = None,
+                       derived: tuple[Mapping[str, ConceptRecord], Sequence[dict[str, Any]]]
+                       | None = None) -> "KnowledgeGraph":
+        """A graph over ``aggregate``'s counts, reading sentences from ``source``.
+
+        ``derived`` (``(concepts, edges)`` of :attr:`derived` saved with the aggregate)
+        skips re-deriving every node and edge.
+        """
+        if derived is not None:
+            return cls(derived[0], derived[1], scorer=scorer, aggregate=aggregate,
+                       source=source)
         kg = cls({}, [], scorer=scorer, aggregate=aggregate, source=source)
         aggregate.take_dirty()
         kg._refresh(set(aggregate.tallies), set(aggregate.statements), full=True)
         return kg
+
+    @property
+    def aggregate(self) -> GraphAggregate | None:
+        """The counts nodes and edges are derived from (None for an export or a view)."""
+        return self._agg
+
+    @property
+    def derived(self) -> tuple[dict[str, ConceptRecord], list[dict[str, Any]]]:
+        """``(concepts, edges)`` as given to the constructor (to save with the aggregate)."""
+        return self._concepts, [dict(d, source=k[0], target=k[2])
+                                for k, d in self._edges.items()]
 
     @classmethod
     def from_statements(cls, statements: Iterable[Statement], *,
