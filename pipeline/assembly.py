@@ -134,7 +134,7 @@ def evidence_sort_key(ev: Evidence) -> tuple:
             ev.negated, ev.hedged, ev.sentence)
 
 
-def most_common(counter: Counter) -> str:
+def most_common(counter: Mapping[str, int]) -> str:
     """The most frequent value (ties: the smallest); "" for an empty counter.
 
     >>> most_common(Counter({"b": 2, "a": 2, "c": 1}))

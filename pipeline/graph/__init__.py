@@ -183,17 +183,16 @@ class KnowledgeGraph:
     @classmethod
     def from_aggregate(cls, aggregate: GraphAggregate, source: EvidenceSource, *,
                        scorer: BeliefScorer | None = None,
-                       derived: tuple[Mapping[str, ConceptRecord], Sequence[dict[str, Any]]]
-                       | None = None) -> "KnowledgeGraph":
+                       derived: tuple[Any, Any, Any] | None = None) -> "KnowledgeGraph":
         """A graph over ``aggregate``'s counts, reading sentences from ``source``.
 
         ``derived`` (``(concepts, edges)`` of :attr:`derived` saved with the aggregate)
         skips re-deriving every node and edge.
         """
-        if derived is not None:
-            return cls(derived[0], derived[1], scorer=scorer, aggregate=aggregate,
-                       source=source)
         kg = cls({}, [], scorer=scorer, aggregate=aggregate, source=source)
+        if derived is not None:  # saved already finished and in view order
+            kg._concepts, kg._nodes, kg._edges = derived
+            return kg
         aggregate.take_dirty()
         kg._refresh(set(aggregate.tallies), set(aggregate.statements), full=True)
         return kg
@@ -204,10 +203,10 @@ class KnowledgeGraph:
         return self._agg
 
     @property
-    def derived(self) -> tuple[dict[str, ConceptRecord], list[dict[str, Any]]]:
-        """``(concepts, edges)`` as given to the constructor (to save with the aggregate)."""
-        return self._concepts, [dict(d, source=k[0], target=k[2])
-                                for k, d in self._edges.items()]
+    def derived(self) -> tuple[dict[str, ConceptRecord], dict[str, ConceptRecord],
+                               dict[Key, dict[str, Any]]]:
+        """Concepts, nodes and edges (by key) as derived (saved with the aggregate)."""
+        return self._concepts, self._nodes, self._edges
 
     @classmethod
     def from_statements(cls, statements: Iterable[Statement], *,

@@ -98,9 +98,10 @@ def edge_attrs(key: Key, parts: Mapping[str, Contribution], belief: float) -> di
 class ConceptTally:
     """Mentions of one concept over all articles."""
 
-    texts: Counter = field(default_factory=Counter)
-    names: Counter = field(default_factory=Counter)
-    types: Counter = field(default_factory=Counter)
+    # plain dicts, not Counters: they pickle several times faster
+    texts: dict[str, int] = field(default_factory=dict)
+    names: dict[str, int] = field(default_factory=dict)
+    types: dict[str, int] = field(default_factory=dict)
     pmids: set[str] = field(default_factory=set)
 
     def record(self, key: str) -> ConceptRecord:
@@ -112,10 +113,12 @@ class ConceptTally:
                              article_count=len(self.pmids), pmids=tuple(sorted(self.pmids)))
 
 
-def _bump(counter: Counter, value: str, n: int) -> None:
-    counter[value] += n
-    if counter[value] <= 0:
-        del counter[value]
+def _bump(counter: dict[str, int], value: str, n: int) -> None:
+    left = counter.get(value, 0) + n
+    if left > 0:
+        counter[value] = left
+    else:
+        counter.pop(value, None)
 
 
 class GraphAggregate:
