@@ -21,7 +21,11 @@ signs; paths are ranked by ``product of beliefs / length``. Only edges with asse
 Concepts can be named by id, canonical name or synonym (case-insensitive); an ambiguous name
 raises :class:`AmbiguousConceptError` listing the candidates.
 
-State: concept records, edge attributes by key and statements (with evidence) are the one copy;
+State: a graph built from the store or from extractions holds per-article counts
+(:mod:`.aggregate`; updates add, replace or remove an article exactly and re-score only the
+statements it touches) and reads evidence sentences on demand from its source (:mod:`.sources`:
+memory or the store; :mod:`.state` saves the counts between runs); one loaded from an export
+holds its statements, if any. Concept records and edge attributes by key are derived from those;
 the networkx view (:meth:`KnowledgeGraph.to_networkx`) is built from them on first use,
 cached and frozen. Readers and writers of files live in :mod:`pipeline.exports` (they go
 through that view and :meth:`KnowledgeGraph.from_networkx`); this package never imports them.

@@ -35,6 +35,7 @@ __all__ = ["Contribution", "GraphAggregate", "contributions", "edge_attrs", "AGG
 #: Bumped when the layout of :class:`GraphAggregate` changes (saved states are then rebuilt).
 AGGREGATE_VERSION = 1
 
+#: ``(subject id, predicate, object id)``, as :meth:`~pipeline.model.Statement.matches_key`.
 Key = tuple[str, str, str]
 
 
