@@ -169,7 +169,7 @@ class KnowledgeGraph:
         agg = GraphAggregate(scorer)
         stamps = source.stamps()
         for n, state in enumerate(source.articles(), 1):
-            agg.add(state, stamps.get(state.pmid, ""))
+            agg.add(state, stamps.get(state.pmid, 0))
             if n % 10000 == 0:
                 log.info("read %d extractions", n)
         return cls.from_aggregate(agg, source, scorer=scorer)
@@ -268,13 +268,13 @@ class KnowledgeGraph:
                 state = source.article(str(article.pmid))
             else:
                 state = article_state(article, extraction)
-            agg.add(state, stamp="")  # type: ignore[arg-type]
+            agg.add(state)  # type: ignore[arg-type]
             n += 1
         self._refresh(*agg.take_dirty())
         log.info("updated graph with %d extractions", n)
         return n
 
-    def sync(self, stamps: Mapping[str, str], fetch: Callable[[list[str]], Iterable[
+    def sync(self, stamps: Mapping[str, int], fetch: Callable[[list[str]], Iterable[
              tuple[ArticleLike, Extraction]]]) -> tuple[int, int]:
         """Bring the graph to ``stamps`` (``{pmid: stamp}`` of the current extractions):
         articles with a new or changed stamp are read through ``fetch`` and added, the others

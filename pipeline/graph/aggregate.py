@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, NamedTuple
+import sys
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from ..assembly import ArticleState, ConceptRecord, merge_evidence, most_common
 from ..belief import BeliefScorer, DefaultBeliefScorer
@@ -135,9 +136,9 @@ class GraphAggregate:
 
     def __init__(self, scorer: BeliefScorer | None = None) -> None:
         self.scorer: BeliefScorer = scorer or DefaultBeliefScorer()
-        #: pmid -> (stamp, ((concept, text, name, type, count), ...), statement keys)
-        self.articles: dict[str, tuple[str, tuple[tuple[str, str, str, str, int], ...],
-                                       tuple[Key, ...]]] = {}
+        #: pmid -> (stamp, (concept, text, name, type, count, concept, ...), statement keys)
+        self.articles: dict[str, tuple[int, tuple[Any, ...], tuple[Key, ...]]] = {}
+        self._pool: dict[Any, Any] = {}
         self.tallies: dict[str, ConceptTally] = {}
         self.statements: dict[Key, dict[str, Contribution]] = {}
         self.dirty_concepts: set[str] = set()
@@ -151,26 +152,42 @@ class GraphAggregate:
     def __len__(self) -> int:
         return len(self.articles)
 
-    def stamp(self, pmid: str) -> str | None:
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_pool": {}}  # pickle keeps the sharing by itself
+
+    def _share(self, value: Any) -> Any:
+        """One object per distinct value (strings interned), so that 100k articles' copies
+        of the same texts, keys and tuples cost one object."""
+        if isinstance(value, str):
+            return sys.intern(value)
+        if isinstance(value, tuple):
+            value = tuple(self._share(v) for v in value)
+        return self._pool.setdefault(value, value)
+
+    def stamp(self, pmid: str) -> int | None:
         """The stamp the article was added with (None if absent)."""
         entry = self.articles.get(pmid)
         return entry[0] if entry else None
 
-    def add(self, state: ArticleState, stamp: str = "") -> None:
-        """Add (or replace) one article's contribution."""
+    def add(self, state: ArticleState, stamp: int = 0) -> None:
+        """Add (or replace) one article's contribution (``stamp`` tells its version)."""
         self.remove(state.pmid)
-        pmid = state.pmid
-        mentions = []
+        pmid = sys.intern(state.pmid)
+        share = self._share
+        mentions: list[Any] = []  # flat: key, text, name, type, count, key, ...
         for key, ms in state.mentions.items():
             for (text, name, typ), n in Counter(ms).items():
-                mentions.append((key, text, name, typ, n))
+                mentions += (share(key), share(text), share(name), share(typ), n)
         self._mentions(pmid, mentions, +1)
         scorer = self.scorer if self.scores_from_aggregates else None
+        keys = []
         for key, evs in state.evidence.items():
-            part = contributions(evs, scorer)[pmid]
+            key = share(key)
+            part = Contribution(*(share(v) for v in contributions(evs, scorer)[pmid]))
             self.statements.setdefault(key, {})[pmid] = part
             self.dirty_keys.add(key)
-        self.articles[pmid] = (stamp, tuple(mentions), tuple(state.evidence))
+            keys.append(key)
+        self.articles[pmid] = (stamp, tuple(mentions), tuple(keys))
 
     def remove(self, pmid: str) -> bool:
         """Subtract article ``pmid``'s contribution; False when it was not there."""
@@ -186,9 +203,9 @@ class GraphAggregate:
             self.dirty_keys.add(key)
         return True
 
-    def _mentions(self, pmid: str, mentions: Iterable[tuple[str, str, str, str, int]],
-                  sign: int) -> None:
-        for key, text, name, typ, n in mentions:
+    def _mentions(self, pmid: str, mentions: Sequence[Any], sign: int) -> None:
+        for i in range(0, len(mentions), 5):
+            key, text, name, typ, n = mentions[i:i + 5]
             t = self.tallies.setdefault(key, ConceptTally())
             _bump(t.texts, text, sign * n)
             _bump(t.names, name, sign * n)

@@ -21,6 +21,7 @@ Example
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Iterable, Iterator, Mapping, Protocol
 
@@ -31,10 +32,11 @@ from ..errors import PipelineError
 from ..model import Article, Evidence, Extraction, Statement
 from ..store import ArticleInfo
 from ..store_schema import articles, extractions
+from .aggregate import Key
 
-__all__ = ["EvidenceSource", "StoreSource", "materialize"]
+__all__ = ["EvidenceSource", "StoreSource", "materialize", "stamp_of"]
 
-Key = tuple[str, str, str]
+
 
 
 class EvidenceSource(Protocol):
@@ -42,6 +44,15 @@ class EvidenceSource(Protocol):
 
     def articles(self, pmids: Iterable[str] | None = None) -> Iterator[ArticleState]:
         """The contributions of ``pmids`` that exist (all when None)."""
+
+
+def stamp_of(text: str) -> int:
+    """A stable 64-bit hash of ``text`` (``hash()`` changes between processes).
+
+    >>> stamp_of("a") == stamp_of("a") != stamp_of("b")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 class StoreSource:
@@ -55,16 +66,16 @@ class StoreSource:
         self.store = store
         self.batch_size = batch_size
 
-    def stamps(self) -> dict[str, str]:
-        """``{pmid: stamp}`` of every extraction of a stored article; a stamp changes when the
-        extraction is saved again or its article's content changes."""
+    def stamps(self) -> dict[str, int]:
+        """``{pmid: stamp}`` of every extraction of a stored article; a stamp (a 64-bit hash,
+        small to keep) changes when the extraction is saved again or its article changes."""
         query = (select(extractions.c.pmid, extractions.c.extracted_at,
                         extractions.c.content_hash, articles.c.content_hash.label("ahash"),
                         articles.c.year)
                  .select_from(extractions.join(articles, articles.c.pmid == extractions.c.pmid)))
         with self.store.engine.connect() as conn:
-            return {r.pmid: f"{r.extracted_at.isoformat()}|{r.content_hash}|{r.ahash}|{r.year}"
-                    for r in conn.execute(query)}
+            return {r.pmid: stamp_of(f"{r.extracted_at.isoformat()}|{r.content_hash}|"
+                                     f"{r.ahash}|{r.year}") for r in conn.execute(query)}
 
     def extractions(self, pmids: Iterable[str] | None = None
                     ) -> Iterator[tuple[ArticleInfo, Extraction]]:
