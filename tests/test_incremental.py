@@ -100,3 +100,20 @@ def test_views_read_evidence_through_the_store(store):
         [s.to_json() for s in full.subgraph(min_belief=0.5).statements()]
     human = kg.subgraph(species={"human"})
     assert graph_state(human) == graph_state(full.subgraph(species={"human"}))
+
+
+def test_whole_graph_evidence_is_read_once_per_update(store, monkeypatch):
+    from pipeline.graph.sources import StoreSource
+    items = corpus()
+    save(store, items[:4])
+    kg = KnowledgeGraph.from_store(store)
+    reads: list[object] = []
+    real = StoreSource.extractions
+    monkeypatch.setattr(StoreSource, "extractions",
+                        lambda self, pmids=None: reads.append(pmids) or real(self, pmids))
+    first = [s.to_json() for s in kg.statements()]
+    assert [s.to_json() for s in kg.statements()] == first and len(reads) == 1
+    save(store, items[4:])
+    kg.update(items[4:])
+    same(kg, KnowledgeGraph.from_extractions(items))
+    assert len(reads) == 2

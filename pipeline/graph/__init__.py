@@ -134,11 +134,12 @@ class KnowledgeGraph:
         self._resolver: ConceptResolver | None = None
         self._ancestors: dict[str, frozenset[str]] = {}
         self._contexts: dict[str, ArticleContext] | None = None
+        self._all_evidence: dict[Key, Statement] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # the caches are rebuilt on demand; pickling them would double the payload
         return {**self.__dict__, "_view": None, "_resolver": None, "_ancestors": {},
-                "_contexts": None}
+                "_contexts": None, "_all_evidence": None}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -332,14 +333,28 @@ class KnowledgeGraph:
         self._set(records, list(edges.values()), None)
 
     def _held(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
-        held = self._statements or {}
+        return self._held_from(self._statements or {}, keys)
+
+    @staticmethod
+    def _held_from(held: Mapping[Key, Statement], keys: Iterable[Key] | None
+                   ) -> dict[Key, Statement]:
         return dict(held) if keys is None else {k: held[k] for k in sorted(set(keys))
                                                 if k in held}
 
     def _materialize(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
+        if self._all_evidence is not None:
+            return self._held_from(self._all_evidence, keys)
         agg, source = self._require_aggregate()
-        return materialize(source, agg.statements, keys, self._nodes,
-                           {k: d["belief"] for k, d in self._edges.items()})
+        got = materialize(source, agg.statements, keys, self._nodes,
+                          {k: d["belief"] for k, d in self._edges.items()})
+        if keys is None:  # exports ask for everything several times in a row
+            self._all_evidence = got
+        return got
+
+    def drop_evidence(self) -> None:
+        """Forget the sentences read for a whole-graph query (exports, contradictions), kept
+        until the next update so that a run of exports reads the store once."""
+        self._all_evidence = None
 
     # ------------------------------------------------------------------ basic views
     @property
