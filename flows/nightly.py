@@ -42,6 +42,7 @@ from pipeline.errors import ConfigError
 from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, extract_pmids,
                               extractor_version, pending_articles)
 from pipeline.graph import KnowledgeGraph
+from pipeline.graph.state import STATE_FILE, load_graph
 from pipeline.ingest import NamedQuery, ingest_demo, ingest_query, ingest_xml_files, load_queries
 from pipeline.progress import batched
 from pipeline.pubmed_client import EutilsClient
@@ -94,9 +95,12 @@ def extract_batch(database: str | None, pmids: list[str],
 
 
 @task(name="build-graph", **_NO_CACHE)
-def build_graph(database: str | None) -> KnowledgeGraph:
-    """Assemble the knowledge graph from every stored extraction."""
-    return KnowledgeGraph.from_store(open_store(database))
+def build_graph(database: str | None, export_dir: str | None = None) -> KnowledgeGraph:
+    """The knowledge graph of every stored extraction: the aggregates saved in ``export_dir``
+    updated from what changed since (built from scratch without them)."""
+    if export_dir is None:
+        return KnowledgeGraph.from_store(open_store(database))
+    return load_graph(open_store(database), Path(export_dir) / STATE_FILE)
 
 
 @task(name="write-exports", **_NO_CACHE)
@@ -195,7 +199,7 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
                 report.add_extraction(summary, stage(database_url, batch_size, max_chars,
                                                      database_label=kind))
             with report.timed(summary, "graph"):
-                before, kg = report.previous_graph(out_dir), build_graph(database_url)
+                before, kg = report.previous_graph(out_dir), build_graph(database_url, str(out_dir))
             report.add_graph(summary, before, kg)
             since = report.previous_export_label(out_dir) if before is not None else None
             with report.timed(summary, "exports"):

@@ -31,14 +31,14 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Iterable, Iterator, Mapping, Protocol, Sequence, runtime_checkable
 
 from .belief import BeliefScorer, score_statements
 from .context import speculative
 from .model import Concept, Evidence, Extraction, Mention, Statement
 
-__all__ = ["ArticleLike", "ArticleRef", "ConceptRecord", "Assembler", "assemble",
-           "evidence_sort_key", "iter_evidence_rows", "SIGNS"]
+__all__ = ["ArticleLike", "ArticleRef", "ArticleState", "ConceptRecord", "Assembler", "assemble",
+           "article_state", "concept_of", "merge_evidence", "most_common", "evidence_sort_key", "iter_evidence_rows", "SIGNS"]
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class ConceptRecord:
 
 
 @dataclass
-class _ArticleState:
+class ArticleState:
     """What one article contributed (replaced wholesale when it is re-extracted)."""
 
     pmid: str
@@ -92,13 +92,54 @@ class _ArticleState:
     evidence: dict[tuple[str, str, str], list[Evidence]] = field(default_factory=dict)
 
 
+def article_state(article: ArticleLike, extraction: Extraction) -> ArticleState:
+    """One article's mentions and evidence by statement key (self-loops dropped)."""
+    pmid = str(article.pmid)
+    state = ArticleState(pmid)
+    seen: set[tuple[int, int, str]] = set()
+
+    def mention(m: Mention) -> None:
+        key = (m.start, m.end, m.concept_key)
+        if key not in seen:
+            seen.add(key)
+            state.mentions.setdefault(m.concept_key, []).append(
+                (m.text, m.name or m.text, m.type))
+
+    for m in extraction.mentions:
+        mention(m)
+    for rel in extraction.relations:
+        mention(rel.subject)
+        mention(rel.object)
+        if rel.subject.concept_key == rel.object.concept_key:
+            log.debug("pmid %s: dropped self-loop %s", pmid, rel.triple)
+            continue
+        ev = Evidence.from_relation(rel, pmid, year=article.year, context=extraction.context)
+        if not ev.hedged and speculative(rel):
+            ev = replace(ev, hedged=True)
+        state.evidence.setdefault(rel.triple, []).append(ev)
+    return state
+
+
+def merge_evidence(evidence: Iterable[Evidence]) -> list[Evidence]:
+    """A statement's evidence as the graph keeps it: sorted, one per :attr:`source_hash`."""
+    uniq: dict[str, Evidence] = {}
+    for ev in sorted(evidence, key=evidence_sort_key):
+        uniq.setdefault(ev.source_hash, ev)
+    return list(uniq.values())
+
+
 def evidence_sort_key(ev: Evidence) -> tuple:
     """Stable order of evidence: pmid, offsets, argument texts, flags, sentence."""
     return (ev.pmid, ev.sentence_start, ev.sentence_end, ev.subject_text, ev.object_text,
             ev.negated, ev.hedged, ev.sentence)
 
 
-def _most_common(counter: Counter) -> str:
+def most_common(counter: Mapping[str, int]) -> str:
+    """The most frequent value (ties: the smallest); "" for an empty counter.
+
+    >>> most_common(Counter({"b": 2, "a": 2, "c": 1}))
+    'a'
+    """
     return min(counter.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counter else ""
 
 
@@ -113,7 +154,7 @@ class Assembler:
 
     def __init__(self, scorer: BeliefScorer | None = None) -> None:
         self.scorer = scorer
-        self._articles: dict[str, _ArticleState] = {}
+        self._articles: dict[str, ArticleState] = {}
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -125,38 +166,29 @@ class Assembler:
 
     def add(self, article: ArticleLike, extraction: Extraction) -> None:
         """Add (or replace) one article's extraction."""
-        pmid = str(article.pmid)
-        state = _ArticleState(pmid)
-        seen: set[tuple[int, int, str]] = set()
+        state = article_state(article, extraction)
+        if state.pmid in self._articles:
+            log.debug("pmid %s: replacing previous extraction", state.pmid)
+        self._articles[state.pmid] = state
 
-        def mention(m: Mention) -> None:
-            key = (m.start, m.end, m.concept_key)
-            if key not in seen:
-                seen.add(key)
-                state.mentions.setdefault(m.concept_key, []).append(
-                    (m.text, m.name or m.text, m.type))
+    def article(self, pmid: str) -> ArticleState | None:
+        """What article ``pmid`` contributed, or None."""
+        return self._articles.get(str(pmid))
 
-        for m in extraction.mentions:
-            mention(m)
-        for rel in extraction.relations:
-            mention(rel.subject)
-            mention(rel.object)
-            if rel.subject.concept_key == rel.object.concept_key:
-                log.debug("pmid %s: dropped self-loop %s", pmid, rel.triple)
-                continue
-            ev = Evidence.from_relation(rel, pmid, year=article.year, context=extraction.context)
-            if not ev.hedged and speculative(rel):
-                ev = replace(ev, hedged=True)
-            state.evidence.setdefault(rel.triple, []).append(ev)
-        if pmid in self._articles:
-            log.debug("pmid %s: replacing previous extraction", pmid)
-        self._articles[pmid] = state
+    def articles(self, pmids: Iterable[str] | None = None) -> Iterator[ArticleState]:
+        """The contributions of ``pmids`` that are present (all when None)."""
+        if pmids is None:
+            yield from self._articles.values()
+            return
+        for p in pmids:
+            if (state := self._articles.get(str(p))) is not None:
+                yield state
 
     def add_statement(self, statement: Statement) -> None:
         """Add a ready-made statement's evidence (its arguments count as mentions)."""
         key = statement.matches_key()
         for ev in statement.evidence:
-            state = self._articles.setdefault(ev.pmid, _ArticleState(ev.pmid))
+            state = self._articles.setdefault(ev.pmid, ArticleState(ev.pmid))
             state.evidence.setdefault(key, []).append(ev)
             for c, text in ((statement.subject, ev.subject_text),
                             (statement.object, ev.object_text)):
@@ -180,8 +212,8 @@ class Assembler:
                     names.setdefault(key, Counter())[name] += 1
                     types.setdefault(key, Counter())[typ] += 1
         return {key: ConceptRecord(
-                    id=key, name=_most_common(names[key]) or key,
-                    type=_most_common(types[key]),
+                    id=key, name=most_common(names[key]) or key,
+                    type=most_common(types[key]),
                     synonyms=tuple(sorted(t for t in texts[key] if t)),
                     mention_count=sum(texts[key].values()), article_count=len(pmids[key]),
                     pmids=tuple(sorted(pmids[key])))
@@ -197,16 +229,14 @@ class Assembler:
         out = []
         for key in sorted(merged):
             subj, pred, obj = key
-            uniq: dict[str, Evidence] = {}
-            for ev in sorted(merged[key], key=evidence_sort_key):
-                uniq.setdefault(ev.source_hash, ev)
-            out.append(Statement(_concept(concepts, subj), pred, _concept(concepts, obj),
-                                 list(uniq.values())))
+            out.append(Statement(concept_of(concepts, subj), pred, concept_of(concepts, obj),
+                                 merge_evidence(merged[key])))
         score_statements(out, self.scorer)
         return out
 
 
-def _concept(concepts: dict[str, ConceptRecord], key: str) -> Concept:
+def concept_of(concepts: Mapping[str, ConceptRecord], key: str) -> Concept:
+    """The concept of ``key`` (a bare one named by its id when there is no record)."""
     rec = concepts.get(key)
     return rec.concept if rec else Concept(key, key, "")
 

@@ -44,10 +44,13 @@ from typing import Iterable, Mapping, Protocol, Sequence, runtime_checkable
 from .errors import ConfigError
 from .model import Evidence, Statement
 
-__all__ = ["BeliefScorer", "DefaultBeliefScorer", "MissingPriorError", "load_priors",
+__all__ = ["BeliefScorer", "DefaultBeliefScorer", "ArticleSupport", "MissingPriorError", "load_priors",
            "score_statements", "DEFAULT_PRIORS_PATH"]
 
 log = logging.getLogger(__name__)
+
+#: One article's share of a statement's belief: (lowest asserted error or None, any negated).
+ArticleSupport = tuple["float | None", bool]
 
 #: The committed priors file.
 DEFAULT_PRIORS_PATH = Path(str(resources.files("pipeline") / "data" / "belief_priors.json"))
@@ -153,22 +156,47 @@ class DefaultBeliefScorer:
 
     def score_statement(self, statement: Statement) -> float:
         """Belief of one statement (see the module docstring)."""
-        support: dict[str, float] = {}
-        negating: set[str] = set()
-        articles: set[str] = set()
+        by_article: dict[str, list[Evidence]] = {}
         for ev in statement.evidence:
-            articles.add(ev.pmid)
+            by_article.setdefault(ev.pmid, []).append(ev)
+        return self.score_articles({p: self.article_support(evs)
+                                    for p, evs in by_article.items()})
+
+    def article_support(self, evidence: Iterable[Evidence]) -> ArticleSupport:
+        """What one article's sentences of a statement add to its belief: the lowest error
+        of its asserted sentences (None if all are negated) and whether one is negated.
+
+        >>> DefaultBeliefScorer().article_support([Evidence("1", "s", negated=True)])
+        (None, True)
+        """
+        error: float | None = None
+        negated = False
+        for ev in evidence:
             if ev.negated:
-                negating.add(ev.pmid)
+                negated = True
                 continue
             err = self.evidence_error(ev)
-            support[ev.pmid] = min(err, support.get(ev.pmid, 1.0))
-        if not support:
-            return 0.0
+            error = err if error is None else min(err, error)
+        return error, negated
+
+    def score_articles(self, supports: Mapping[str, ArticleSupport]) -> float:
+        """Belief from each article's :meth:`article_support` (by PMID), so that an
+        aggregate can re-score a statement without its sentences.
+
+        >>> DefaultBeliefScorer().score_articles({"1": (0.1, False), "2": (None, True)})
+        0.45
+        """
         wrong = 1.0
-        for pmid in sorted(support):
-            wrong *= support[pmid]
-        belief = (1.0 - wrong) * (1.0 - len(negating) / len(articles))
+        supported = False
+        for pmid in sorted(supports):
+            error = supports[pmid][0]
+            if error is not None:
+                wrong *= error
+                supported = True
+        if not supported:
+            return 0.0
+        negating = sum(neg for _e, neg in supports.values())
+        belief = (1.0 - wrong) * (1.0 - negating / len(supports))
         return round(min(1.0, max(0.0, belief)), 6)
 
 

@@ -21,7 +21,11 @@ signs; paths are ranked by ``product of beliefs / length``. Only edges with asse
 Concepts can be named by id, canonical name or synonym (case-insensitive); an ambiguous name
 raises :class:`AmbiguousConceptError` listing the candidates.
 
-State: concept records, edge attributes by key and statements (with evidence) are the one copy;
+State: a graph built from the store or from extractions holds per-article counts
+(:mod:`.aggregate`; updates add, replace or remove an article exactly and re-score only the
+statements it touches) and reads evidence sentences on demand from its source (:mod:`.sources`:
+memory or the store; :mod:`.state` saves the counts between runs); one loaded from an export
+holds its statements, if any. Concept records and edge attributes by key are derived from those;
 the networkx view (:meth:`KnowledgeGraph.to_networkx`) is built from them on first use,
 cached and frozen. Readers and writers of files live in :mod:`pipeline.exports` (they go
 through that view and :meth:`KnowledgeGraph.from_networkx`); this package never imports them.
@@ -42,15 +46,19 @@ KnowledgeGraph(2 concepts, 1 statements, 1 evidence, 1 articles, 0 contradicted)
 """
 from __future__ import annotations
 
+import functools
 import html
 import logging
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
-from ..assembly import SIGNS, Assembler, ArticleLike, ConceptRecord, evidence_sort_key
+from ..assembly import (SIGNS, Assembler, ArticleLike, ConceptRecord, article_state,
+                        evidence_sort_key)
 from ..belief import BeliefScorer, score_statements
+from .aggregate import GraphAggregate
+from .sources import EvidenceSource, StoreSource, materialize
 from ..errors import PipelineError
 from ..model import Evidence, Extraction, Statement
 from .edges import Key, edge_table, finish_edges, statement_edge_attrs
@@ -93,11 +101,16 @@ class KnowledgeGraph:
 
     def __init__(self, concepts: Mapping[str, ConceptRecord], edges: Sequence[dict[str, Any]],
                  statements: Mapping[Key, Statement] | None = None, *,
-                 scorer: BeliefScorer | None = None, _assembler: Assembler | None = None,
-                 hierarchy: Hierarchy | None = None) -> None:
+                 scorer: BeliefScorer | None = None, hierarchy: Hierarchy | None = None,
+                 aggregate: GraphAggregate | None = None,
+                 source: EvidenceSource | None = None) -> None:
         self.scorer = scorer
         self._hierarchy = hierarchy
-        self._assembler = _assembler
+        #: the counts behind nodes and edges (None: a view or an export, no updates)
+        self._agg = aggregate
+        #: where sentences are read from when the statements are not held
+        self._source = source
+        self._lookup: Callable[[Iterable[Key] | None], dict[Key, Statement]] | None = None
         self._set(concepts, edges, statements)
 
     def _set(self, concepts: Mapping[str, ConceptRecord], edges: Sequence[dict[str, Any]],
@@ -105,6 +118,10 @@ class KnowledgeGraph:
         """Replace the state; the cached view and resolver are rebuilt on next use."""
         self._concepts = {k: concepts[k] for k in sorted(concepts)}
         self._statements = dict(sorted(statements.items())) if statements is not None else None
+        if self._statements is not None:
+            self._lookup = self._held
+        elif self._agg is not None and self._source is not None:
+            self._lookup = self._materialize
         finished = finish_edges(edges)
         # nodes in view order: the concepts, then edge ends without a record (placeholders)
         nodes = {c.id: c for c in self._concepts.values()}
@@ -118,17 +135,19 @@ class KnowledgeGraph:
         self._resolver: ConceptResolver | None = None
         self._ancestors: dict[str, frozenset[str]] = {}
         self._contexts: dict[str, ArticleContext] | None = None
+        self._all_evidence: dict[Key, Statement] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # the caches are rebuilt on demand; pickling them would double the payload
         return {**self.__dict__, "_view": None, "_resolver": None, "_ancestors": {},
-                "_contexts": None}
+                "_contexts": None, "_all_evidence": None}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
     def from_extractions(cls, items: Iterable[tuple[ArticleLike, Extraction]], *,
                          scorer: BeliefScorer | None = None) -> "KnowledgeGraph":
-        """Assemble from ``(article, extraction)`` pairs (e.g. ``store.iter_extractions()``)."""
+        """Assemble from ``(article, extraction)`` pairs (e.g. ``store.iter_extractions()``);
+        the evidence stays in memory."""
         asm = Assembler(scorer)
         n = 0
         for article, extraction in items:
@@ -137,12 +156,63 @@ class KnowledgeGraph:
             if n % 10000 == 0:
                 log.info("read %d extractions", n)
         log.info("assembling graph from %d extractions", n)
-        return cls._from_assembler(asm, scorer)
+        return cls.from_source(asm, scorer=scorer)
 
     @classmethod
     def from_store(cls, store: Any, *, scorer: BeliefScorer | None = None) -> "KnowledgeGraph":
-        """Build from a :class:`pipeline.store.Store` (anything with ``iter_extractions()``)."""
-        return cls.from_extractions(store.iter_extractions(), scorer=scorer)
+        """Build from a :class:`pipeline.store.Store` (anything with ``iter_extractions()``).
+
+        From a real store the graph holds counts only and reads sentences from the store when
+        asked (:mod:`.sources`); :mod:`.state` saves and updates it between runs.
+        """
+        if not hasattr(store, "engine"):
+            return cls.from_extractions(store.iter_extractions(), scorer=scorer)
+        source = StoreSource(store)
+        agg = GraphAggregate(scorer)
+        stamps = source.stamps()
+        for n, state in enumerate(source.articles(), 1):
+            agg.add(state, stamps.get(state.pmid, 0))
+            if n % 10000 == 0:
+                log.info("read %d extractions", n)
+        return cls.from_aggregate(agg, source, scorer=scorer)
+
+    @classmethod
+    def from_source(cls, source: Assembler, *, scorer: BeliefScorer | None = None
+                    ) -> "KnowledgeGraph":
+        """Build from an in-memory :class:`~pipeline.assembly.Assembler` (kept as the source
+        of evidence and updated by :meth:`update`)."""
+        agg = GraphAggregate(scorer)
+        for state in source.articles():
+            agg.add(state)
+        return cls.from_aggregate(agg, source, scorer=scorer)
+
+    @classmethod
+    def from_aggregate(cls, aggregate: GraphAggregate, source: EvidenceSource, *,
+                       scorer: BeliefScorer | None = None,
+                       derived: tuple[Any, Any, Any] | None = None) -> "KnowledgeGraph":
+        """A graph over ``aggregate``'s counts, reading sentences from ``source``.
+
+        ``derived`` (``(concepts, edges)`` of :attr:`derived` saved with the aggregate)
+        skips re-deriving every node and edge.
+        """
+        kg = cls({}, [], scorer=scorer, aggregate=aggregate, source=source)
+        if derived is not None:  # saved already finished and in view order
+            kg._concepts, kg._nodes, kg._edges = derived
+            return kg
+        aggregate.take_dirty()
+        kg._refresh(set(aggregate.tallies), set(aggregate.statements), full=True)
+        return kg
+
+    @property
+    def aggregate(self) -> GraphAggregate | None:
+        """The counts nodes and edges are derived from (None for an export or a view)."""
+        return self._agg
+
+    @property
+    def derived(self) -> tuple[dict[str, ConceptRecord], dict[str, ConceptRecord],
+                               dict[Key, dict[str, Any]]]:
+        """Concepts, nodes and edges (by key) as derived (saved with the aggregate)."""
+        return self._concepts, self._nodes, self._edges
 
     @classmethod
     def from_statements(cls, statements: Iterable[Statement], *,
@@ -151,7 +221,7 @@ class KnowledgeGraph:
         asm = Assembler(scorer)
         for st in statements:
             asm.add_statement(st)
-        return cls._from_assembler(asm, scorer)
+        return cls.from_source(asm, scorer=scorer)
 
     @classmethod
     def from_networkx(cls, g: nx.MultiDiGraph, *,
@@ -184,53 +254,114 @@ class KnowledgeGraph:
                     sorted(evidence.get(key, []), key=evidence_sort_key), float(e["belief"]))
         return cls(concepts, edges, statements)
 
-    @classmethod
-    def _from_assembler(cls, asm: Assembler, scorer: BeliefScorer | None) -> "KnowledgeGraph":
-        concepts = asm.concepts()
-        stmts = asm.statements(concepts)
-        return cls(concepts, [statement_edge_attrs(s) for s in stmts],
-                   {s.matches_key(): s for s in stmts}, scorer=scorer, _assembler=asm)
-
     # ------------------------------------------------------------------ updates
     def update(self, items: Iterable[tuple[ArticleLike, Extraction]]) -> int:
         """Add new or re-extracted articles (replacing their previous evidence) in place.
 
-        Gives the same graph as a full rebuild over the union. Returns the articles added.
+        Gives the same graph as a full rebuild over the union; only the touched statements
+        are re-scored. For a graph over a store, the extractions must be the stored ones.
+        Returns the articles added.
         """
-        asm = self._require_assembler()
+        agg, source = self._require_aggregate()
         n = 0
         for article, extraction in items:
-            asm.add(article, extraction)
+            if isinstance(source, Assembler):
+                source.add(article, extraction)
+                state = source.article(str(article.pmid))
+            else:
+                state = article_state(article, extraction)
+            agg.add(state)  # type: ignore[arg-type]
             n += 1
-        self._rebuild()
+        self._refresh(*agg.take_dirty())
         log.info("updated graph with %d extractions", n)
         return n
 
+    def sync(self, stamps: Mapping[str, int], fetch: Callable[[list[str]], Iterable[
+             tuple[ArticleLike, Extraction]]]) -> tuple[int, int]:
+        """Bring the graph to ``stamps`` (``{pmid: stamp}`` of the current extractions):
+        articles with a new or changed stamp are read through ``fetch`` and added, the others
+        absent from ``stamps`` removed. Returns (added or replaced, removed)."""
+        agg, _source = self._require_aggregate()
+        changed = sorted(p for p, s in stamps.items() if agg.stamp(p) != s)
+        gone = [p for p in agg.articles if p not in stamps]
+        for p in gone:
+            agg.remove(p)
+        n = 0
+        for article, extraction in fetch(changed):
+            agg.add(article_state(article, extraction), stamps[str(article.pmid)])
+            n += 1
+        self._refresh(*agg.take_dirty())
+        return n, len(gone)
+
     def remove_articles(self, pmids: Iterable[str]) -> int:
         """Drop articles' evidence and mentions (e.g. deleted citations) in place."""
-        n = self._require_assembler().remove(pmids)
-        self._rebuild()
+        agg, source = self._require_aggregate()
+        pmids = [str(p) for p in pmids]
+        n = sum(agg.remove(p) for p in pmids)
+        if isinstance(source, Assembler):
+            source.remove(pmids)
+        self._refresh(*agg.take_dirty())
         return n
 
-    def _require_assembler(self) -> Assembler:
-        if self._assembler is None:
+    def _require_aggregate(self) -> tuple[GraphAggregate, EvidenceSource]:
+        if self._agg is None or self._source is None:
             raise PipelineError("this graph was loaded from an export or is a filtered view; "
                                 "incremental updates need a graph built from the store or "
                                 "from extractions (KnowledgeGraph.from_store)")
-        return self._assembler
+        return self._agg, self._source
 
-    def _rebuild(self) -> None:
-        asm = self._require_assembler()
-        concepts = asm.concepts()
-        stmts = asm.statements(concepts)
-        self._set(concepts, [statement_edge_attrs(s) for s in stmts],
-                  {s.matches_key(): s for s in stmts})
+    def _refresh(self, concepts: set[str], keys: set[Key], full: bool = False) -> None:
+        """Re-derive the touched nodes and edges from the aggregate (all when ``full``)."""
+        agg, source = self._require_aggregate()
+        records = {} if full else dict(self._concepts)
+        for c in concepts:
+            rec = agg.concept(c)
+            if rec is None:
+                records.pop(c, None)
+            else:
+                records[c] = rec
+        edges = {} if full else {k: dict(d, source=k[0], target=k[2])
+                                 for k, d in self._edges.items() if k not in keys}
+        live = sorted(k for k in keys if k in agg.statements)
+        if agg.scores_from_aggregates:
+            beliefs = {k: agg.belief(k) for k in live}
+        else:  # a scorer that needs the sentences
+            stmts = materialize(source, agg.statements, live, records)
+            score_statements(list(stmts.values()), agg.scorer)
+            beliefs = {k: st.belief for k, st in stmts.items()}
+        for k in live:
+            edges[k] = agg.edge(k, beliefs[k])  # type: ignore[assignment]
+        self._set(records, list(edges.values()), None)
+
+    def _held(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
+        return self._held_from(self._statements or {}, keys)
+
+    @staticmethod
+    def _held_from(held: Mapping[Key, Statement], keys: Iterable[Key] | None
+                   ) -> dict[Key, Statement]:
+        return dict(held) if keys is None else {k: held[k] for k in sorted(set(keys))
+                                                if k in held}
+
+    def _materialize(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
+        if self._all_evidence is not None:
+            return self._held_from(self._all_evidence, keys)
+        agg, source = self._require_aggregate()
+        got = materialize(source, agg.statements, keys, self._nodes,
+                          {k: d["belief"] for k, d in self._edges.items()})
+        if keys is None:  # exports ask for everything several times in a row
+            self._all_evidence = got
+        return got
+
+    def drop_evidence(self) -> None:
+        """Forget the sentences read for a whole-graph query (exports, contradictions), kept
+        until the next update so that a run of exports reads the store once."""
+        self._all_evidence = None
 
     # ------------------------------------------------------------------ basic views
     @property
     def has_evidence(self) -> bool:
         """Whether statements carry their evidence (False for an export without evidence)."""
-        return self._statements is not None
+        return self._lookup is not None
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The graph as a frozen ``MultiDiGraph`` (built once, then cached; no copy per call).
@@ -257,8 +388,8 @@ class KnowledgeGraph:
 
     def statements(self) -> list[Statement]:
         """Statements sorted by key (without evidence when loaded from a plain export)."""
-        if self._statements is not None:
-            return list(self._statements.values())
+        if self._lookup is not None:
+            return list(self._lookup(None).values())
         return [Statement(self._nodes[u].concept, d["predicate"], self._nodes[v].concept,
                           belief=float(d["belief"])) for u, v, d in self.edges()]
 
@@ -408,12 +539,13 @@ class KnowledgeGraph:
                                           "evidence_count", "contradicted", "via",
                                           "neighbour"])
 
-    def _require_evidence(self) -> Mapping[Key, Statement]:
-        if self._statements is None:
+    def _evidence(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
+        """Statements with their sentences (of ``keys``, all when None), read on demand."""
+        if self._lookup is None:
             raise PipelineError("this graph has no evidence sentences (loaded from GraphML or a "
                                 "cyjs without evidence); load it from the store or write the "
                                 "cyjs with include_evidence=True")
-        return self._statements
+        return self._lookup(keys)
 
     def evidence(self, subject: str, object: str, predicate: str | None = None, *,
                  include_narrower: bool = True) -> "pd.DataFrame":
@@ -424,10 +556,11 @@ class KnowledgeGraph:
         joined by ``|``).
         """
         import pandas as pd
-        statements = self._require_evidence()
         ss = set(self.scope(subject, include_narrower=include_narrower))
         os_ = set(self.scope(object, include_narrower=include_narrower))
         preds = normalize_predicates(predicate)
+        statements = self._evidence([k for k in self._edges if k[0] in ss and k[2] in os_
+                                     and (preds is None or k[1] in preds)])
         rows = []
         for (ks, kp, ko), st in statements.items():
             if ks in ss and ko in os_ and (preds is None or kp in preds):
@@ -443,9 +576,14 @@ class KnowledgeGraph:
         """Species and disease context by PMID (see :class:`~pipeline.graph.paths.ArticleContext`)."""
         if self._contexts is None:
             species: dict[str, set[str]] = {}
-            for st in (self._statements or {}).values():
-                for e in st.evidence:
-                    species.setdefault(e.pmid, set()).update(e.species)
+            if self._agg is not None:  # an article's sentences share its species
+                for parts in self._agg.statements.values():
+                    for p, c in parts.items():
+                        species.setdefault(p, set()).update(c.species)
+            elif self._lookup is not None:
+                for st in self._lookup(None).values():
+                    for e in st.evidence:
+                        species.setdefault(e.pmid, set()).update(e.species)
             h = self.hierarchy
             diseases: dict[str, list[frozenset[str]]] = {}
             for c in self._nodes.values():
@@ -461,20 +599,25 @@ class KnowledgeGraph:
 
     def _steps(self) -> dict[Key, tuple[str, ...]]:
         """Asserted (non-negated) PMIDs of each edge."""
-        if self._statements is not None:
+        if self._agg is not None:
+            return {k: tuple(sorted(p for p, c in self._agg.statements[k].items()
+                                    if c.evidence > c.negated)) for k in self._edges}
+        if self._lookup is not None:
             return {k: tuple(sorted({e.pmid for e in st.evidence if not e.negated}))
-                    for k, st in self._statements.items()}
+                    for k, st in self._lookup(None).items()}
         return {k: tuple(p for p in d["pmids"] if p not in d["negated_pmids"]) or
                 tuple(d["pmids"]) for k, d in self._edges.items()
                 if d["evidence_count"] > d["negated_count"]}
 
     def _with_sentences(self, path: MechanismPath) -> MechanismPath:
         import dataclasses
-        if self._statements is None:
+        if self._lookup is None:
             return path
+        keys = [(path.nodes[i], p, path.nodes[i + 1]) for i, p in enumerate(path.predicates)]
+        held = self._lookup(keys)
         sents = []
-        for i, pred in enumerate(path.predicates):
-            st = self._statements[(path.nodes[i], pred, path.nodes[i + 1])]
+        for i, key in enumerate(keys):
+            st = held[key]
             first = {}
             for e in st.evidence:
                 if not e.negated and e.pmid in path.pmids[i]:
@@ -536,9 +679,12 @@ class KnowledgeGraph:
             same_context=same_context, intermediate_types=MEDIATOR_TYPES)
         types = {n: c.type for n, c in self._nodes.items()}
         chains = [self._with_sentences(p) for p in found if len(p.predicates) > 1]
-        implied = co_stated_paths(
-            self._statements or {}, self.scope(source, include_narrower=include_narrower),
-            self.scope(target, include_narrower=include_narrower), types, MECHANISTIC)
+        sources = self.scope(source, include_narrower=include_narrower)
+        held = self._evidence([k for k in self._edges if k[0] in set(sources)]) \
+            if self.has_evidence else {}
+        implied = co_stated_paths(held, sources,
+                                  self.scope(target, include_narrower=include_narrower), types,
+                                  MECHANISTIC)
         rows = mediator_rows(chains + implied, types)
         return pd.DataFrame(rows, columns=MEDIATOR_COLUMNS)
 
@@ -557,8 +703,8 @@ class KnowledgeGraph:
         Columns :data:`CONTRADICTION_COLUMNS` (names, PMIDs, sentences, species, study types).
         """
         import pandas as pd
-        if self._statements is not None:
-            evidence = {k: st.evidence for k, st in self._statements.items()}
+        if self._lookup is not None:
+            evidence = {k: st.evidence for k, st in self._lookup(None).items()}
         else:
             evidence = {k: [Evidence(p, "") for p in d["pmids"]] for k, d in self._edges.items()}
         rows = contradiction_rows(evidence, {n: str(c.name) for n, c in self._nodes.items()},
@@ -591,18 +737,16 @@ class KnowledgeGraph:
         """
         f = filters or GraphFilter(**criteria)
         if f == GraphFilter():
-            return KnowledgeGraph(self._concepts, [dict(d, source=u, target=v)
-                                                   for u, v, d in self.edges()],
-                                  self._statements, scorer=self.scorer,
-                                  hierarchy=self._hierarchy)
+            return self._view_of(self._concepts, [dict(d, source=u, target=v)
+                                                  for u, v, d in self.edges()])
         if f.evidence_level:
-            if self._statements is None:
+            if self._lookup is None:
                 raise PipelineError("years/species/study_types/disease filters need evidence; "
                                     "this graph was loaded from an export without it")
             disease_pmids = {p for d in self.scope(f.disease) for p in self._nodes[d].pmids} \
                 if f.disease else None
             stmts = []
-            for st in self._statements.values():
+            for st in self._lookup(None).values():
                 evs = [e for e in st.evidence if f.keeps(e, disease_pmids)]
                 if evs:
                     stmts.append(Statement(st.subject, st.predicate, st.object, evs))
@@ -611,7 +755,7 @@ class KnowledgeGraph:
             statements: dict[Key, Statement] | None = {s.matches_key(): s for s in stmts}
         else:
             edges = [dict(d, source=u, target=v) for u, v, d in self.edges()]
-            statements = self._statements
+            statements = None
         nodes = self._nodes
         kept = [e for e in edges
                 if e["evidence_count"] >= f.min_evidence and e["belief"] >= f.min_belief
@@ -620,7 +764,22 @@ class KnowledgeGraph:
         keys = {(e["source"], e["predicate"], e["target"]) for e in kept}
         ends = {n for e in kept for n in (e["source"], e["target"])}
         concepts = {n: self._nodes[n] for n in ends}
-        stmts_kept = {k: s for k, s in statements.items() if k in keys} \
-            if statements is not None else None
-        return KnowledgeGraph(concepts, kept, stmts_kept, scorer=self.scorer,
-                              hierarchy=self._hierarchy)
+        if statements is None:
+            return self._view_of(concepts, kept)
+        return KnowledgeGraph(concepts, kept, {k: s for k, s in statements.items() if k in keys},
+                              scorer=self.scorer, hierarchy=self._hierarchy)
+
+    def _view_of(self, concepts: Mapping[str, ConceptRecord],
+                 edges: Sequence[dict[str, Any]]) -> "KnowledgeGraph":
+        """A read-only graph of some of this graph's edges, reading evidence through it."""
+        view = KnowledgeGraph(concepts, edges, scorer=self.scorer, hierarchy=self._hierarchy)
+        if self._lookup is not None:
+            view._lookup = functools.partial(restricted_evidence, self,
+                                             frozenset(view._edges))
+        return view
+
+
+def restricted_evidence(kg: KnowledgeGraph, allowed: frozenset[Key],
+                        keys: Iterable[Key] | None) -> dict[Key, Statement]:
+    """``kg``'s statements with evidence among ``allowed`` (of ``keys``, all when None)."""
+    return kg._evidence(allowed if keys is None else [k for k in keys if k in allowed])

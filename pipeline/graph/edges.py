@@ -9,35 +9,19 @@
 """
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Iterable, Mapping
 
 from ..assembly import SIGNS
-from ..model import Evidence, Statement
+from ..model import Statement
+from .aggregate import Key, contributions, edge_attrs
 
 __all__ = ["Key", "statement_edge_attrs", "finish_edges", "edge_table"]
 
-#: ``(subject id, predicate, object id)``, as :meth:`~pipeline.model.Statement.matches_key`.
-Key = tuple[str, str, str]
 
 
 def statement_edge_attrs(st: Statement) -> dict[str, Any]:
     """Aggregate one statement's evidence into edge attributes (before contradictions)."""
-    evs = st.evidence
-    years = sorted(e.year for e in evs if e.year is not None)
-    ctx: dict[str, Evidence] = {}
-    for e in evs:
-        ctx.setdefault(e.pmid, e)
-    negated = [e for e in evs if e.negated]
-    return {
-        "source": st.subject.id, "target": st.object.id, "predicate": st.predicate,
-        "belief": float(st.belief), "evidence_count": len(evs), "article_count": len(ctx),
-        "pmids": sorted(ctx), "negated_pmids": sorted({e.pmid for e in negated}),
-        "first_year": years[0] if years else None, "last_year": years[-1] if years else None,
-        "negated_count": len(negated), "hedged_count": sum(e.hedged for e in evs),
-        "species": dict(sorted(Counter(s for e in ctx.values() for s in e.species).items())),
-        "study_types": dict(sorted(Counter(e.study_type for e in ctx.values()).items())),
-    }
+    return edge_attrs(st.matches_key(), contributions(st.evidence), st.belief)
 
 
 def finish_edges(edges: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
