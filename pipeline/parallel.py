@@ -21,6 +21,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
+import time
 import uuid
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -60,10 +62,19 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _load_pipeline(relations: bool) -> None:
+def _exit_with(parent: int) -> None:
+    """End this worker once ``parent`` is gone: a pool worker waits on a queue that a killed
+    parent never closes, so it would otherwise idle forever, pipeline in memory."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _load_pipeline(relations: bool, parent: int) -> None:
     """Worker initializer: build the (cached) extractor before the first batch arrives."""
     import logging
     import warnings
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     warnings.filterwarnings("ignore", message=r"\[W0(28|36)\]")  # spaCy notices, once per worker
     logging.getLogger("pipeline").setLevel(logging.WARNING)
     get_extractor(relations).nlp  # noqa: B018 - built for its side effect (the cache)
@@ -75,7 +86,7 @@ def worker_pool(workers: int, *, relations: bool = True) -> Iterator[ProcessPool
     (queued calls are cancelled if the block ends by an error)."""
     pool = ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_load_pipeline, initargs=(relations,))
+                               initializer=_load_pipeline, initargs=(relations, os.getpid()))
     ok = False
     try:
         yield pool

@@ -68,8 +68,9 @@ def _parallel(url: str, workers: int, args: argparse.Namespace, progress: bool
         spans = pending_spans(store, extractor_version(), args.batch_size, limit=args.limit,
                               retry_failed=args.retry_failed)
     report = ExtractReport(extractor_version=extractor_version())
-    if not spans:
-        return report
+    if len(spans) < 2:  # not worth starting processes
+        return sum((extract_span_at(url, *span, max_chars=args.max_chars,
+                                    retry_failed=args.retry_failed) for span in spans), report)
     with worker_pool(min(workers, len(spans))) as pool, \
             Progress("extracting", args.limit, enabled=progress) as bar:
         futures = [pool.submit(extract_span_at, url, first, last, max_chars=args.max_chars,
