@@ -4,9 +4,10 @@
 relations) and adds the document context of :func:`pipeline.context.document_context`.
 
 The one batch path -- "extract these articles and save them" -- is :func:`extract_batch`;
-:func:`extract_pmids` (a batch named by PMIDs), :func:`extract_pmids_at` (the same in a worker
-process, given a database URL) and :func:`extract_pending` (everything new or stale, batch by
-batch) all go through it, and so do ``mscgraph extract`` and the Prefect flows. One failing
+:func:`extract_pmids` (a batch named by PMIDs), :func:`extract_span` (the pending articles
+between two PMIDs, a batch handed over by reference: see :func:`pending_spans`), their ``_at``
+forms for worker processes (given a database URL) and :func:`extract_pending` (everything new
+or stale, batch by batch) all go through it, and so do ``mscgraph extract`` and the flows. One failing
 article never stops its batch: an article longer than ``max_chars`` is recorded as failed
 ("too long") without running the pipeline, lone surrogates are replaced by U+FFFD, and a batch
 that raises is redone one article at a time, recording the article that fails in the store
