@@ -2,11 +2,14 @@
 
 Each task calls one :mod:`pipeline` function; the summary is :mod:`pipeline.report`'s. Ingest
 (``ingest-query`` per named query, retried only on a *transient* fetch error, a failed query not
-stopping the others; or ``ingest-files``), then the sub-flow ``extract-stage`` (pending PMIDs
-read from the store, ``extract-batch`` mapped over them on threads, processes or Dask; a failing
-article is recorded and listed, never failing its batch), ``build-graph``, ``write-exports``,
-all under the store lock ``"nightly"``. No result caching: the store is the cache. Prefect
-stores flow parameters, so no PMID list is one, nor a store password (see :mod:`flows.runtime`).
+stopping the others; or ``ingest-files``), then the sub-flow ``extract-stage`` (``list-pending``
+cuts the pending articles into PMID spans, ``extract-batch`` extracts one span, reading its
+articles from the store; mapped on threads that hand the work to worker processes, or on
+Prefect's process or Dask runners; a failing article is recorded and listed, never failing its
+batch), ``build-graph``, ``write-exports``, all under the store lock ``"nightly"``. No result
+caching: the store is the cache. Prefect stores flow and task parameters, so no PMID list is
+one (a batch is two PMIDs, whatever the size of the store), nor a store password (see
+:mod:`flows.runtime`).
 ``source="demo"`` keeps its own store and exports unless given others
 (:func:`pipeline.config.demo_locations`), whoever starts the run: CLI, deployment or UI.
 
@@ -39,12 +42,12 @@ from prefect.tasks import exponential_backoff
 from pipeline import report
 from pipeline.config import Settings, demo_locations
 from pipeline.errors import ConfigError
-from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, extract_pmids,
-                              extractor_version, pending_articles)
+from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, Span, extract_span,
+                              extract_span_at, extractor_version, pending_spans)
 from pipeline.graph import KnowledgeGraph
 from pipeline.graph.state import STATE_FILE, load_graph
 from pipeline.ingest import NamedQuery, ingest_demo, ingest_query, ingest_xml_files, load_queries
-from pipeline.progress import batched
+from pipeline.parallel import default_workers, is_in_memory, registered_pool, run_in_pool
 from pipeline.pubmed_client import EutilsClient
 
 from .runtime import (make_task_runner, open_store, parse_source, prefect_api, public_url,
@@ -53,10 +56,14 @@ from .runtime import (make_task_runner, open_store, parse_source, prefect_api, p
 
 __all__ = ["nightly", "extract_stage", "run_nightly", "ingest_query_task", "ingest_files_task",
            "list_pending", "extract_batch", "build_graph", "write_exports_task",
-           "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY", "LOCK_NAME"]
+           "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY", "LOCK_NAME",
+           "DEFAULT_BATCH_SIZE"]
 
 SUMMARY_KEY = "mscgraph-nightly-summary"
 LOCK_NAME = "nightly"
+#: Articles per extraction task: Prefect costs about 0.14 CPU-s per task, a few percent of
+#: the extraction of 500 articles.
+DEFAULT_BATCH_SIZE = 500
 _NO_CACHE = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
@@ -81,17 +88,22 @@ def ingest_files_task(database: str | None, paths: list[str] | None = None) -> d
 
 
 @task(name="list-pending", **_NO_CACHE)
-def list_pending(database: str | None, batch_size: int) -> list[list[str]]:
-    """PMIDs whose extraction is missing or stale (not failed before), in batches."""
-    pending = pending_articles(open_store(database), extractor_version())
-    return list(batched((a.pmid for a in pending), batch_size))
+def list_pending(database: str | None, batch_size: int) -> list[Span]:
+    """Articles whose extraction is missing or stale (not failed before), as PMID spans of
+    ``batch_size`` articles."""
+    return pending_spans(open_store(database), extractor_version(), batch_size)
 
 
-@task(name="extract-batch", task_run_name="extract-{pmids[0]}", **_NO_CACHE)
-def extract_batch(database: str | None, pmids: list[str],
-                  max_chars: int = DEFAULT_MAX_CHARS) -> ExtractReport:
-    """Extract one batch of stored articles and save the extractions (failures recorded)."""
-    return extract_pmids(open_store(database), pmids, max_chars=max_chars)
+@task(name="extract-batch", task_run_name="extract-{span[0]}",
+      **_NO_CACHE)
+def extract_batch(database: str | None, span: Span, max_chars: int = DEFAULT_MAX_CHARS,
+                  pool: str | None = None) -> ExtractReport:
+    """Extract the pending articles of one PMID span and save them (failures recorded): in
+    the worker processes registered as ``pool`` (see :mod:`pipeline.parallel`), else here."""
+    if pool is None:
+        return extract_span(open_store(database), *span, max_chars=max_chars)
+    return run_in_pool(pool, extract_span_at, resolve_database(database), *span,
+                       max_chars=max_chars)
 
 
 @task(name="build-graph", **_NO_CACHE)
@@ -131,13 +143,15 @@ def write_digest_task(before: KnowledgeGraph | None, kg: KnowledgeGraph, export_
 @flow(name="extract-stage", flow_run_name="extract-{database_label}",
       task_runner=ThreadPoolTaskRunner(max_workers=2), persist_result=False)
 def extract_stage(database: str | None, batch_size: int, max_chars: int = DEFAULT_MAX_CHARS,
-                  database_label: str = "store") -> dict[str, Any]:
-    """Map :func:`extract_batch` over the pending PMIDs (read here from the store)."""
-    pmid_batches = list_pending(database, batch_size)
-    results = (extract_batch.map(unmapped(database), pmid_batches, unmapped(max_chars)).result()
-               if pmid_batches else [])
+                  database_label: str = "store", pool_workers: int = 1) -> dict[str, Any]:
+    """Map :func:`extract_batch` over the pending PMID spans (read here from the store); with
+    ``pool_workers`` > 1 the batches run in that many worker processes of this one."""
+    spans = list_pending(database, batch_size)
+    with registered_pool(pool_workers if len(spans) > 1 else 1) as pool:
+        results = (extract_batch.map(unmapped(database), spans, unmapped(max_chars),
+                                     unmapped(pool)).result() if spans else [])
     done = sum(results, ExtractReport())
-    return done.as_dict() | {"batches": len(pmid_batches)}
+    return done.as_dict() | {"batches": len(spans)}
 
 
 def _ingest(kind: str, paths: list[str], queries: list[str] | None, database: str | None,
@@ -168,7 +182,7 @@ def _ingest(kind: str, paths: list[str], queries: list[str] | None, database: st
 def nightly(source: str = "pubmed", queries: list[str] | None = None,
             database_url: str | None = None, export_dir: str | None = None,
             task_runner: str = "thread", dask_address: str | None = None,
-            batch_size: int = 50, workers: int | None = None,
+            batch_size: int = DEFAULT_BATCH_SIZE, workers: int | None = None,
             settings: dict[str, Any] | None = None, lock_timeout: float = 0.0,
             network_retries: int = 3, retry_delay_seconds: float = 30.0,
             max_chars: int = DEFAULT_MAX_CHARS) -> dict[str, Any]:
@@ -176,14 +190,21 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
 
     ``database_url`` is a URL without password, or None for ``MSCGRAPH_DATABASE_URL``;
     ``settings`` overrides :data:`~flows.runtime.SETTINGS_OVERRIDES` (never the API key);
-    the other parameters are ``mscgraph run``'s. Returns the summary (also the artifact).
+    ``workers`` (default: the available cores) extraction processes: worker processes behind
+    the threads of the default runner, Prefect's or Dask's processes otherwise; the other
+    parameters are ``mscgraph run``'s. Returns the summary (also the artifact).
     """
     kind, paths = parse_source(source)
     if kind == "demo":  # never the real store of MSCGRAPH_DATABASE_URL
         database_url, export_dir = demo_locations(database_url, export_dir)
     url = resolve_database(database_url)
+    workers = workers or default_workers()
     runner = make_task_runner(task_runner, dask_address=dask_address, workers=workers,
                               store_url=url)
+    # Threads take turns on one pipeline: behind the thread runner the work goes to worker
+    # processes (not for an in-memory store, which they could not open).
+    threads = (task_runner or "thread").lower() == "thread"
+    pool_workers = workers if threads and not is_in_memory(url) else 1
     out_dir = Path(export_dir) if export_dir else Settings.from_env().export_dir
     summary = report.new_summary(
         source=source, database=public_url(url), export_dir=str(out_dir), task_runner=task_runner,
@@ -197,7 +218,8 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
             with report.timed(summary, "extract"):
                 stage = extract_stage.with_options(task_runner=runner)
                 report.add_extraction(summary, stage(database_url, batch_size, max_chars,
-                                                     database_label=kind))
+                                                     database_label=kind,
+                                                     pool_workers=pool_workers))
             with report.timed(summary, "graph"):
                 before, kg = report.previous_graph(out_dir), build_graph(database_url, str(out_dir))
             report.add_graph(summary, before, kg)

@@ -27,6 +27,7 @@ from sqlalchemy.engine import make_url
 
 from pipeline.config import Settings
 from pipeline.errors import ConfigError, FetchError
+from pipeline.parallel import is_in_memory
 from pipeline.store import Store
 
 __all__ = ["parse_source", "is_transient", "retry_on_transient_fetch", "public_url",
@@ -106,15 +107,14 @@ def open_store(database: str | None) -> Store:
 
 def make_task_runner(kind: str = "thread", *, dask_address: str | None = None,
                      workers: int | None = None, store_url: str | None = None) -> TaskRunner:
-    """Threads (default; they take turns on the pipeline), processes, or Dask (a local cluster
-    of ``workers`` processes, or the scheduler at ``dask_address``) for extraction.
+    """Threads (default; ``workers`` of them, each waiting on a worker process of
+    :mod:`pipeline.parallel`), processes, or Dask (a local cluster of ``workers`` processes,
+    or the scheduler at ``dask_address``) for extraction.
 
     Raises :class:`ConfigError` for an unknown ``kind``, or for worker processes on an
     in-memory SQLite ``store_url`` (they could not share it).
     """
-    url = (store_url or "").rstrip("/")
-    if (kind or "thread").lower() != "thread" and (
-            url in ("sqlite:", "sqlite:/") or ":memory:" in url or "mode=memory" in url):
+    if (kind or "thread").lower() != "thread" and is_in_memory(store_url):
         raise ConfigError("an in-memory SQLite store cannot be shared with worker processes; "
                           "use a file (sqlite:///path.sqlite) or PostgreSQL URL")
     kind = (kind or "thread").lower()

@@ -4,9 +4,10 @@
 relations) and adds the document context of :func:`pipeline.context.document_context`.
 
 The one batch path -- "extract these articles and save them" -- is :func:`extract_batch`;
-:func:`extract_pmids` (a batch named by PMIDs), :func:`extract_pmids_at` (the same in a worker
-process, given a database URL) and :func:`extract_pending` (everything new or stale, batch by
-batch) all go through it, and so do ``mscgraph extract`` and the Prefect flows. One failing
+:func:`extract_pmids` (a batch named by PMIDs), :func:`extract_span` (the pending articles
+between two PMIDs, a batch handed over by reference: see :func:`pending_spans`), their ``_at``
+forms for worker processes (given a database URL) and :func:`extract_pending` (everything new
+or stale, batch by batch) all go through it, and so do ``mscgraph extract`` and the flows. One failing
 article never stops its batch: an article longer than ``max_chars`` is recorded as failed
 ("too long") without running the pipeline, lone surrogates are replaced by U+FFFD, and a batch
 that raises is redone one article at a time, recording the article that fails in the store
@@ -51,7 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Extractor", "ExtractReport", "extractor_version", "get_extractor",
            "fewer_collections", "clean_text", "extract_batch", "extract_pmids",
-           "extract_pmids_at", "extract_pending", "pending_articles", "DEFAULT_MAX_CHARS"]
+           "extract_pmids_at", "extract_pending", "pending_articles", "pending_spans",
+           "extract_span", "extract_span_at", "Span", "DEFAULT_MAX_CHARS"]
 
 log = logging.getLogger(__name__)
 
@@ -344,17 +346,61 @@ def extract_pmids_at(database_url: str, pmids: Sequence[str], *,
 
 
 def pending_articles(store: "Store", version: str, *, limit: int | None = None,
-                     retry_failed: bool = False) -> Iterator[Article]:
-    """Stored articles whose extraction by ``version`` is missing or stale, by PMID; those
-    this version failed on are left out unless ``retry_failed``."""
+                     retry_failed: bool = False, first: str | None = None,
+                     last: str | None = None) -> Iterator[Article]:
+    """Stored articles whose extraction by ``version`` is missing or stale, by PMID (from
+    ``first`` to ``last``, inclusive, when given); those this version failed on are left out
+    unless ``retry_failed``."""
     skip = set() if retry_failed else set(store.extraction_failures(version))
     n = 0
-    for article in store.articles_needing_extraction(version):
+    for article in store.articles_needing_extraction(version, first=first, last=last):
         if limit is not None and n >= limit:
             return
         if article.pmid not in skip:
             n += 1
             yield article
+
+
+#: A batch by reference: the first and last pending PMID it covers (inclusive).
+Span = tuple[str, str]
+
+
+def pending_spans(store: "Store", version: str, batch_size: int, *, limit: int | None = None,
+                  retry_failed: bool = False) -> list[Span]:
+    """The pending articles as PMID ranges of ``batch_size`` articles each.
+
+    A span stays two PMIDs however large the store, so a batch can be handed to a task or a
+    worker process by reference (:func:`extract_span` reads its articles from the store).
+
+    >>> with Store("sqlite://") as store:                     # doctest: +SKIP
+    ...     pending_spans(store, extractor_version(), 2)
+    [('1', '2'), ('3', '3')]
+    """
+    spans = []
+    for batch in batched((a.pmid for a in pending_articles(
+            store, version, limit=limit, retry_failed=retry_failed)), batch_size):
+        spans.append((batch[0], batch[-1]))
+    return spans
+
+
+def extract_span(store: "Store", first: str, last: str, extractor: Extractor | None = None,
+                 *, max_chars: int = DEFAULT_MAX_CHARS, retry_failed: bool = False
+                 ) -> ExtractReport:
+    """:func:`extract_batch` over the articles pending between PMIDs ``first`` and ``last``
+    (a span of :func:`pending_spans`; articles done in the meantime are skipped)."""
+    ex = extractor or get_extractor()
+    return extract_batch(store, pending_articles(store, ex.version, retry_failed=retry_failed,
+                                                 first=first, last=last),
+                         ex, max_chars=max_chars)
+
+
+def extract_span_at(database_url: str, first: str, last: str, *,
+                    max_chars: int = DEFAULT_MAX_CHARS, retry_failed: bool = False
+                    ) -> ExtractReport:
+    """:func:`extract_span` on the store at ``database_url`` (for worker processes)."""
+    from .store import Store
+    with Store(database_url) as store:
+        return extract_span(store, first, last, max_chars=max_chars, retry_failed=retry_failed)
 
 
 def extract_pending(store: "Store", extractor: Extractor | None = None, *,

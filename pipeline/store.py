@@ -563,16 +563,20 @@ class Store:
     # ------------------------------------------------------------------ extractions
 
     def articles_needing_extraction(self, extractor_version: str, *,
-                                    limit: int | None = None,
-                                    batch_size: int = 500) -> Iterator[Article]:
+                                    limit: int | None = None, batch_size: int = 500,
+                                    first: str | None = None, last: str | None = None
+                                    ) -> Iterator[Article]:
         """Articles with no extraction, one by another extractor version, or one made before
-        the article's content or version changed; ordered by PMID."""
+        the article's content or version changed; ordered by PMID, from ``first`` to ``last``
+        (inclusive, either open when None)."""
         e = extractions
         query = (select(articles.c.pmid, articles.c.article_json)
                  .select_from(articles.outerjoin(e, e.c.pmid == articles.c.pmid))
                  .where(or_(e.c.pmid.is_(None), e.c.extractor_version != extractor_version,
                             e.c.content_hash != articles.c.content_hash,
-                            e.c.article_version != articles.c.version)))
+                            e.c.article_version != articles.c.version),
+                        *([articles.c.pmid >= first] if first is not None else []),
+                        *([articles.c.pmid <= last] if last is not None else [])))
         if limit is not None:
             batch_size = max(1, min(batch_size, limit))
         for n, row in enumerate(self._pages(query, articles.c.pmid, batch_size)):

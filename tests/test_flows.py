@@ -233,6 +233,21 @@ def test_dask_two_workers_gives_the_same_graph(reference, tmp_path):
     assert_same_graph(url, reference["url"])
 
 
+def test_one_worker_in_process_gives_the_graph_of_worker_processes(reference, tmp_path):
+    """The reference ran its 4 batches in 2 worker processes (the default on 2+ cores); here
+    one process does all, in spans of PMIDs read from the store."""
+    from pipeline.ingest import ingest_demo
+    url = sqlite_url(tmp_path / "one.sqlite")
+    s = nf.nightly(source="demo", database_url=url, export_dir=str(tmp_path / "e"),
+                   batch_size=10, workers=1)
+    assert s["status"] == "success" and s["extracted"] == 40 and s["batches"] == 4
+    assert_same_graph(url, reference["url"])
+    fresh = sqlite_url(tmp_path / "fresh.sqlite")  # batches by reference: two PMIDs each
+    ingest_demo(runtime.open_store(fresh))
+    spans = nf.list_pending.fn(fresh, 15)
+    assert [len(span) for span in spans] == [2, 2, 2] and spans[0][0] < spans[0][1] < spans[1][0]
+
+
 def test_xml_source_on_process_pool_and_in_memory_store_rules(harness, tmp_path):
     demo = REPO / "corpora" / "demo" / "demo_pubmed.xml"
     url = sqlite_url(tmp_path / "x.sqlite")
@@ -315,7 +330,7 @@ def test_oversized_and_adversarial_articles_do_not_stop_the_run(harness, tmp_pat
     monkeypatch.setattr(Extractor, "_to_extraction", fragile)
     url, out = sqlite_url(tmp_path / "poison.sqlite"), tmp_path / "exp"
     s = nf.nightly(source=f"xml:{xml}", database_url=url, export_dir=str(out), batch_size=4,
-                   max_chars=2000)
+                   max_chars=2000, workers=1)  # the fault is injected in this process
     assert s["status"] == "success" and s["extracted"] == 6
     failed = {f["pmid"]: f["reason"] for f in s["failed_articles"]}
     assert set(failed) == {big, bad}

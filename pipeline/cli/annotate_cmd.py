@@ -3,14 +3,15 @@
 ::
 
     mscgraph annotate --input docs.jsonl --output out.jsonl [--batch-size 64]
-                      [--no-relations] [--skip-errors]
+                      [--no-relations] [--skip-errors] [--workers N]
 
 Input lines are ``{"id", "text"}``, or ``{"id"|"pmid", "title", "abstract"}`` (the text is
 title, newline, abstract). ``-`` reads stdin / writes stdout. Output lines are
 ``{"id", "entities", "relations", "context"}`` with offsets into the input text. A progress
 bar goes to stderr when the input is a file and stderr a terminal. An empty text gives empty
 lists; a malformed line stops with an error naming its line number unless ``--skip-errors``
-is given.
+is given. Batches go to one worker process per core (``--workers``; 1 = this process), the
+output in input order, the same as with one worker.
 """
 from __future__ import annotations
 
@@ -19,14 +20,14 @@ import json
 import logging
 import os
 import sys
+from contextlib import closing
+from functools import partial
+from itertools import chain, islice
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterator
+from typing import IO, Any, Iterable, Iterator
 
 from ..errors import ParseError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from ..extract import Extractor
-    from ..model import Extraction
+from . import positive_int
 
 __all__ = ["register", "read_inputs", "input_text"]
 
@@ -44,6 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-relations", action="store_true", help="entities only")
     p.add_argument("--skip-errors", action="store_true",
                    help="skip malformed input lines (logged) instead of stopping")
+    p.add_argument("--workers", type=positive_int, metavar="N",
+                   help="worker processes, each loading the pipeline once (default: the "
+                        "available cores; 1 = this process)")
     p.set_defaults(func=run)
 
 
@@ -111,19 +115,27 @@ def _count_lines(path: Path) -> int | None:
         return None
 
 
-def _extract_keeping_empty(extractor: "Extractor", batch: list[tuple[str, str]]
-                           ) -> Iterator["Extraction"]:
-    """Extractions of ``(doc_id, text)`` pairs in order; empty texts bypass the pipeline but
-    keep their place."""
-    results = extractor.extract_texts([(i, t) for i, t in batch if t.strip()],
-                                      batch_size=len(batch))
-    for doc_id, text in batch:
-        yield next(results) if text.strip() else extractor.extract_text(text, doc_id)
+def _annotate(batches: Iterable[list[tuple[str, str]]], *, relations: bool, batch_size: int,
+              workers: int) -> Iterator[list[str]]:
+    """The output lines of each batch of ``(doc_id, text)``, in order: in ``workers``
+    processes, or here when ``workers`` is 1 or the input is a single batch."""
+    from ..extract import Extractor
+    from ..parallel import annotate_in_worker, annotate_lines, ordered_map, worker_pool
+
+    batches = iter(batches)
+    head = list(islice(batches, 2))
+    if workers <= 1 or len(head) < 2:
+        extractor = Extractor(relations=relations, batch_size=batch_size)
+        yield from (annotate_lines(extractor, b) for b in chain(head, batches))
+        return
+    with worker_pool(workers, relations=relations) as pool:
+        yield from ordered_map(pool, partial(annotate_in_worker, relations=relations),
+                               chain(head, batches))
 
 
 def run(args: argparse.Namespace) -> int:
     """Handler of ``mscgraph annotate``."""
-    from ..extract import Extractor
+    from ..parallel import default_workers
     from ..progress import Progress, batched
 
     if args.batch_size < 1:
@@ -136,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
                              "stdin")
         infile = path.open("rb")
     total = _count_lines(Path(args.input)) if args.input != "-" else None
-    extractor = Extractor(relations=not args.no_relations, batch_size=args.batch_size)
+    workers = args.workers or default_workers()
     n = 0
     # The output is written beside its target and renamed on success: a failed run leaves an
     # existing --output as it was.
@@ -146,12 +158,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Progress("annotate", total, enabled=total is not None and sys.stderr.isatty(),
                       transient=True) as bar:
-            for batch in batched(read_inputs(infile, skip_errors=args.skip_errors),
-                                 args.batch_size):
-                for ex in _extract_keeping_empty(extractor, batch):
-                    out.write(json.dumps(ex.to_json(), ensure_ascii=False) + "\n")
-                    n += 1
-                bar.advance(len(batch))
+            batches = batched(read_inputs(infile, skip_errors=args.skip_errors), args.batch_size)
+            with closing(_annotate(batches, relations=not args.no_relations,
+                                   batch_size=args.batch_size, workers=workers)) as results:
+                for lines in results:
+                    out.writelines(line + "\n" for line in lines)
+                    n += len(lines)
+                    bar.advance(len(lines))
         if tmp is not None:
             out.close()
             os.replace(tmp, args.output)

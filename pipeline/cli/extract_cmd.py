@@ -25,7 +25,7 @@ environment: MSCGRAPH_DATABASE_URL (the store).
 examples:
   mscgraph extract
   mscgraph extract --limit 100 --batch-size 20
-  mscgraph extract --workers 4      # 4 processes, each with its own spaCy pipeline
+  mscgraph extract --workers 1      # in this process (default: one process per core)
   mscgraph extract --retry-failed --max-chars 300000
 """
 
@@ -40,10 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--database-url", help="SQLAlchemy URL of the store "
                    "(env MSCGRAPH_DATABASE_URL)")
     p.add_argument("--limit", type=positive_int, metavar="N", help="extract at most N articles")
-    p.add_argument("--batch-size", type=positive_int, default=50, metavar="N",
-                   help="articles per committed batch (default 50)")
-    p.add_argument("--workers", type=positive_int, default=1, metavar="N",
-                   help="worker processes (default 1: this process)")
+    p.add_argument("--batch-size", type=positive_int, default=200, metavar="N",
+                   help="articles per committed batch (default 200)")
+    p.add_argument("--workers", type=positive_int, metavar="N",
+                   help="worker processes, each loading the pipeline once (default: the "
+                        "available cores; 1 = this process)")
     p.add_argument("--max-chars", type=positive_int, default=DEFAULT_MAX_CHARS, metavar="N",
                    help="skip (and record as failed) articles longer than N characters "
                         f"(default {DEFAULT_MAX_CHARS:,})")
@@ -53,26 +54,31 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _parallel(url: str, args: argparse.Namespace, progress: bool) -> "ExtractReport":
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _parallel(url: str, workers: int, args: argparse.Namespace, progress: bool
+              ) -> "ExtractReport":
+    """The pending articles in PMID spans, extracted by ``workers`` processes."""
+    from concurrent.futures import as_completed
 
-    from ..extract import ExtractReport, extract_pmids_at, extractor_version, pending_articles
-    from ..progress import Progress, batched
+    from ..extract import ExtractReport, extract_span_at, extractor_version, pending_spans
+    from ..parallel import worker_pool
+    from ..progress import Progress
     from ..store import Store
 
     with Store(url) as store:
-        pmids = [a.pmid for a in pending_articles(store, extractor_version(), limit=args.limit,
-                                                  retry_failed=args.retry_failed)]
+        spans = pending_spans(store, extractor_version(), args.batch_size, limit=args.limit,
+                              retry_failed=args.retry_failed)
     report = ExtractReport(extractor_version=extractor_version())
-    ctx = multiprocessing.get_context("spawn")  # no forked SQLAlchemy/spaCy state
-    with ProcessPoolExecutor(max_workers=args.workers, mp_context=ctx) as pool, \
-            Progress("extracting", len(pmids), enabled=progress) as bar:
-        futures = {pool.submit(extract_pmids_at, url, chunk, max_chars=args.max_chars):
-                   len(chunk) for chunk in batched(pmids, args.batch_size)}
+    if len(spans) < 2:  # not worth starting processes
+        return sum((extract_span_at(url, *span, max_chars=args.max_chars,
+                                    retry_failed=args.retry_failed) for span in spans), report)
+    with worker_pool(min(workers, len(spans))) as pool, \
+            Progress("extracting", args.limit, enabled=progress) as bar:
+        futures = [pool.submit(extract_span_at, url, first, last, max_chars=args.max_chars,
+                               retry_failed=args.retry_failed) for first, last in spans]
         for fut in as_completed(futures):
-            report += fut.result()
-            bar.advance(futures[fut])
+            done = fut.result()
+            report += done
+            bar.advance(done.extracted + len(done.failed))
     return report
 
 
@@ -81,16 +87,19 @@ def run(args: argparse.Namespace) -> int:
     from ..config import Settings
     from ..errors import ConfigError
     from ..extract import extract_pending, extractor_version, pending_articles
+    from ..parallel import default_workers, is_in_memory
     from ..store import Store
 
     url = Settings.from_env(database_url=args.database_url).database_url
     progress = not args.no_progress and sys.stderr.isatty()
     version = extractor_version()
-    if args.workers > 1:
-        if url.startswith("sqlite") and ("memory" in url or url.rstrip("/") == "sqlite:"):
-            raise ConfigError("--workers needs a store file or server; an in-memory "
-                              "SQLite store cannot be shared between processes")
-        report = _parallel(url, args, progress)
+    in_memory = is_in_memory(url)
+    if in_memory and (args.workers or 1) > 1:
+        raise ConfigError("--workers needs a store file or server; an in-memory "
+                          "SQLite store cannot be shared between processes")
+    workers = args.workers or (1 if in_memory else default_workers())
+    if workers > 1:
+        report = _parallel(url, workers, args, progress)
     else:
         with Store(url) as store:
             report = extract_pending(store, batch_size=args.batch_size, limit=args.limit,

@@ -74,9 +74,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="scheduler of an existing Dask cluster (with --task-runner dask; "
                         "default: a local cluster)")
     p.add_argument("--workers", type=positive_int, metavar="N",
-                   help="threads/processes/local Dask workers for extraction")
-    p.add_argument("--batch-size", type=positive_int, default=50, metavar="N",
-                   help="articles per extraction task (default 50)")
+                   help="extraction processes (default: the available cores; 1 = extract in "
+                        "this process): worker processes behind the thread runner, Prefect "
+                        "or local Dask processes otherwise")
+    p.add_argument("--batch-size", type=positive_int, metavar="N",
+                   help="articles per extraction task (default: the flow's, 500)")
     p.add_argument("--eutils-url", help="E-utilities base URL (env MSCGRAPH_EUTILS_URL)")
     p.add_argument("--email", help="contact e-mail sent to NCBI (env NCBI_EMAIL)")
     p.add_argument("--lock-timeout", type=float, default=0.0, metavar="S",
@@ -95,9 +97,9 @@ def flow_params(args: argparse.Namespace) -> dict[str, Any]:
     # pipeline.config.demo_locations)
     return {"source": args.source, "queries": args.query, "database_url": args.database_url,
             "export_dir": args.export_dir, "task_runner": args.task_runner,
-            "dask_address": args.dask_address, "batch_size": args.batch_size,
-            "workers": args.workers, "settings": overrides or None,
-            "lock_timeout": args.lock_timeout,
+            "dask_address": args.dask_address, "workers": args.workers,
+            "settings": overrides or None, "lock_timeout": args.lock_timeout,
+            **({"batch_size": args.batch_size} if args.batch_size else {}),
             **({"max_chars": args.max_chars} if args.max_chars else {})}
 
 
