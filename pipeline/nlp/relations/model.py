@@ -124,9 +124,8 @@ class Arg:
 class SentenceTokens:
     """One sentence's tokens, prepared once for the features of all its candidate pairs.
 
-    The words between a pair make most of a candidate's features; they are cut from a
-    per-sentence list of every word's features (built once per word order and polarity) instead
-    of being formatted again for each pair.
+    The words between a pair make most of a candidate's features; each word's are formatted
+    once per word order and polarity and reused by every pair it lies between.
 
     >>> s = SentenceTokens(tokenize("MSCs secrete HGF"), {"secrete": "SEC"})
     >>> "TR:SEC" in s.pair_features(Arg(0, 4, "CELL_TYPE"), Arg(13, 16, "CYTOKINE"), [])
@@ -141,28 +140,28 @@ class SentenceTokens:
         self.starts = [t[0] for t in tokens]
         self.words = [t[2] for t in tokens]
         self.classes = [triggers.get(w) for w in self.words]
-        self._runs: dict[tuple[str, str], tuple[list[str], list[int]]] = {}
+        self._runs: dict[tuple[str, str], list[list[str] | None]] = {}
 
-    def _run(self, order: str, pol: str) -> tuple[list[str], list[int]]:
-        """Every word's between-features in sentence order, and where each word's start
-        (one more entry for the end): ``B:``, ``BO:``, ``TRW:`` when a trigger, ``BB:`` with
-        the next word."""
-        run = self._runs.get((order, pol))
-        if run is None:
-            words, flat, at = self.words, [], []
-            last = len(words) - 1
-            for k, w in enumerate(words):
-                at.append(len(flat))
-                flat.append(f"B:{w}")
-                flat.append(f"BO:{w}|{order}")
-                cls = self.classes[k]
-                if cls:
-                    flat.append(f"TRW:{cls}|{order}|{pol}")
+    def _between(self, i: int, j: int, order: str, pol: str) -> list[str]:
+        """The features of the words ``i:j`` between a pair: ``B:``, ``BO:``, ``TRW:`` when a
+        trigger, ``BB:`` with the next word but for the last; each word's formatted once."""
+        blocks = self._runs.get((order, pol))
+        if blocks is None:
+            blocks = self._runs[(order, pol)] = [None] * len(self.words)
+        words, classes, last = self.words, self.classes, len(self.words) - 1
+        for k in range(i, j):
+            if blocks[k] is None:
+                w = words[k]
+                block = [f"B:{w}", f"BO:{w}|{order}"]
+                if classes[k]:
+                    block.append(f"TRW:{classes[k]}|{order}|{pol}")
                 if k < last:
-                    flat.append(f"BB:{w}_{words[k + 1]}")
-            at.append(len(flat))
-            run = self._runs[(order, pol)] = (flat, at)
-        return run
+                    block.append(f"BB:{w}_{words[k + 1]}")
+                blocks[k] = block
+        out = list(chain.from_iterable(blocks[i:j]))
+        if j - 1 < last:  # the last word's BB pairs it with a word outside the pair
+            out.pop()
+        return out
 
     def pair_features(self, a: Arg, b: Arg, others: Sequence[Arg]) -> list[str]:
         """Sparse features of the ordered candidate ``(a, b)``; ``others`` are the mentions
@@ -190,9 +189,7 @@ class SentenceTokens:
         if words:
             f += [f"BF:{words[0]}", f"BL:{words[-1]}", f"BFO:{words[0]}|{order}",
                   f"BLO:{words[-1]}|{order}"]
-            flat, at = self._run(order, b.polarity if fwd else a.polarity)
-            # the last word's BB: pairs it with a word outside the pair
-            f += flat[at[i]:at[j] - (j < len(words_all))]
+            f += self._between(i, j, order, b.polarity if fwd else a.polarity)
         else:
             f.append("ADJ")
         trig = [c for c in classes[i:j] if c]
