@@ -285,18 +285,19 @@ class RelationModel:
         if self._matrix is None:
             names = sorted(self.weights)
             self._index = {f: i for i, f in enumerate(names)}
-            self._matrix = np.array([self.weights[f] for f in names], dtype=np.float64)
+            # a last row of zeros for the features the model does not know: adding 0.0
+            # leaves every sum as it was
+            self._matrix = np.array([self.weights[f] for f in names] + [[0.0] * len(self.labels)],
+                                    dtype=np.float64)
         index, w = self._index, self._matrix
-        absent = len(index)   # the index of no row: features the model does not know
+        absent = len(index)
         lengths = [len(feats) for feats in batch]
         rows = np.fromiter(chain.from_iterable(map(index.get, feats, repeat(absent))
                                                for feats in batch),
                            dtype=np.intp, count=sum(lengths))
-        owner = np.repeat(np.arange(len(batch)), lengths)
-        known = rows != absent
         z = np.zeros((len(batch), w.shape[1]))
         # unbuffered, in feature order: the same sums as adding one weight after another
-        np.add.at(z, owner[known], w[rows[known]])
+        np.add.at(z, np.repeat(np.arange(len(batch)), lengths), w[rows])
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
