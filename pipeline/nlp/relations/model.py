@@ -277,19 +277,25 @@ class RelationModel:
         i = max(range(len(p)), key=p.__getitem__)
         return self.labels[i], p[i]
 
-    def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
-        """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
-        gather and one sum over all their features."""
+    def matrix(self) -> tuple[dict[str, int], "Any"]:
+        """The feature -> row index and the ``(features + 1, labels)`` weight array whose last
+        row, zeros, stands for the features the model does not know (adding 0.0 leaves every
+        sum as it was); built on first use, and by :meth:`from_disk`."""
         import numpy as np
 
         if self._matrix is None:
             names = sorted(self.weights)
             self._index = {f: i for i, f in enumerate(names)}
-            # a last row of zeros for the features the model does not know: adding 0.0
-            # leaves every sum as it was
             self._matrix = np.array([self.weights[f] for f in names] + [[0.0] * len(self.labels)],
                                     dtype=np.float64)
-        index, w = self._index, self._matrix
+        return self._index, self._matrix
+
+    def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
+        """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
+        gather and one sum over all their features."""
+        import numpy as np
+
+        index, w = self.matrix()
         absent = len(index)
         lengths = [len(feats) for feats in batch]
         rows = np.fromiter(chain.from_iterable(map(index.get, feats, repeat(absent))
@@ -363,8 +369,10 @@ class RelationModel:
         if data.get("format") != FORMAT:
             raise ValueError(f"{path}: relation model format {data.get('format')!r}, expected "
                              f"{FORMAT!r}; rebuild it with `mscgraph train relations`")
-        return cls(weights=data["weights"], threshold=float(data["threshold"]),
-                   labels=tuple(data["labels"]), meta=data.get("meta", {}))
+        model = cls(weights=data["weights"], threshold=float(data["threshold"]),
+                    labels=tuple(data["labels"]), meta=data.get("meta", {}))
+        model.matrix()  # at load time rather than on the first document
+        return model
 
 
 # ------------------------------------------------------------------------------ candidates
