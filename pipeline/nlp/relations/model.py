@@ -484,10 +484,10 @@ def model_relations(text: str, mentions: Sequence[Mention],
     Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
     ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
     """
-    covered = {frozenset((r.subject.concept_key, r.object.concept_key)) for r in rules}
+    covered = {(r.subject.concept_key, r.object.concept_key) for r in rules}
+    covered |= {(b, a) for a, b in covered}   # either direction
     found = list(candidates(text, mentions, sentences, triggers, polarity,
-                            skip=lambda a, b: frozenset((a.concept_key, b.concept_key))
-                            in covered))
+                            skip=lambda a, b: (a.concept_key, b.concept_key) in covered))
     if not found:
         return []
     probs = model.probabilities([c.features for c in found])
