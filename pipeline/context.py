@@ -18,13 +18,13 @@ Example
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .hedging import speculative
 from .model import Article, DocumentContext
 
 __all__ = ["document_context", "species_of", "study_type_of", "reads_as_review",
-           "speculative", "MESH_SPECIES", "LITERATURE_CUES"]
+           "speculative", "MESH_SPECIES", "LITERATURE_CUES", "WordStart"]
 
 #: MeSH descriptor names -> species labels.
 MESH_SPECIES: dict[str, str] = {
@@ -36,18 +36,60 @@ MESH_SPECIES: dict[str, str] = {
     "horses": "horse",
 }
 
-_SPECIES_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(p)) for label, p in (
-        ("human", r"\b(?:patients?|humans?|volunteers?|participants|women|men|children|adults|"
+class WordStart:
+    """A cue pattern whose matches start at the start of a word (after a non-word character
+    or at the text's start), as if written with a leading ``\\b``.
+
+    The boundary is checked on each match instead of inside the pattern: a pattern that opens
+    with ``\\b`` makes Python's ``re`` try every position, one that opens with its words lets it
+    skip to their first letters (ten times faster on an abstract). Every alternative must start
+    with a word character, so the boundary means "no word character before".
+
+    >>> cue = WordStart(r"rats?\\b")
+    >>> cue.search("Pirates and rats"), cue.count("rats, rat, pirates"), cue.search("pirates")
+    (True, 2, False)
+    """
+
+    __slots__ = ("rx",)
+
+    def __init__(self, pattern: str) -> None:
+        self.rx = re.compile(pattern)
+
+    def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        pos = 0
+        search = self.rx.search
+        while (m := search(text, pos)) is not None:
+            at = m.start()
+            if at and (text[at - 1].isalnum() or text[at - 1] == "_"):
+                pos = at + 1  # inside a word: what \b would have refused
+            else:
+                yield m
+                pos = m.end()
+
+    def search(self, text: str) -> bool:
+        """Whether the cue occurs in ``text``."""
+        return next(self._matches(text), None) is not None
+
+    def count(self, text: str) -> int:
+        """Non-overlapping occurrences in ``text``, left to right (as ``re.findall``)."""
+        return sum(1 for _ in self._matches(text))
+
+
+#: Cues in the lower-cased text. The cue patterns whose first letters are rare are
+#: :class:`WordStart` (about ten times faster); those opening with common words stay ``\b``
+#: patterns, which ``re`` rejects sooner at most positions.
+_SPECIES_TEXT: tuple[tuple[str, WordStart], ...] = tuple(
+    (label, WordStart(p)) for label, p in (
+        ("human", r"(?:patients?|humans?|volunteers?|participants|women|men|children|adults|"
                   r"h(?:bm-|uc-|ad-)?mscs?|subjects with|donors?|outpatients|inpatients)\b"),
-        ("mouse", r"\b(?:mice|mouse|murine)\b"),
-        ("rat", r"\b(?:rats?|murine rat)\b"),
-        ("pig", r"\b(?:pigs?|porcine|swine|minipigs?)\b"),
-        ("dog", r"\b(?:dogs?|canine)\b"),
-        ("rabbit", r"\brabbits?\b"),
-        ("monkey", r"\b(?:monkeys?|macaques?|non-human primates?|nonhuman primates?)\b"),
-        ("sheep", r"\b(?:sheep|ovine)\b"),
-        ("zebrafish", r"\bzebrafish\b"),
+        ("mouse", r"(?:mice|mouse|murine)\b"),
+        ("rat", r"(?:rats?|murine rat)\b"),
+        ("pig", r"(?:pigs?|porcine|swine|minipigs?)\b"),
+        ("dog", r"(?:dogs?|canine)\b"),
+        ("rabbit", r"rabbits?\b"),
+        ("monkey", r"(?:monkeys?|macaques?|non-human primates?|nonhuman primates?)\b"),
+        ("sheep", r"(?:sheep|ovine)\b"),
+        ("zebrafish", r"zebrafish\b"),
     ))
 
 _PT_RCT = ("randomized controlled trial", "pragmatic clinical trial")
@@ -88,20 +130,20 @@ _RE_PRIMARY = re.compile(
 #: Literature cues a text needs (without primary-study cues) to read as a review.
 LITERATURE_CUES = 2
 
-_RE_RCT = re.compile(r"\brandomi[sz]ed,?(?: [a-z-]+,?){0,4} (?:controlled )?(?:clinical )?trials?\b|"
-                     r"\brandomi[sz]ed controlled\b|\bplacebo-controlled\b|\bdouble-blind\b")
+_RE_RCT = WordStart(r"randomi[sz]ed,?(?: [a-z-]+,?){0,4} (?:controlled )?(?:clinical )?trials?\b|"
+                    r"randomi[sz]ed controlled\b|placebo-controlled\b|double-blind\b")
 _RE_TRIAL = re.compile(r"\b(?:clinical trials?|phase (?:i{1,3}|[1-3])(?:/(?:i{1,3}|[1-3]))?|"
                        r"open-label|single-arm|this trial|the trial|nct\d{8}|enrolled|"
                        r"will be (?:randomi[sz]ed|enrolled|included)|primary (?:outcome|endpoint)|"
                        r"safety and efficacy|efficacy and safety|will (?:receive|undergo))\b")
-_RE_CLIN = re.compile(r"\b(?:retrospective(?:ly)?|prospective(?:ly)?|cohort|case series|"
-                      r"case report|patients (?:were|who)|we (?:analy[sz]ed|enrolled|recruited)|"
-                      r"cross-sectional)\b")
-_RE_ANIMAL = re.compile(r"\b(?:mice|mouse|rats?|murine|pigs?|porcine|swine|dogs?|rabbits?|"
-                        r"monkeys?|macaques?|zebrafish|sheep|animal models?|in vivo)\b")
-_RE_VITRO = re.compile(r"\b(?:in vitro|in-vitro|cell lines?|cultured|co-?culture[sd]?|"
-                       r"conditioned medi(?:um|a)|transwell)\b")
-_RE_PATIENT = re.compile(r"\bpatients?\b")
+_RE_CLIN = WordStart(r"(?:retrospective(?:ly)?|prospective(?:ly)?|cohort|case series|"
+                     r"case report|patients (?:were|who)|we (?:analy[sz]ed|enrolled|recruited)|"
+                     r"cross-sectional)\b")
+_RE_ANIMAL = WordStart(r"(?:mice|mouse|rats?|murine|pigs?|porcine|swine|dogs?|rabbits?|"
+                       r"monkeys?|macaques?|zebrafish|sheep|animal models?|in vivo)\b")
+_RE_VITRO = WordStart(r"(?:in vitro|in-vitro|cell lines?|cultured|co-?culture[sd]?|"
+                      r"conditioned medi(?:um|a)|transwell)\b")
+_RE_PATIENT = WordStart(r"patients?\b")
 
 # All text patterns are lower-case and run on the lower-cased text (one ``str.lower()`` per
 # document instead of case-insensitive matching in every pattern: several times faster).
@@ -166,8 +208,8 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
         return "rct"
     if _RE_TRIAL.search(text):
         return "clinical_trial"
-    animal = len(_RE_ANIMAL.findall(text))
-    vitro = len(_RE_VITRO.findall(text))
+    animal = _RE_ANIMAL.count(text)
+    vitro = _RE_VITRO.count(text)
     if _RE_CLIN.search(text) and _RE_PATIENT.search(text) and not animal:
         return "clinical_study"
     if animal and animal >= vitro:

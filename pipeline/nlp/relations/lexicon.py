@@ -141,6 +141,7 @@ class Polarity:
     by_concept: dict[str, str] = field(default_factory=dict)
     terms: list[tuple[str, str]] = field(default_factory=list)
     _therapy_cache: dict[tuple[Any, ...], bool] = field(default_factory=dict, repr=False)
+    _sign_cache: dict[tuple[Any, ...], str] = field(default_factory=dict, repr=False)
 
     def classes(self, m: Mention) -> set[str]:
         """All classes of a mention (``{"bad"}``, ``{"therapy"}``, ...)."""
@@ -157,6 +158,15 @@ class Polarity:
 
     def sign(self, m: Mention) -> str:
         """``"bad"``, ``"good"`` or ``""`` (concept beats term beats type)."""
+        key = (m.concept, m.text, m.name, m.type)
+        hit = self._sign_cache.get(key)
+        if hit is None:
+            if len(self._sign_cache) >= 100_000:  # bounded over a long run
+                self._sign_cache.clear()
+            hit = self._sign_cache[key] = self._sign(m)
+        return hit
+
+    def _sign(self, m: Mention) -> str:
         if m.concept and self.by_concept.get(m.concept) in ("bad", "good"):
             return self.by_concept[m.concept]
         text = f" {m.text.lower()} | {m.name.lower()} "

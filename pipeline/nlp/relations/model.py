@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -61,6 +62,7 @@ ALLOWED_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 }
 
 _TOKEN_RE = re.compile(r"[A-Za-z\u0370-\u03ff]+|\d+(?:\.\d+)?|[^\w\s]")
+_DIGIT_RE = re.compile(r"\d")
 _NEG = frozenset({"not", "no", "never", "neither", "nor", "without", "failed", "fail",
                   "unaffected", "unchanged", "nt"})
 _HEDGE = frozenset({"may", "might", "could", "potentially", "potential", "possibly",
@@ -81,6 +83,9 @@ def allowed(subject_type: str, object_type: str) -> bool:
     return any(subject_type in s and object_type in o for s, o in ALLOWED_TYPES.values())
 
 
+_ALLOWED_PAIRS = frozenset((s, o) for s in _ALL for o in _ALL if allowed(s, o))
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """``(start, end, lowercased form)`` of the words and symbols of ``text[start:end]``;
     digits become ``0``.
@@ -93,13 +98,13 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     for m in _TOKEN_RE.finditer(text, start, end):
         w = m.group().lower()
         if w[0].isdigit():
-            w = re.sub(r"\d", "0", w)
+            w = _DIGIT_RE.sub("0", w)
         out.append((m.start(), m.end(), w))
     return out
 
 
 def _dist(n: int) -> str:
-    for i, d in enumerate(_DIST):
+    for d in _DIST:
         if n <= d:
             return str(d)
     return "far"
@@ -116,14 +121,119 @@ class Arg:
     head: str = ""       # lowercased last word
 
 
+class SentenceTokens:
+    """One sentence's tokens, prepared once for the features of all its candidate pairs.
+
+    The words between a pair make most of a candidate's features; each word's are formatted
+    once per word order and polarity and reused by every pair it lies between.
+
+    >>> s = SentenceTokens(tokenize("MSCs secrete HGF"), {"secrete": "SEC"})
+    >>> "TR:SEC" in s.pair_features(Arg(0, 4, "CELL_TYPE"), Arg(13, 16, "CYTOKINE"), [])
+    True
+    """
+
+    __slots__ = ("tokens", "triggers", "starts", "words", "classes", "_runs")
+
+    def __init__(self, tokens: Sequence[tuple[int, int, str]], triggers: dict[str, str]) -> None:
+        self.tokens = tokens
+        self.triggers = triggers
+        self.starts = [t[0] for t in tokens]
+        self.words = [t[2] for t in tokens]
+        self.classes = [triggers.get(w) for w in self.words]
+        self._runs: dict[tuple[str, str], list[list[str] | None]] = {}
+
+    def _between(self, i: int, j: int, order: str, pol: str) -> list[str]:
+        """The features of the words ``i:j`` between a pair: ``B:``, ``BO:``, ``TRW:`` when a
+        trigger, ``BB:`` with the next word but for the last; each word's formatted once."""
+        blocks = self._runs.get((order, pol))
+        if blocks is None:
+            blocks = self._runs[(order, pol)] = [None] * len(self.words)
+        words, classes, last = self.words, self.classes, len(self.words) - 1
+        for k in range(i, j):
+            if blocks[k] is None:
+                w = words[k]
+                block = [f"B:{w}", f"BO:{w}|{order}"]
+                if classes[k]:
+                    block.append(f"TRW:{classes[k]}|{order}|{pol}")
+                if k < last:
+                    block.append(f"BB:{w}_{words[k + 1]}")
+                blocks[k] = block
+        out = list(chain.from_iterable(blocks[i:j]))
+        if j - 1 < last:  # the last word's BB pairs it with a word outside the pair
+            out.pop()
+        return out
+
+    def pair_features(self, a: Arg, b: Arg, others: Sequence[Arg]) -> list[str]:
+        """Sparse features of the ordered candidate ``(a, b)``; ``others`` are the mentions
+        between or near the pair."""
+        tokens, starts, words_all, classes = self.tokens, self.starts, self.words, self.classes
+        fwd = a.start < b.start
+        left, right = (a, b) if fwd else (b, a)
+        order = "F" if fwd else "R"
+        tp = f"{a.type}>{b.type}"
+        i = bisect_left(starts, left.end)
+        j = bisect_left(starts, right.start)
+        while j > i and tokens[j - 1][1] > right.start:
+            j -= 1
+        k = bisect_left(starts, left.start)
+        before = words_all[max(0, k - 3):k]
+        m = bisect_left(starts, right.end)
+        after = words_all[m:m + 3]
+        words = words_all[i:j]
+        dist = _dist(len(words))
+        f = ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{dist}",
+             f"DO:{dist}|{order}", f"PA:{a.polarity}", f"PB:{b.polarity}",
+             f"PAB:{a.polarity}|{b.polarity}|{order}", f"HA:{a.head}", f"HB:{b.head}"]
+        if len(words) <= 6:
+            f.append(f"BS:{' '.join(words)}|{order}")
+        if words:
+            f += [f"BF:{words[0]}", f"BL:{words[-1]}", f"BFO:{words[0]}|{order}",
+                  f"BLO:{words[-1]}|{order}"]
+            f += self._between(i, j, order, b.polarity if fwd else a.polarity)
+        else:
+            f.append("ADJ")
+        trig = [c for c in classes[i:j] if c]
+        f.append(f"TR:{trig[0] if trig else 'NONE'}")
+        f.append(f"TRT:{trig[0] if trig else 'NONE'}|{tp}|{order}")
+        other_type = b.type if fwd else a.type
+        inside = [o for o in others if o.start >= left.end and o.end <= right.start]
+        f.append(f"SAME:{min(sum(1 for o in inside if o.type == other_type), 2)}")
+        if trig:
+            f.append(f"TRL:{trig[-1]}|{order}")
+            f.append(f"TRN:{min(len(trig), 3)}")
+        for n, w in enumerate(before, max(0, k - 3)):
+            f.append(f"L:{w}")
+            if classes[n]:
+                f.append(f"TRL2:{classes[n]}|{order}")
+        for n, w in enumerate(after, m):
+            f.append(f"R:{w}")
+            if classes[n]:
+                f.append(f"TRR:{classes[n]}|{order}")
+        if before:
+            f.append(f"L1:{before[-1]}")
+        if after:
+            f.append(f"R1:{after[0]}")
+        if not (_NEG.isdisjoint(words) and _NEG.isdisjoint(before)):
+            f.append("NEG")
+        if not _COORD.isdisjoint(words):
+            f.append(f"COORD|{order}")
+        if "by" in words:
+            f.append(f"BY|{order}")
+        if "of" in words:
+            f.append(f"OF|{order}")
+        f.append(f"E:{min(len(inside), 3)}")
+        for o in inside[:4]:
+            f.append(f"EB:{o.type}")
+        return f
+
+
 def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,
-                  others: Sequence[Arg], triggers: dict[str, str],
-                  starts: Sequence[int] | None = None) -> list[str]:
+                  others: Sequence[Arg], triggers: dict[str, str]) -> list[str]:
     """Sparse features of the ordered candidate ``(a, b)`` in a sentence's ``tokens``.
 
     ``triggers`` maps a lowercased word to its relation class (``INC``, ``DEC``, ``SEC``,
-    ...); ``others`` are the mentions between or near the pair; ``starts`` the tokens' start
-    offsets (computed when omitted).
+    ...); ``others`` are the mentions between or near the pair. Many pairs of one sentence:
+    :meth:`SentenceTokens.pair_features`.
 
     >>> toks = tokenize("MSCs secrete HGF")
     >>> f = pair_features(toks, Arg(0, 4, "CELL_TYPE"), Arg(13, 16, "CYTOKINE"), [],
@@ -131,76 +241,7 @@ def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,
     >>> "TR:SEC" in f and "BF:secrete" in f
     True
     """
-    fwd = a.start < b.start
-    left, right = (a, b) if fwd else (b, a)
-    order = "F" if fwd else "R"
-    tp = f"{a.type}>{b.type}"
-    starts = [t[0] for t in tokens] if starts is None else starts
-    i = bisect_left(starts, left.end)
-    j = bisect_left(starts, right.start)
-    while j > i and tokens[j - 1][1] > right.start:
-        j -= 1
-    between = tokens[i:j]
-    k = bisect_left(starts, left.start)
-    before = tokens[max(0, k - 3):k]
-    m = bisect_left(starts, right.end)
-    after = tokens[m:m + 3]
-    words = [t[2] for t in between]
-    f = ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{_dist(len(words))}",
-         f"DO:{_dist(len(words))}|{order}", f"PA:{a.polarity}", f"PB:{b.polarity}",
-         f"PAB:{a.polarity}|{b.polarity}|{order}", f"HA:{a.head}", f"HB:{b.head}"]
-    if len(words) <= 6:
-        f.append(f"BS:{' '.join(words)}|{order}")
-    if words:
-        f += [f"BF:{words[0]}", f"BL:{words[-1]}", f"BFO:{words[0]}|{order}",
-              f"BLO:{words[-1]}|{order}"]
-    else:
-        f.append("ADJ")
-    trig = []
-    for i, w in enumerate(words):
-        f.append(f"B:{w}")
-        f.append(f"BO:{w}|{order}")
-        cls = triggers.get(w)
-        if cls:
-            trig.append(cls)
-            f.append(f"TRW:{cls}|{order}|{b.polarity if fwd else a.polarity}")
-        if i + 1 < len(words):
-            f.append(f"BB:{w}_{words[i + 1]}")
-    f.append(f"TR:{trig[0] if trig else 'NONE'}")
-    f.append(f"TRT:{trig[0] if trig else 'NONE'}|{tp}|{order}")
-    same_type_between = sum(1 for o in others if o.start >= left.end and o.end <= right.start
-                            and o.type == (b.type if fwd else a.type))
-    f.append(f"SAME:{min(same_type_between, 2)}")
-    if trig:
-        f.append(f"TRL:{trig[-1]}|{order}")
-        f.append(f"TRN:{min(len(trig), 3)}")
-    for w in (t[2] for t in before):
-        f.append(f"L:{w}")
-        cls = triggers.get(w)
-        if cls:
-            f.append(f"TRL2:{cls}|{order}")
-    for w in (t[2] for t in after):
-        f.append(f"R:{w}")
-        cls = triggers.get(w)
-        if cls:
-            f.append(f"TRR:{cls}|{order}")
-    if before:
-        f.append(f"L1:{before[-1][2]}")
-    if after:
-        f.append(f"R1:{after[0][2]}")
-    if any(w in _NEG for w in words) or any(t[2] in _NEG for t in before):
-        f.append("NEG")
-    if any(w in _COORD for w in words):
-        f.append(f"COORD|{order}")
-    if "by" in words:
-        f.append(f"BY|{order}")
-    if "of" in words:
-        f.append(f"OF|{order}")
-    inside = [o for o in others if o.start >= left.end and o.end <= right.start]
-    f.append(f"E:{min(len(inside), 3)}")
-    for o in inside[:4]:
-        f.append(f"EB:{o.type}")
-    return f
+    return SentenceTokens(tokens, triggers).pair_features(a, b, others)
 
 
 @dataclass
@@ -236,26 +277,33 @@ class RelationModel:
         i = max(range(len(p)), key=p.__getitem__)
         return self.labels[i], p[i]
 
-    def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
-        """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
-        gather and one sum over all their features."""
+    def matrix(self) -> tuple[dict[str, int], "Any"]:
+        """The feature -> row index and the ``(features + 1, labels)`` weight array whose last
+        row, zeros, stands for the features the model does not know (adding 0.0 leaves every
+        sum as it was); built on first use, and by :meth:`from_disk`."""
         import numpy as np
 
         if self._matrix is None:
             names = sorted(self.weights)
             self._index = {f: i for i, f in enumerate(names)}
-            self._matrix = np.array([self.weights[f] for f in names], dtype=np.float64)
-        index, w = self._index, self._matrix
-        rows: list[int] = []
-        owner: list[int] = []
-        for n, feats in enumerate(batch):
-            for f in feats:
-                i = index.get(f)
-                if i is not None:
-                    rows.append(i)
-                    owner.append(n)
+            self._matrix = np.array([self.weights[f] for f in names] + [[0.0] * len(self.labels)],
+                                    dtype=np.float64)
+        return self._index, self._matrix
+
+    def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
+        """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
+        gather and one sum over all their features."""
+        import numpy as np
+
+        index, w = self.matrix()
+        absent = len(index)
+        lengths = [len(feats) for feats in batch]
+        rows = np.fromiter(chain.from_iterable(map(index.get, feats, repeat(absent))
+                                               for feats in batch),
+                           dtype=np.intp, count=sum(lengths))
         z = np.zeros((len(batch), w.shape[1]))
-        np.add.at(z, owner, w[rows])
+        # unbuffered, in feature order: the same sums as adding one weight after another
+        np.add.at(z, np.repeat(np.arange(len(batch)), lengths), w[rows])
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
@@ -321,8 +369,10 @@ class RelationModel:
         if data.get("format") != FORMAT:
             raise ValueError(f"{path}: relation model format {data.get('format')!r}, expected "
                              f"{FORMAT!r}; rebuild it with `mscgraph train relations`")
-        return cls(weights=data["weights"], threshold=float(data["threshold"]),
-                   labels=tuple(data["labels"]), meta=data.get("meta", {}))
+        model = cls(weights=data["weights"], threshold=float(data["threshold"]),
+                    labels=tuple(data["labels"]), meta=data.get("meta", {}))
+        model.matrix()  # at load time rather than on the first document
+        return model
 
 
 # ------------------------------------------------------------------------------ candidates
@@ -393,21 +443,22 @@ def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple
             j += 1
         if len(inside) < 2:
             continue
-        toks = tokenize(text, s0, s1)
-        starts = [t[0] for t in toks]
+        sentence = SentenceTokens(tokenize(text, s0, s1), triggers)
         args = [arg_of(m, polarity) for m in inside]
+        keys = [m.concept_key for m in inside]
         for a_i, a in enumerate(inside):
             # pairs at most MAX_APART mentions apart: linear in the sentence's mentions
             for b_i in range(max(0, a_i - MAX_APART), min(len(inside), a_i + MAX_APART + 1)):
                 b = inside[b_i]
-                if a_i == b_i or a.concept_key == b.concept_key or not allowed(a.type, b.type):
+                if (a_i == b_i or keys[a_i] == keys[b_i]
+                        or (a.type, b.type) not in _ALLOWED_PAIRS):
                     continue
                 if not (a.end <= b.start or b.end <= a.start) or (skip and skip(a, b)):
                     continue
                 lo, hi = min(a_i, b_i), max(a_i, b_i)
                 others = args[max(0, lo - 1):lo] + args[lo + 1:hi] + args[hi + 1:hi + 2]
-                yield Candidate(a, b, (s0, s1), pair_features(toks, args[a_i], args[b_i],
-                                                              others, triggers, starts))
+                yield Candidate(a, b, (s0, s1),
+                                sentence.pair_features(args[a_i], args[b_i], others))
 
 
 @lru_cache(maxsize=4)
@@ -433,10 +484,10 @@ def model_relations(text: str, mentions: Sequence[Mention],
     Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
     ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
     """
-    covered = {frozenset((r.subject.concept_key, r.object.concept_key)) for r in rules}
+    covered = {(r.subject.concept_key, r.object.concept_key) for r in rules}
+    covered |= {(b, a) for a, b in covered}   # either direction
     found = list(candidates(text, mentions, sentences, triggers, polarity,
-                            skip=lambda a, b: frozenset((a.concept_key, b.concept_key))
-                            in covered))
+                            skip=lambda a, b: (a.concept_key, b.concept_key) in covered))
     if not found:
         return []
     probs = model.probabilities([c.features for c in found])
