@@ -18,6 +18,7 @@ from ...state import Candidate
 from ..match import resolve_overlaps
 from ..trie import TermTrie
 from .acronyms import document_acronyms
+from .antagonists import antagonists
 from .cell_lines import cell_lines
 from .cell_phrases import cell_phrases
 from .deficiencies import deficiencies
@@ -52,6 +53,7 @@ PASSES: tuple[Pass, ...] = (
     deficiencies,
     extend_states,
     guideline_spans,
+    antagonists,
     cell_lines,
     resolve,
     cell_phrases,

@@ -1,0 +1,67 @@
+"""Entities that relations need, on the committed lexicon: agents against a molecule are not the
+molecule, cell lines are not genes, span edges, isoforms (self-written sentences)."""
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from pipeline.nlp import build_nlp, doc_mentions
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(relations=False)
+
+
+def ents(nlp: Language, text: str) -> list[tuple[str, str, str]]:
+    return [(m.text, m.type, m.concept or "") for m in doc_mentions(nlp(text))]
+
+
+@pytest.mark.parametrize("text, agent, concept", [
+    ("Mice got an anti-TGF-β antibody daily.", "anti-TGF-β antibody",
+     "LOCAL:anti_tgf_beta_antibody"),
+    ("An anti-IL-6R mAb was given.", "anti-IL-6R mAb", "LOCAL:anti_il_6r_mab"),
+    ("We added a TGF-β inhibitor to the medium.", "TGF-β inhibitor", "LOCAL:tgf_beta_inhibitor"),
+    ("A CXCR4-specific inhibitor blocked homing.", "CXCR4-specific inhibitor",
+     "LOCAL:cxcr4_inhibitor"),
+    ("An IL-6 antagonist was given.", "IL-6 antagonist", "LOCAL:il_6_antagonist"),
+])
+def test_agent_against_a_molecule_is_not_the_molecule(nlp: Language, text: str, agent: str,
+                                                      concept: str) -> None:
+    got = ents(nlp, text)
+    assert (agent, "MOLECULE", concept) in got
+    target = agent.removeprefix("anti-").split(" ")[0].removesuffix("-specific")
+    assert all(t != target for t, _, _ in got)
+
+
+def test_named_lexicon_inhibitor_class_stays(nlp: Language) -> None:
+    got = ents(nlp, "The mTOR inhibitor rapamycin blocked HSC activation.")
+    assert ("mTOR inhibitor", "MOLECULE", "MESH:D000091203") in got
+    assert ("rapamycin", "MOLECULE", "CHEBI:9168") in got
+
+
+def test_cell_lines_are_not_genes(nlp: Language) -> None:
+    got = ents(nlp, "Ba/F3 cells and RM-1 cells were cultured. RM-1 grew fast in mice.")
+    assert ("Ba/F3 cells", "CELL_TYPE", "LOCAL:ba_f3_cell") in got
+    assert ("RM-1", "CELL_TYPE", "LOCAL:rm_1_cell") in got
+    assert not [e for e in got if e[1] in ("MOLECULE", "CYTOKINE")]
+
+
+def test_cells_in_vitro_is_the_cell(nlp: Language) -> None:
+    got = ents(nlp, "HepG2 cells in vitro and hepatic stellate cells in vitro were treated.")
+    assert [t for t, _, _ in got] == ["HepG2 cells", "hepatic stellate cells"]
+
+
+def test_suspended_hyphen_is_trimmed(nlp: Language) -> None:
+    got = ents(nlp, "CCl4- and TAA-induced fibrosis was studied.")
+    assert got[0][:2] == ("CCl4", "MOLECULE")
+
+
+@pytest.mark.parametrize("text", ["VEGF165", "VEGF-A165", "VEGF189"])
+def test_isoforms_are_the_gene(nlp: Language, text: str) -> None:
+    assert ents(nlp, f"MSCs secreted {text} in culture.")[1] == (text, "CYTOKINE", "HGNC:12680")
+
+
+@pytest.mark.parametrize("text", ["Ang-2", "Ang2", "angiopoietin-2"])
+def test_angiopoietin_2(nlp: Language, text: str) -> None:
+    assert (text, "CYTOKINE", "HGNC:485") in ents(nlp, f"Serum {text} rose.")
