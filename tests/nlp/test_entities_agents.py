@@ -65,3 +65,17 @@ def test_isoforms_are_the_gene(nlp: Language, text: str) -> None:
 @pytest.mark.parametrize("text", ["Ang-2", "Ang2", "angiopoietin-2"])
 def test_angiopoietin_2(nlp: Language, text: str) -> None:
     assert (text, "CYTOKINE", "HGNC:485") in ents(nlp, f"Serum {text} rose.")
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("Sterile saline was injected.", "MESH:D007246"),
+    ("TNM staging was recorded.", "HGNC:8117"),
+    ("Epididymal fat was weighed.", "MESH:D004823"),
+])
+def test_known_false_normalizations_are_gone(nlp: Language, text: str, wrong: str) -> None:
+    assert all(c != wrong for _, _, c in ents(nlp, text))
+
+
+def test_atp_binding_cassette_is_one_name(nlp: Language) -> None:
+    got = ents(nlp, "ATP-binding cassette sub-family G member 2 was high.")
+    assert got[0] == ("ATP-binding cassette", "MOLECULE", "MESH:D018528")
