@@ -2,14 +2,14 @@
 inhibitor``, ``IL-6 antagonist`` are MOLECULE spans of their own (the agent), with a ``LOCAL:``
 id named after the target (as the development gold's ``LOCAL:cxcr4_inhibitor``).
 
->>> agent_id("anti", "TGF-β", "antibody"), agent_id("", "CXCR4", "inhibitors")
+>>> agent_id("anti", "TGF-β", "antibodies"), agent_id("", "CXCR4", "inhibitors")
 ('LOCAL:anti_tgf_beta_antibody', 'LOCAL:cxcr4_inhibitor')
 """
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ....normalize import GREEK
+from ....normalize import GREEK, singular
 from ...state import Candidate, DocState
 from ..keys import slug
 from ..trie import TermTrie
@@ -29,7 +29,7 @@ _QUALIFIERS = ("specific", "selective")
 def agent_id(anti: str, target: str, head: str) -> str:
     """The ``LOCAL:`` id of an agent against ``target`` (``head``: its noun, may be empty)."""
     name = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in target)
-    parts = [anti, slug(name), head.lower().removesuffix("s") if head else ""]
+    parts = [anti, slug(name), singular(head.lower()) if head else ""]
     return "LOCAL:" + "_".join(p for p in parts if p)
 
 

@@ -69,9 +69,11 @@ def cell_lines(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate
         out.append(Candidate(start, end, "CELL_TYPE", names[txt], f"{txt} cell", 40,
                              "cell_line"))
     if names:
-        # the line's name elsewhere is the line, also where a gene reading took it
         single = {t for t in names if " " not in t and "/" not in t}
+        # a hyphenated line name elsewhere is the line where only a noisy gene alias read it
+        # ("RM-1" TIPARP); "Id3 cells" or "CSF-1 cells" do not make Id3 / CSF-1 a line
         sel = [c for c in sel if not (c.end == c.start + 1 and c.type in ("CYTOKINE", "MOLECULE")
+                                      and c.priority < 10 and "-" in w.text[c.start]
                                       and w.text[c.start] in single)]
         covered = {i for c in sel for i in range(c.start, c.end)}
         taken = {i for c in out for i in range(c.start, c.end)}
