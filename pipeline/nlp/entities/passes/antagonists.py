@@ -1,6 +1,7 @@
 """Agents against a molecule are not the molecule: ``anti-TGF-β antibody``, ``CXCR4-specific
 inhibitor``, ``IL-6 antagonist`` are MOLECULE spans of their own (the agent), with a ``LOCAL:``
-id named after the target (as the development gold's ``LOCAL:cxcr4_inhibitor``).
+id named after the target's canonical name (as the development gold's
+``LOCAL:cxcr4_inhibitor``).
 
 >>> agent_id("anti", "TGF-β", "antibodies"), agent_id("", "CXCR4", "inhibitors")
 ('LOCAL:anti_tgf_beta_antibody', 'LOCAL:cxcr4_inhibitor')
@@ -60,7 +61,8 @@ def antagonists(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidat
         else:
             j = e
         start = s - 2 if anti else s
-        target = w.span(s, e)
+        # the target's canonical name: "PKC inhibitor" and "protein kinase C inhibitor" agree
+        target = c.name if c.concept else w.span(s, e)
         agents.append(Candidate(start, j, "MOLECULE", agent_id("anti" if anti else "", target,
                                                                head),
                                 w.span(start, j), 30, "agent"))
