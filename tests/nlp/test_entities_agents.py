@@ -84,3 +84,23 @@ def test_known_false_normalizations_are_gone(nlp: Language, text: str, wrong: st
 def test_atp_binding_cassette_is_one_name(nlp: Language) -> None:
     got = ents(nlp, "ATP-binding cassette sub-family G member 2 was high.")
     assert got[0] == ("ATP-binding cassette", "MOLECULE", "MESH:D018528")
+
+
+def test_anti_before_an_abbreviation_definition_keeps_the_target(nlp: Language) -> None:
+    got = ents(nlp, "Mice got anti-leukemia inhibitory factor (LIF) serum. LIF levels rose.")
+    assert ("LIF", "CYTOKINE", "HGNC:6596") in got
+
+
+@pytest.mark.parametrize("text, gene", [
+    ("Gsdmx2 expression rose in HSCs.", "Gsdmx2"),
+    ("Foxq9-positive cells expanded.", "Foxq9"),
+    ("The NeuX protein was cleaved.", "NeuX"),
+])
+def test_unknown_gene_symbols_in_molecule_context(nlp: Language, text: str, gene: str) -> None:
+    assert (gene, "MOLECULE", "") in ents(nlp, text)
+
+
+@pytest.mark.parametrize("text", ["NLR levels were high.", "The S555 residue protein site.",
+                                  "HbA1c levels fell.", "Liver expression was low."])
+def test_gene_shape_rule_leaves_non_genes(nlp: Language, text: str) -> None:
+    assert not [e for e in ents(nlp, text) if e[1] == "MOLECULE" and not e[2]]

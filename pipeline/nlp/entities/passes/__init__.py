@@ -23,6 +23,7 @@ from .cell_lines import cell_lines
 from .cell_phrases import cell_phrases
 from .deficiencies import deficiencies
 from .elliptical import elliptical
+from .gene_shapes import gene_shapes
 from .generic import drop_generic
 from .guideline_spans import guideline_spans
 from .interleaved import interleaved
@@ -59,6 +60,7 @@ PASSES: tuple[Pass, ...] = (
     cell_phrases,
     elliptical,
     document_acronyms,
+    gene_shapes,
 )
 
 

@@ -53,10 +53,14 @@ def antagonists(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidat
             j += 2
         elif j < n and lo[j] in _QUALIFIERS:
             j += 1
+        if not anti and s > 0 and text[s - 1] == "-" and not ws[s - 1]:
+            continue   # "beta-AR antagonist": the target is part of a longer name
         head = ""
         if j < n and (lo[j] in AGENT_HEADS or anti and lo[j] in ANTIBODY_HEADS):
             head, j = text[j], j + 1
-        elif not anti:
+        elif not anti or e < n and text[e] == "(":
+            # "anti-leukemia inhibitory factor (LIF)" defines the target's abbreviation: an
+            # agent here would give every later "LIF" the agent's id
             continue
         else:
             j = e
