@@ -40,7 +40,7 @@ from scispacy.candidate_generation import CandidateGenerator
 from scispacy.linking_utils import Entity, KnowledgeBase
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["FUZZY_FORMAT", "MIN_PRIORITY", "MIN_COVERAGE", "THRESHOLD", "FuzzyLinker", "knowledge_base",
+__all__ = ["FUZZY_FORMAT", "MIN_PRIORITY", "MIN_COVERAGE", "MIN_LENGTH", "THRESHOLD", "FuzzyLinker", "knowledge_base",
            "build_fuzzy_linker", "load_fuzzy_linker"]
 
 log = logging.getLogger(__name__)
@@ -49,9 +49,12 @@ log = logging.getLogger(__name__)
 FUZZY_FORMAT = "1"
 #: Lexicon rows below this priority (noisy ontology synonyms) are no aliases.
 MIN_PRIORITY = 10
-#: Lowest TF-IDF cosine similarity of mention and alias that links (0.9: spelling variants
-#: such as "NRF-2"; "monocytic cells" ~ "monoblast" scores 0.69).
-THRESHOLD = 0.9
+#: Lowest TF-IDF cosine similarity of mention and alias that links: word-order and hyphen
+#: variants of long names score ~0.97; "effector cell" ~ "effector T cell" 0.958 must not link.
+THRESHOLD = 0.96
+#: Shortest mention text linked: short symbols and acronyms are the trie's, whose case rules
+#: and defined-only acronyms ("LIF", "Ab") a lower-cased similarity would bypass.
+MIN_LENGTH = 8
 #: Share of a mention's 3-grams the vectorizer must know (see :meth:`FuzzyLinker.known`).
 MIN_COVERAGE = 0.95
 #: Types a linked concept may have for a mention of a type (gene products are either).
@@ -83,7 +86,8 @@ class FuzzyLinker:
 
     def link(self, text: str, typ: str) -> tuple[str, str] | None:
         """``(concept, name)`` of the best candidate of ``text`` with a type compatible with
-        ``typ`` at a similarity >= the threshold, else ``None`` (memoized)."""
+        ``typ`` at a similarity >= the threshold, else ``None`` (memoized; texts shorter than
+        :data:`MIN_LENGTH` or with unknown 3-grams are not linked)."""
         key = (text.lower(), typ)
         if key not in self._memo:
             self._memo[key] = self.link_many([text], typ)[0]
@@ -96,7 +100,7 @@ class FuzzyLinker:
         lowered = [t.lower() for t in texts]
         for text, cands in zip(lowered, self.generator(lowered, 5)):
             best = None
-            if not self.known(text):
+            if len(text) < MIN_LENGTH or not self.known(text):
                 out.append(None)
                 continue
             for c in cands:

@@ -100,7 +100,22 @@ def test_unknown_gene_symbols_in_molecule_context(nlp: Language, text: str, gene
     assert (gene, "MOLECULE", "") in ents(nlp, text)
 
 
-@pytest.mark.parametrize("text", ["NLR levels were high.", "The S555 residue protein site.",
+@pytest.mark.parametrize("text", ["NLR levels were high.", "The S555 residue protein site.", "Tyr42 phosphorylation rose.",
                                   "HbA1c levels fell.", "Liver expression was low."])
 def test_gene_shape_rule_leaves_non_genes(nlp: Language, text: str) -> None:
     assert not [e for e in ents(nlp, text) if e[1] == "MOLECULE" and not e[2]]
+
+
+def test_fuzzy_linker_links_long_variants_only() -> None:
+    from pipeline.lexicon.fuzzy import build_fuzzy_linker
+    fl = build_fuzzy_linker([
+        ("nuclear factor erythroid 2-related factor 2", "MOLECULE", "HGNC:7782", "NFE2L2", False,
+         100),
+        ("LIF", "CYTOKINE", "HGNC:6596", "LIF", True, 100),
+        ("effector T cell", "CELL_TYPE", "CL:0000911", "effector T cell", False, 100),
+        ("infertility", "DISEASE", "MESH:D007246", "Infertility", False, 100)], min_df=1)
+    assert fl.link("nuclear factor erythroid 2 related factor", "MOLECULE")[0] == "HGNC:7782"
+    assert fl.link("nuclear factor erythroid 2 related factor", "DISEASE") is None
+    assert fl.link("lif", "CYTOKINE") is None            # short: the trie's case rules decide
+    assert fl.link("effector cell", "CELL_TYPE") is None
+    assert fl.link("sterile saline", "DISEASE") is None

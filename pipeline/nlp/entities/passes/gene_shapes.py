@@ -21,8 +21,9 @@ __all__ = ["GENE_SHAPE_RE", "MOLECULE_CONTEXT", "HYPHEN_CONTEXT", "gene_shapes"]
 #: nor an all-capital acronym without digits (in prose mostly a lab ratio or a score: NLR).
 GENE_SHAPE_RE = re.compile(r"^[A-Z](?=[A-Za-z0-9]*\d|(?=[A-Za-z]*[A-Z])(?=[A-Za-z]*[a-z]))"
                            r"[A-Za-z0-9]{1,7}$")
-#: A residue or variant position (``S555``, ``A118``), not a gene.
-_RESIDUE_RE = re.compile(r"^[A-Z]\d+[A-Z]?$")
+#: A residue or variant position (``S555``, ``A118``, ``Ser1387``), not a gene.
+_RESIDUE_RE = re.compile(r"^(?:[A-Z]|Ser|Thr|Tyr|Lys|Arg|His|Cys|Asp|Glu|Asn|Gln|Gly|Ala|Val|Leu|"
+                         r"Ile|Met|Phe|Pro|Trp)\d+[A-Z]?$")
 #: Nouns after a symbol that make it a gene or its product.
 MOLECULE_CONTEXT = frozenset({
     "expression", "protein", "proteins", "mrna", "mrnas", "gene", "genes", "level", "levels",
