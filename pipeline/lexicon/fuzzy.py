@@ -44,6 +44,8 @@ __all__ = ["FUZZY_FORMAT", "MIN_PRIORITY", "MIN_COVERAGE", "MIN_LENGTH", "THRESH
            "build_fuzzy_linker", "load_fuzzy_linker"]
 
 log = logging.getLogger(__name__)
+# nmslib logs every registered space and index parameter at INFO through Python logging
+logging.getLogger("nmslib").setLevel(logging.WARNING)
 
 #: Bump when the KB selection, vectorizer or index parameters change: old files are rebuilt.
 FUZZY_FORMAT = "1"
