@@ -34,18 +34,20 @@ from pathlib import Path
 from typing import Iterable
 
 import joblib
-import nmslib
 import numpy
-from scispacy.candidate_generation import CandidateGenerator
-from scispacy.linking_utils import Entity, KnowledgeBase
 from sklearn.feature_extraction.text import TfidfVectorizer
+
+# nmslib logs every registered space and index parameter at INFO, from its import on
+logging.getLogger("nmslib").setLevel(logging.WARNING)
+
+import nmslib  # noqa: E402
+from scispacy.candidate_generation import CandidateGenerator  # noqa: E402
+from scispacy.linking_utils import Entity, KnowledgeBase  # noqa: E402
 
 __all__ = ["FUZZY_FORMAT", "MIN_PRIORITY", "MIN_COVERAGE", "MIN_LENGTH", "THRESHOLD", "FuzzyLinker", "knowledge_base",
            "build_fuzzy_linker", "load_fuzzy_linker"]
 
 log = logging.getLogger(__name__)
-# nmslib logs every registered space and index parameter at INFO through Python logging
-logging.getLogger("nmslib").setLevel(logging.WARNING)
 
 #: Bump when the KB selection, vectorizer or index parameters change: old files are rebuilt.
 FUZZY_FORMAT = "1"
