@@ -67,6 +67,10 @@ def test_isoforms_are_the_gene(nlp: Language, text: str) -> None:
     assert ents(nlp, f"MSCs secreted {text} in culture.")[1] == (text, "CYTOKINE", "HGNC:12680")
 
 
+def test_symbol_with_digits_is_no_isoform(nlp: Language) -> None:
+    assert ("HEK293", "MOLECULE") not in [e[:2] for e in ents(nlp, "HEK293 were used.")]
+
+
 @pytest.mark.parametrize("text", ["Ang-2", "Ang2", "angiopoietin-2"])
 def test_angiopoietin_2(nlp: Language, text: str) -> None:
     assert (text, "CYTOKINE", "HGNC:485") in ents(nlp, f"Serum {text} rose.")

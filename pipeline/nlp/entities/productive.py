@@ -89,9 +89,12 @@ def _productive_reading(trie: TermTrie, txt: str) -> tuple[bool, str, str | None
     m = _ISOFORM_RE.match(txt)
     if m and not trie.lookup(txt):
         base, member, _ = m.groups()
+        # only a family's member (VEGF-A165) or a family's isoform (VEGF165: of VEGF-A); a
+        # gene symbol plus digits is mostly something else (HEK293 is a cell line, not HEK)
         e = trie.best(base + (member or ""), "CYTOKINE", "MOLECULE")
-        if e is not None and e.concept.startswith("FPLX:") and not member:
-            e = trie.best(base + "A", "CYTOKINE", "MOLECULE") or e
+        if e is not None and not member:
+            e = trie.best(base + "A", "CYTOKINE", "MOLECULE") \
+                if e.concept.startswith("FPLX:") else None
         if e is not None and not e.concept.startswith("FPLX:"):
             return False, e.type, e.concept, e.name, 1
     return None
