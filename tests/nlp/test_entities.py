@@ -10,6 +10,7 @@ import json
 import pytest
 from spacy.language import Language
 
+from pipeline.lexicon.fuzzy import build_fuzzy_linker
 from pipeline.nlp import (TermTrie, TrieEntry, build_nlp, build_term_trie, doc_mentions,
                           subtoken_keys)
 
@@ -55,6 +56,7 @@ ROWS = [  # term, type, concept, name, case_sensitive, priority
 def nlp() -> Language:
     pipe = build_nlp(relations=False)
     pipe.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
+    pipe.get_pipe("mscgraph_linker").fuzzy_linker = build_fuzzy_linker(ROWS, min_df=1)
     return pipe
 
 

@@ -1,5 +1,6 @@
 """Productive gene-family names not (or not fully) in the lexicon: IL-\\d+, CXCL\\d+, MMP-\\d+,
-TIMP, TLR, ADAM, Smad\\d, CD\\d+, miR-\\d+ (with ``-3p``/``-5p``).
+TIMP, TLR, ADAM, Smad\\d, CD\\d+, miR-\\d+ (with ``-3p``/``-5p``), and isoforms named by their
+length (``VEGF165``, ``VEGF-A165``: the gene; a family's isoforms are of its ``A`` member).
 
 The concept is the HGNC symbol's entry when the lexicon has it (``IL-1β`` -> ``IL1B``),
 else none (the name is the symbol).
@@ -29,6 +30,8 @@ _PRODUCTIVE = [
     (re.compile(r"^(miR|microRNA|MiR)-(\d{1,4})([a-z]?)()$"), "MOLECULE"),
 ]
 _PRODUCTIVE_FIRST = set("ICXMTASCmM")
+#: A gene symbol (optionally ``-A``) and an isoform's length in amino acids: ``VEGF165``.
+_ISOFORM_RE = re.compile(r"^([A-Z][A-Za-z]{2,5})(?:-?([A-Z]))?([1-9]\d{2})b?$")
 #: The letter of a Greek suffix in an HGNC symbol (``IL-1β`` -> ``IL1B``): its name's initial.
 _GREEK_INITIAL = {k: GREEK[k][0].upper() for k in "αβγ"} | {
     GREEK[k]: GREEK[k][0].upper() for k in "αβγ"}
@@ -51,7 +54,7 @@ def productive_candidates(doc: Doc, trie: TermTrie) -> list[Candidate]:
     n = len(text)
     cache = trie.productive_memo
     for i, txt in enumerate(text):
-        if len(txt) < 3 or txt[0] not in _PRODUCTIVE_FIRST:
+        if len(txt) < 3 or txt[0] not in _PRODUCTIVE_FIRST and not txt[-1].isdigit():
             continue
         got = cache.get(txt, MISSING)
         if got is MISSING:
@@ -83,4 +86,15 @@ def _productive_reading(trie: TermTrie, txt: str) -> tuple[bool, str, str | None
         if e is not None:
             return mir, e.type, e.concept, e.name, 1
         return mir, typ, None, symbol, 0
+    m = _ISOFORM_RE.match(txt)
+    if m and not trie.lookup(txt):
+        base, member, _ = m.groups()
+        # only a family's member (VEGF-A165) or a family's isoform (VEGF165: of VEGF-A); a
+        # gene symbol plus digits is mostly something else (HEK293 is a cell line, not HEK)
+        e = trie.best(base + (member or ""), "CYTOKINE", "MOLECULE")
+        if e is not None and not member:
+            e = trie.best(base + "A", "CYTOKINE", "MOLECULE") \
+                if e.concept.startswith("FPLX:") else None
+        if e is not None and not e.concept.startswith("FPLX:"):
+            return False, e.type, e.concept, e.name, 1
     return None

@@ -18,10 +18,12 @@ from ...state import Candidate
 from ..match import resolve_overlaps
 from ..trie import TermTrie
 from .acronyms import document_acronyms
+from .antagonists import antagonists
 from .cell_lines import cell_lines
 from .cell_phrases import cell_phrases
 from .deficiencies import deficiencies
 from .elliptical import elliptical
+from .gene_shapes import gene_shapes
 from .generic import drop_generic
 from .guideline_spans import guideline_spans
 from .interleaved import interleaved
@@ -52,11 +54,13 @@ PASSES: tuple[Pass, ...] = (
     deficiencies,
     extend_states,
     guideline_spans,
+    antagonists,
     cell_lines,
     resolve,
     cell_phrases,
     elliptical,
     document_acronyms,
+    gene_shapes,
 )
 
 

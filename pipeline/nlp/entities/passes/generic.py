@@ -15,6 +15,9 @@ from ..trie import TermTrie
 __all__ = ["is_generic", "drop_generic"]
 
 
+#: ``in <setting>`` ends a lexicon term that names a study setting, not a thing.
+_STUDY_SETTINGS = frozenset({"vitro", "vivo"})
+
 #: Whether one token text's keys are a generic noun or a non-entity (see :func:`is_generic`).
 _GENERIC_TOKEN: dict[str, bool] = {}
 
@@ -40,6 +43,9 @@ def is_generic(doc: Doc, c: Candidate, w: Words | None = None) -> bool:
         words = " ".join([k for t in w.text[c.start:c.end] for k in token_keys(t)[0]])
         if words in GENERIC_NOUNS or words in NOT_ENTITIES:
             return True
+    if c.end - c.start > 2 and w.lower[c.end - 2] == "in" \
+            and w.lower[c.end - 1] in _STUDY_SETTINGS:
+        return True  # "cells in vitro": the setting is study design, the cell is found alone
     if c.type == "PROCESS" and w.lower[c.end - 1] in ("gene", "genes"):
         return True  # "tumor suppressor genes" is a class of genes, not a process
     if w.lower[c.start] in FUNCTION_WORDS:
