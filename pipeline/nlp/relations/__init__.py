@@ -57,6 +57,7 @@ from .anaphora import main_cell
 from .dispatch import run
 from .lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
 from .model import load_model, model_relations, trigger_words
+from .roles import DENIED_KEY, Role, denied_roles
 from .state import SentenceState
 from .units import MentionOf, default_mention, doc_words, sentence_units
 from .words import ANAPHORS
@@ -70,7 +71,8 @@ __all__ = [
 def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
                       sentence_of: Callable[[Any], tuple[str, int, int]] | None = None,
                       triggers: TriggerLexicon | None = None,
-                      polarity: Polarity | None = None) -> list[Relation]:
+                      polarity: Polarity | None = None,
+                      denied: set[Role] | None = None) -> list[Relation]:
     """Relations of a spaCy ``Doc`` whose ``ents`` and sentences are set.
 
     Parameters
@@ -84,6 +86,9 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
         Sentence span -> ``(text, start, end)`` in the original text (default: Doc offsets).
     triggers, polarity : optional
         Lexicons; default: the committed data files.
+    denied : set, optional
+        Filled with the argument roles the grammar rules out (:func:`.roles.denied_roles`),
+        for the learned model to respect.
 
     Returns
     -------
@@ -124,6 +129,8 @@ def extract_relations(doc: Any, *, mention_of: MentionOf | None = None,
             continue
         st = SentenceState(units, lex, pol, referent, agent, lead)
         run(st)
+        if denied is not None:
+            denied |= denied_roles(units)
         text, s0, s1 = sentence_of(sent)
         seen: set[tuple[str, str, str, bool, bool]] = set()
         for f in st.found:
@@ -189,12 +196,15 @@ class RelationExtractor:
 
     def __call__(self, doc: Any) -> Any:
         mention_of, sentence_of, mentions = _offset_mappers(doc)
+        denied: set[Role] = set()
         rels = extract_relations(doc, mention_of=mention_of, sentence_of=sentence_of,
-                                 triggers=self.triggers, polarity=self.polarity)
+                                 triggers=self.triggers, polarity=self.polarity, denied=denied)
         if self.model is not None and len(mentions) > 1:
             sentences = [sentence_of(s)[1:] for s in doc.sents]
             rels += model_relations(DocState.of(doc).norm.original, mentions, sentences, rels,
-                                    self.model, self.trigger_words, self.polarity)
+                                    self.model, self.trigger_words, self.polarity,
+                                    denied=denied)
+        doc.user_data[DENIED_KEY] = sorted(denied)
         doc._.relations = rels
         DocState.of(doc).drop_words()  # the tokenizer's per-run token texts: not serializable
         return doc

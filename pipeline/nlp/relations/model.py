@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 from ...model import Mention, Relation
 from .lexicon import Polarity, TriggerLexicon
@@ -475,19 +475,26 @@ _HEDGE_WORDS = _HEDGE | {"whether"}
 
 def model_relations(text: str, mentions: Sequence[Mention],
                     sentences: Sequence[tuple[int, int]], rules: Sequence[Relation],
-                    model: RelationModel, triggers: dict[str, str], polarity: Polarity
-                    ) -> list[Relation]:
+                    model: RelationModel, triggers: dict[str, str], polarity: Polarity,
+                    denied: Collection[tuple[int, int, str]] = ()) -> list[Relation]:
     """What the model adds to the rules' ``rules``: one relation per sentence and concept pair
     the rules left alone, when the probability that the pair states some relation
     (``1 - P(NONE)``) reaches ``model.threshold``; the predicate is the most probable one.
 
     Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
     ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
+    ``denied`` holds ``(start, end, role)`` of mentions the rules' grammar rules out as
+    subject or object (:mod:`.roles`): the model does not propose those either.
     """
     covered = {(r.subject.concept_key, r.object.concept_key) for r in rules}
     covered |= {(b, a) for a, b in covered}   # either direction
-    found = list(candidates(text, mentions, sentences, triggers, polarity,
-                            skip=lambda a, b: (a.concept_key, b.concept_key) in covered))
+
+    def skip(a: Mention, b: Mention) -> bool:
+        return (a.concept_key, b.concept_key) in covered or (
+            bool(denied) and ((a.start, a.end, "subject") in denied
+                              or (b.start, b.end, "object") in denied))
+
+    found = list(candidates(text, mentions, sentences, triggers, polarity, skip=skip))
     if not found:
         return []
     probs = model.probabilities([c.features for c in found])

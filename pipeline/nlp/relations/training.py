@@ -36,6 +36,7 @@ from ...errors import ConfigError
 from ...model import Mention, Relation, concept_key
 from .lexicon import load_polarity, load_triggers
 from .model import LABELS, Candidate, RelationModel, candidates, model_relations, trigger_words
+from .roles import DENIED_KEY
 
 __all__ = ["REPO", "ANNOTATIONS_DIR", "DEFAULT_ANNOTATIONS", "TrainingDoc", "TrainReport", "sha256_text",
            "load_texts", "load_records", "load_annotated", "load_dev_gold", "label_of",
@@ -199,6 +200,8 @@ class TrainingDoc:
     mentions: list[Mention]
     rules: list[Relation]
     sentences: list[Span]
+    #: Argument roles the rules' grammar rules out (:mod:`.roles`).
+    denied: frozenset[tuple[int, int, str]] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,9 @@ def analyse(docs: Sequence[dict[str, Any]], progress: Callable[[int], None] | No
     for doc, d in zip(nlp.pipe(d["text"] for d in docs), docs):
         norm = DocState.of(doc).norm
         sents = [norm.to_original(s.start_char, s.end_char) for s in doc.sents]
-        out.append(TrainingDoc(d, doc_mentions(doc), list(doc._.relations or ()), sents))
+        denied = frozenset(tuple(r) for r in doc.user_data.get(DENIED_KEY, ()))
+        out.append(TrainingDoc(d, doc_mentions(doc), list(doc._.relations or ()), sents,
+                               denied))
         if progress:
             progress(len(out))
     return out
@@ -237,7 +242,9 @@ def _examples(t: TrainingDoc, triggers: dict[str, str], polarity: Any
               ) -> list[tuple[list[str], str]]:
     gold = gold_spans(t.doc)
     return [(c.features, label_of(c, gold))
-            for c in candidates(t.doc["text"], t.mentions, t.sentences, triggers, polarity)]
+            for c in candidates(t.doc["text"], t.mentions, t.sentences, triggers, polarity,
+                                skip=lambda a, b: (a.start, a.end, "subject") in t.denied
+                                or (b.start, b.end, "object") in t.denied)]
 
 
 def _triples(rels: Iterable[Relation]) -> set[tuple[str, str, str]]:
@@ -275,7 +282,7 @@ def cross_validate(seen: Sequence[TrainingDoc], examples: Sequence[list[tuple[li
             for th in counts:
                 model.threshold = th
                 rels = t.rules + model_relations(t.doc["text"], t.mentions, t.sentences, t.rules,
-                                                 model, triggers, polarity)
+                                                 model, triggers, polarity, denied=t.denied)
                 sys_ = _triples(rels)
                 counts[th][0] += len(sys_ & gold[i])
                 counts[th][1] += len(sys_ - gold[i])

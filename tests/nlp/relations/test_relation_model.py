@@ -88,3 +88,27 @@ def test_committed_model_loads_and_the_component_marks_sources():
         "Mesenchymal stem cells (MSCs) reduced liver fibrosis. MSCs secrete HGF.")
     assert ex.relations and {r.source for r in ex.relations} <= {"rule", "model"}
     assert all(0 < r.confidence <= 1 for r in ex.relations)
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL_PATH.is_file(), reason="no committed relation model")
+@pytest.mark.parametrize("text, banned", [
+    ("Dendritic cells from MSC-treated mice secreted less IL-12.", ("MSC", None)),
+    ("MSCs reduced hepatocyte apoptosis in fibrotic livers.", (None, "hepatocyte")),
+])
+def test_model_respects_the_roles_the_rules_deny(text, banned):
+    """What a construction rules out (the source animals' treatment as agent, the possessor cell
+    of a process as object), the model does not add back."""
+    from pipeline.extract import Extractor
+    subj, obj = banned
+    rels = Extractor(context=False).extract_text(text).relations
+    assert rels, "the rules still find the stated relation"
+    assert not [r for r in rels if (subj and r.subject.text == subj)
+                or (obj and r.object.text == obj)]
+
+
+def test_denied_roles_skip_model_candidates():
+    model = _toy_model()
+    model.threshold = 0.5
+    denied = {(MSC.start, MSC.end, "subject")}
+    assert model_relations(TEXT, [MSC, HGF, KC, HGF2], SENTS, [], model, TRIG, POL,
+                           denied=denied) == []
