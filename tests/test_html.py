@@ -75,7 +75,7 @@ def test_page_data_escapes_and_carries_evidence(kg):
     assert len(data["nodes"]) == connected(kg)
     edge = next(e for e in data["edges"] if e["name"] == "mesenchymal stem cell (DECREASES) "
                                                         "TGF-β1")
-    assert [ev["pmid"] for ev in edge["evidence"]] == ["101", "102", "106"]
+    assert sorted(ev["pmid"] for ev in edge["evidence"]) == ["101", "102", "106"]
     assert {ev["pmid"]: (ev["negated"], ev["hedged"]) for ev in edge["evidence"]}["106"] == \
         (True, False)
     assert len(page_data(kg, keep_isolated=True)["nodes"]) == len(kg.to_networkx())
@@ -252,3 +252,15 @@ def test_chromium_shows_the_digest_panel(kg, tmp_path):
     assert 'id="digest-open"' in side
     plain = write_html(kg, tmp_path / "plain.html")
     assert "no nightly digest in this export" in render(plain, tmp_path)[0]
+
+
+def test_page_embeds_a_few_sentences_per_edge_newest_first():
+    from pipeline.exports.html import page_data
+    from pipeline.graph import KnowledgeGraph
+    from pipeline.model import Concept, Evidence, Statement
+    ev = [Evidence(str(i), f"a secretes b ({i})", year=2000 + i) for i in range(4)]
+    kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"), "SECRETES",
+                                                   Concept("B", "b", "CYTOKINE"), ev)])
+    e = page_data(kg, evidence_per_edge=2)["edges"][0]
+    assert [x["pmid"] for x in e["evidence"]] == ["3", "2"]
+    assert e["evidence_more"] == 2 and e["evidence_count"] == 4

@@ -98,10 +98,17 @@ def digest_blocks(markdown: str | None) -> list[dict[str, Any]]:
     return blocks
 
 
+#: Evidence sentences per edge embedded in the page (newest first); the rest are counted and
+#: left to the evidence CSV, so a 100k-article graph gives a page a browser can open.
+PAGE_EVIDENCE_PER_EDGE = 5
+
+
 def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None,
-              digest: str | None = None) -> dict[str, Any]:
-    """What the page draws: nodes, edges (with evidence when ``kg`` has it), styles, meta,
-    and the nightly ``digest`` (markdown, see :func:`digest_blocks`) when given.
+              digest: str | None = None,
+              evidence_per_edge: int = PAGE_EVIDENCE_PER_EDGE) -> dict[str, Any]:
+    """What the page draws: nodes, edges (with up to ``evidence_per_edge`` sentences each,
+    newest first, when ``kg`` has evidence; ``evidence_more`` counts the others), styles,
+    meta, and the nightly ``digest`` (markdown, see :func:`digest_blocks`) when given.
 
     >>> from pipeline.model import Concept, Evidence, Statement
     >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
@@ -123,7 +130,9 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
         e |= {"id": i, "source": u, "target": v, "name": name}
         st = stmts.get((u, d["predicate"], v))
         if st is not None:
-            e["evidence"] = [ev.to_json() for ev in st.evidence]
+            newest = sorted(st.evidence, key=lambda ev: (-(ev.year or 0), ev.pmid))
+            e["evidence"] = [ev.to_json() for ev in newest[:evidence_per_edge]]
+            e["evidence_more"] = max(0, len(newest) - evidence_per_edge)
         edges.append(e)
     s = kg.summary()
     summary = (f"{len(nodes)} concepts, {len(edges)} relations, {s['evidence']} sentences, "
