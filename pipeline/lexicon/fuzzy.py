@@ -78,14 +78,15 @@ class FuzzyLinker:
         self.generator = generator
         self.threshold = threshold
         self._memo: dict[tuple[str, str], tuple[str, str] | None] = {}
+        self._analyzer = generator.vectorizer.build_analyzer()
 
     def known(self, text: str) -> bool:
         """Whether :data:`MIN_COVERAGE` of the 3-grams of ``text`` are in the vectorizer's
         vocabulary: the others do not count in the similarity, so an unknown "neux" would
         score 1.0 against a known "neu"."""
-        vec = self.generator.vectorizer
-        grams = vec.build_analyzer()(text)
-        return bool(grams) and sum(g in vec.vocabulary_ for g in grams) >= \
+        vocabulary = self.generator.vectorizer.vocabulary_
+        grams = self._analyzer(text)
+        return bool(grams) and sum(g in vocabulary for g in grams) >= \
             MIN_COVERAGE * len(grams)
 
     def link(self, text: str, typ: str) -> tuple[str, str] | None:
@@ -100,20 +101,22 @@ class FuzzyLinker:
     def link_many(self, texts: list[str], typ: str) -> list[tuple[str, str] | None]:
         """:meth:`link` of several texts of one type in one candidate-generator call."""
         ok = _COMPATIBLE.get(typ, (typ,))
-        out: list[tuple[str, str] | None] = []
+        out: list[tuple[str, str] | None] = [None] * len(texts)
         lowered = [t.lower() for t in texts]
-        for text, cands in zip(lowered, self.generator(lowered, 5)):
+        # the candidate generator (TF-IDF + ANN query) is the cost: only for linkable texts
+        todo = [i for i, text in enumerate(lowered)
+                if len(text) >= MIN_LENGTH and self.known(text)]
+        if not todo:
+            return out
+        for i, cands in zip(todo, self.generator([lowered[i] for i in todo], 5)):
             best = None
-            if len(text) < MIN_LENGTH or not self.known(text):
-                out.append(None)
-                continue
             for c in cands:
                 ent = self.kb.cui_to_entity[c.concept_id]
                 sim = max(c.similarities)
                 if sim >= self.threshold and ent.types[0] in ok \
                         and (best is None or sim > best[0]):
                     best = (sim, c.concept_id, ent.canonical_name)
-            out.append(best[1:] if best else None)
+            out[i] = best[1:] if best else None
         return out
 
 

@@ -292,18 +292,20 @@ class RelationModel:
 
     def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
         """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
-        gather and one sum over all their features."""
+        sparse product over all their features."""
         import numpy as np
+        from scipy.sparse import csr_matrix
 
         index, w = self.matrix()
         absent = len(index)
-        lengths = [len(feats) for feats in batch]
+        indptr = np.zeros(len(batch) + 1, dtype=np.intp)
+        np.cumsum([len(feats) for feats in batch], out=indptr[1:])
         rows = np.fromiter(chain.from_iterable(map(index.get, feats, repeat(absent))
                                                for feats in batch),
-                           dtype=np.intp, count=sum(lengths))
-        z = np.zeros((len(batch), w.shape[1]))
-        # unbuffered, in feature order: the same sums as adding one weight after another
-        np.add.at(z, np.repeat(np.arange(len(batch)), lengths), w[rows])
+                           dtype=np.intp, count=int(indptr[-1]))
+        # a CSR matrix times a dense one adds each candidate's weight rows one after another
+        # in feature order: the same sums as adding one weight after another
+        z = csr_matrix((np.ones(len(rows)), rows, indptr), shape=(len(batch), w.shape[0])) @ w
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         return e / e.sum(axis=1, keepdims=True)
