@@ -46,6 +46,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, S
 from sqlalchemy.pool import StaticPool
 
 from .errors import StoreError
+from .liveness import owner_is_dead
 from .model import Article, Extraction
 from .predications import delete_predications, refill_predications, replace_predications
 from .progress import batched
@@ -729,7 +730,7 @@ class Store:
                                     .where(locks.c.name == name)).first()
                 if held is not None:
                     stale = held.heartbeat_at < now - timedelta(seconds=ttl)
-                    dead = not stale and _owner_is_dead(held.owner)
+                    dead = not stale and owner_is_dead(held.owner)
                     if not (stale or dead or force):
                         return False
                     why = "stale" if stale else ("dead owner's" if dead else "forced")
@@ -759,27 +760,6 @@ class Store:
                                  .values(heartbeat_at=_now()))
             except SQLAlchemyError as e:  # pragma: no cover - logged, retried next beat
                 log.warning("could not refresh lock %r: %s", name, e)
-
-
-def _owner_is_dead(owner: str) -> bool:
-    """True when a lock owner (``host:pid:thread:uuid``) is a process on this host that is gone.
-
-    A run killed with SIGKILL cannot release its lock; without this check the next run would
-    wait for the lock's TTL.
-    """
-    parts = owner.split(":")
-    if len(parts) < 2 or parts[0] != socket.gethostname() or not parts[1].isdigit():
-        return False
-    pid = int(parts[1])
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:  # exists, owned by another user
-        return False
-    return False
 
 
 _UPDATE_COLUMNS: Sequence[str] = ("version", "title", "abstract", "year", "journal",
