@@ -35,6 +35,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
 
 from ...model import Mention, Relation
 from .lexicon import Polarity, TriggerLexicon
+from .roles import co_object_pairs
 
 __all__ = ["LABELS", "ALLOWED_TYPES", "FORMAT", "DEFAULT_MODEL_PATH", "RelationModel", "Arg",
            "Candidate", "allowed", "tokenize", "pair_features", "trigger_words", "arg_of",
@@ -486,13 +487,17 @@ def model_relations(text: str, mentions: Sequence[Mention],
     Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
     ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
     ``denied`` holds ``(start, end, role)`` of mentions the rules' grammar rules out as
-    subject or object (:mod:`.roles`): the model does not propose those either.
+    subject or object (:mod:`.roles`): the model does not propose those either, nor a
+    relation between two objects of one rule subject (:func:`.roles.co_object_pairs`).
     """
     covered = {(r.subject.concept_key, r.object.concept_key) for r in rules}
     covered |= {(b, a) for a, b in covered}   # either direction
 
+    co_objects = co_object_pairs(rules)
+
     def skip(a: Mention, b: Mention) -> bool:
         return (a.concept_key, b.concept_key) in covered or (
+            ((a.start, a.end), (b.start, b.end)) in co_objects) or (
             bool(denied) and ((a.start, a.end, "subject") in denied
                               or (b.start, b.end, "object") in denied))
 

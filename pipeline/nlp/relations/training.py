@@ -36,7 +36,7 @@ from ...errors import ConfigError
 from ...model import Mention, Relation, concept_key
 from .lexicon import load_polarity, load_triggers
 from .model import LABELS, Candidate, RelationModel, candidates, model_relations, trigger_words
-from .roles import DENIED_KEY
+from .roles import DENIED_KEY, co_object_pairs
 
 __all__ = ["REPO", "ANNOTATIONS_DIR", "DEFAULT_ANNOTATIONS", "TrainingDoc", "TrainReport", "sha256_text",
            "load_texts", "load_records", "load_annotated", "load_dev_gold", "label_of",
@@ -241,10 +241,12 @@ def analyse(docs: Sequence[dict[str, Any]], progress: Callable[[int], None] | No
 def _examples(t: TrainingDoc, triggers: dict[str, str], polarity: Any
               ) -> list[tuple[list[str], str]]:
     gold = gold_spans(t.doc)
+    co_objects = co_object_pairs(t.rules)
     return [(c.features, label_of(c, gold))
             for c in candidates(t.doc["text"], t.mentions, t.sentences, triggers, polarity,
                                 skip=lambda a, b: (a.start, a.end, "subject") in t.denied
-                                or (b.start, b.end, "object") in t.denied)]
+                                or (b.start, b.end, "object") in t.denied
+                                or ((a.start, a.end), (b.start, b.end)) in co_objects)]
 
 
 def _triples(rels: Iterable[Relation]) -> set[tuple[str, str, str]]:

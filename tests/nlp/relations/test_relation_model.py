@@ -112,3 +112,16 @@ def test_denied_roles_skip_model_candidates():
     denied = {(MSC.start, MSC.end, "subject")}
     assert model_relations(TEXT, [MSC, HGF, KC, HGF2], SENTS, [], model, TRIG, POL,
                            denied=denied) == []
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL_PATH.is_file(), reason="no committed relation model")
+def test_model_adds_no_relation_between_two_objects_of_one_rule_subject():
+    """"X reduces Y by upregulating Z" is (X, Y) and (X, Z), never (Z, Y) (guidelines)."""
+    from pipeline.extract import Extractor
+    rels = Extractor(context=False).extract_text(
+        "Transplanted MSCs attenuated liver fibrosis in rats by upregulating MMP-9 and "
+        "MMP-13.").relations
+    pairs = {(r.subject.text, r.object.text) for r in rels}
+    assert ("MSCs", "liver fibrosis") in pairs and ("MSCs", "MMP-9") in pairs
+    assert not {("MMP-9", "liver fibrosis"), ("MMP-13", "liver fibrosis"),
+                ("MMP-9", "MMP-13")} & pairs
