@@ -307,7 +307,8 @@ def train_relation_model(shared: str | Path, out: str | Path, *, folds: int = 5,
     counts = cross_validate(seen, examples, gold, folds=folds, thresholds=(1.01, *THRESHOLDS),
                             c=c, triggers=triggers, polarity=polarity, say=say)
     cv = {("rules only" if th > 1 else f"rules+model@{th}"): _prf(*n) for th, n in counts.items()}
-    best = max(THRESHOLDS, key=lambda th: (cv[f"rules+model@{th}"]["f1"], th))
+    # On an F1 tie the lower threshold: recall is what held-out text lacks most.
+    best = max(THRESHOLDS, key=lambda th: (cv[f"rules+model@{th}"]["f1"], -th))
     say(f"threshold {best}; learning curve")
     per_fold = len(docs) - len(docs) // folds
     curve = [{"training_documents": round(per_fold * frac)} | _prf(*(
