@@ -289,12 +289,8 @@ ROWS = [  # term, type, concept, name, case_sensitive, priority
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    from pipeline.lexicon.fuzzy import build_fuzzy_linker
-    from pipeline.nlp import build_nlp, build_term_trie
-    nlp = build_nlp(relations=False)
-    nlp.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
-    nlp.get_pipe("mscgraph_linker").fuzzy_linker = build_fuzzy_linker(ROWS, min_df=1)
-    return nlp
+    from small_lexicon import lexicon_pipeline
+    return lexicon_pipeline(ROWS)
 
 
 def _state(doc: Doc) -> tuple:

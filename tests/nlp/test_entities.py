@@ -10,8 +10,9 @@ import json
 import pytest
 from spacy.language import Language
 
-from pipeline.lexicon.fuzzy import build_fuzzy_linker
-from pipeline.nlp import (TermTrie, TrieEntry, build_nlp, build_term_trie, doc_mentions,
+from small_lexicon import lexicon_pipeline
+
+from pipeline.nlp import (TermTrie, TrieEntry, build_nlp, doc_mentions,
                           subtoken_keys)
 
 ROWS = [  # term, type, concept, name, case_sensitive, priority
@@ -54,10 +55,7 @@ ROWS = [  # term, type, concept, name, case_sensitive, priority
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    pipe = build_nlp(relations=False)
-    pipe.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
-    pipe.get_pipe("mscgraph_linker").fuzzy_linker = build_fuzzy_linker(ROWS, min_df=1)
-    return pipe
+    return lexicon_pipeline(ROWS)
 
 
 def ents(nlp: Language, text: str) -> list[tuple[str, str, str]]:
@@ -283,8 +281,7 @@ def test_development_gold_f1(full_nlp: Language, shared_dir) -> None:
 
 def test_serializable_docs_round_trip() -> None:
     from spacy.tokens import Doc
-    pipe = build_nlp(relations=False, serializable=True)
-    pipe.get_pipe("mscgraph_entities").trie = build_term_trie(ROWS)
+    pipe = lexicon_pipeline(ROWS, serializable=True)
     doc = pipe("Title\nHepatic stellate cells (HSCs) and BM-\nMSC grafts in a long line here.")
     back = Doc(pipe.vocab).from_bytes(doc.to_bytes())
     assert doc_mentions(back) == doc_mentions(doc)
