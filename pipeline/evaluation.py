@@ -71,6 +71,8 @@ __all__ = [
     "scores_to_markdown",
     "SOURCES",
     "relations_by_source",
+    "gold_triples",
+    "system_triples",
     "model_figures_markdown",
 ]
 
@@ -470,9 +472,7 @@ def score(gold: Sequence[Doc], system: Iterable[Doc], *, types: Iterable[str] | 
         align = _align(g["entities"], s_all)
         g_rel = g.get("relations", [])
         s_rel = s.get("relations", [])
-        gr = {(r["subject"], r["predicate"], r["object"]) for r in g_rel if not r.get("negated")}
-        sr = {(relation_arg(r["subject"]), r["predicate"], relation_arg(r["object"]))
-              for r in s_rel if not r.get("negated")}
+        gr, sr = gold_triples(g_rel), system_triples(s_rel)
         out.relations.add(match_relations(gr, sr, align, with_predicate=True))
         out.pairs.add(match_relations(gr, sr, align, with_predicate=False))
         n, neg, hed = _match_flags(g_rel, s_rel, align)
@@ -486,9 +486,25 @@ def score(gold: Sequence[Doc], system: Iterable[Doc], *, types: Iterable[str] | 
 SOURCES = ("rule", "model", "rule + model")
 
 
-def relations_by_source(gold: Sequence[Doc], system: Sequence[Doc], *,
-                        equivalence: Equivalence | None = None) -> dict[str, Counts]:
-    """Relation ``(s, p, o)`` counts of the rules alone, the model alone and both together.
+def gold_triples(relations: Iterable[Mapping[str, Any]]) -> set[tuple[str, str, str]]:
+    """The non-negated ``(subject, predicate, object)`` of gold relations."""
+    return {(r["subject"], r["predicate"], r["object"]) for r in relations
+            if not r.get("negated")}
+
+
+def system_triples(relations: Iterable[Mapping[str, Any]],
+                   sources: Iterable[str] | None = None) -> set[tuple[str, str, str]]:
+    """The non-negated triples of system relations (only those of ``sources`` when given;
+    a relation without ``source`` is a rule's)."""
+    keep = None if sources is None else set(sources)
+    return {(relation_arg(r["subject"]), r["predicate"], relation_arg(r["object"]))
+            for r in relations if not r.get("negated")
+            and (keep is None or r.get("source", "rule") in keep)}
+
+
+def relations_by_source(gold: Sequence[Doc], system: Sequence[Doc]) -> dict[str, Counts]:
+    """Relation ``(s, p, o)`` counts of the rules alone, the model alone and both together,
+    matched as :func:`score` matches them.
 
     Precision per source says how far each can be trusted; recall per source how much of the
     gold each finds (the model only adds what the rules miss, so the recalls add up).
@@ -500,12 +516,15 @@ def relations_by_source(gold: Sequence[Doc], system: Sequence[Doc], *,
     >>> {k: (c.tp, c.fp, c.fn) for k, c in relations_by_source(g, s).items()}
     {'rule': (0, 0, 1), 'model': (1, 0, 0), 'rule + model': (1, 0, 0)}
     """
-    out = {}
-    for src in SOURCES:
-        keep = src.split(" + ")
-        only = [dict(d, relations=[r for r in d.get("relations", ())
-                                   if r.get("source", "rule") in keep]) for d in system]
-        out[src] = score(gold, only, equivalence=equivalence).relations
+    by_id = {str(d["id"]): d for d in system}
+    out = {src: Counts() for src in SOURCES}
+    for g in gold:
+        d = by_id.get(str(g["id"]), {})
+        align = _align(g["entities"], d.get("entities", []))
+        gr = gold_triples(g.get("relations", []))
+        for src, c in out.items():
+            c.add(match_relations(gr, system_triples(d.get("relations", []), src.split(" + ")),
+                                  align, with_predicate=True))
     return out
 
 

@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
     same = eqs.get("xrefs", eqs["exact"])
     s = score(gold, system, types=types, equivalence=same)
     ents, rels = args.eval_mode != "relations", args.eval_mode != "ner"
-    by_source = relations_by_source(gold, system, equivalence=same) if rels else {}
+    by_source = relations_by_source(gold, system) if rels else {}
     meta = _model_meta() if rels else {}
     if args.json:
         d = s.to_dict()
@@ -286,7 +286,7 @@ def _report(args: argparse.Namespace) -> int:
         system = _system(args, gold, relations=True)
         s = score(gold, system, equivalence=eqs.get("xrefs", eqs["exact"]))
         out["gold"][str(path)] = s.to_dict() | {"seconds": time.perf_counter() - t0}
-        by_source = relations_by_source(gold, system, equivalence=eqs.get("xrefs", eqs["exact"]))
+        by_source = relations_by_source(gold, system)
         out["gold"][str(path)]["relations_by_source"] = {
             k: c.prf.as_dict(with_n=True) for k, c in by_source.items()}
         md += [scores_to_markdown(f"{path.name} ({path})", s), _by_source_markdown(by_source)]
