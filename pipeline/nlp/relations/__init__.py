@@ -56,7 +56,8 @@ from ..state import DocState, doc_mentions, span_to_mention
 from .anaphora import main_cell
 from .dispatch import run
 from .lexicon import Polarity, Trigger, TriggerLexicon, load_polarity, load_triggers
-from .model import load_model, model_relations, trigger_words
+from .model import load_model, trigger_words
+from .scoring import model_relations
 from .roles import DENIED_KEY, Role, denied_roles
 from .state import SentenceState
 from .units import MentionOf, default_mention, doc_words, sentence_units

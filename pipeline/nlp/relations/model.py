@@ -31,15 +31,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain, repeat
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from ...model import Mention, Relation
+from ...model import Mention
 from .lexicon import Polarity, TriggerLexicon
-from .roles import co_object_pairs
 
 __all__ = ["LABELS", "ALLOWED_TYPES", "FORMAT", "DEFAULT_MODEL_PATH", "RelationModel", "Arg",
            "Candidate", "allowed", "tokenize", "pair_features", "trigger_words", "arg_of",
-           "candidates", "load_model", "model_relations"]
+           "candidates", "group_features", "sentence_pairs", "SentencePairs", "load_model", "HEDGE_WORDS"]
 
 #: The committed model, rebuilt by ``mscgraph train relations``.
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "relation_model.json.gz"
@@ -143,9 +142,10 @@ class SentenceTokens:
         self.classes = [triggers.get(w) for w in self.words]
         self._runs: dict[tuple[str, str], list[list[str] | None]] = {}
 
-    def _between(self, i: int, j: int, order: str, pol: str) -> list[str]:
-        """The features of the words ``i:j`` between a pair: ``B:``, ``BO:``, ``TRW:`` when a
-        trigger, ``BB:`` with the next word but for the last; each word's formatted once."""
+    def between(self, i: int, j: int, order: str, pol: str) -> list[str]:
+        """The features of the words ``i:j`` (``i < j``) between a pair: ``B:``, ``BO:``,
+        ``TRW:`` when a trigger, ``BB:`` with the next word but for the last; each word's
+        formatted once."""
         blocks = self._runs.get((order, pol))
         if blocks is None:
             blocks = self._runs[(order, pol)] = [None] * len(self.words)
@@ -167,7 +167,24 @@ class SentenceTokens:
     def pair_features(self, a: Arg, b: Arg, others: Sequence[Arg]) -> list[str]:
         """Sparse features of the ordered candidate ``(a, b)``; ``others`` are the mentions
         between or near the pair."""
-        tokens, starts, words_all, classes = self.tokens, self.starts, self.words, self.classes
+        groups, i, j, order, pol = self.pair_groups(a, b, others)
+        f = [name for key in groups for name in group_features(key, self.triggers)]
+        return f + self.between(i, j, order, pol) if j > i else f
+
+    def pair_groups(self, a: Arg, b: Arg, others: Sequence[Arg]
+                    ) -> tuple[list[tuple], int, int, str, str]:
+        """The features of ``(a, b)`` but those of each word between the pair, as group keys
+        (:func:`group_features` names each group's features), and what :meth:`between`
+        needs: the words ``i:j`` between, the order (``F`` or ``R``) and the object's
+        polarity.
+
+        >>> s = SentenceTokens(tokenize("MSCs secrete HGF"), {"secrete": "SEC"})
+        >>> groups, i, j, order, pol = s.pair_groups(Arg(0, 4, "CELL_TYPE"),
+        ...                                          Arg(13, 16, "CYTOKINE"), [])
+        >>> groups[0], (i, j, order), s.between(i, j, order, pol)
+        (('S', 'CELL_TYPE>CYTOKINE', 'F', '1', '', ''), (1, 2, 'F'), ['B:secrete', 'BO:secrete|F', 'TRW:SEC|F|'])
+        """
+        tokens, starts, words_all = self.tokens, self.starts, self.words
         fwd = a.start < b.start
         left, right = (a, b) if fwd else (b, a)
         order = "F" if fwd else "R"
@@ -177,44 +194,50 @@ class SentenceTokens:
         while j > i and tokens[j - 1][1] > right.start:
             j -= 1
         k = bisect_left(starts, left.start)
-        before = words_all[max(0, k - 3):k]
+        before = tuple(words_all[max(0, k - 3):k])
         m = bisect_left(starts, right.end)
-        after = words_all[m:m + 3]
-        words = words_all[i:j]
-        dist = _dist(len(words))
-        f = ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{dist}",
-             f"DO:{dist}|{order}", f"PA:{a.polarity}", f"PB:{b.polarity}",
-             f"PAB:{a.polarity}|{b.polarity}|{order}", f"HA:{a.head}", f"HB:{b.head}"]
-        if len(words) <= 6:
-            f.append(f"BS:{' '.join(words)}|{order}")
+        after = tuple(words_all[m:m + 3])
+        words = tuple(words_all[i:j])
+        other_type = b.type if fwd else a.type
+        inside = [o.type for o in others if o.start >= left.end and o.end <= right.start]
+        negated = not (_NEG.isdisjoint(words) and _NEG.isdisjoint(before))
+        groups = [("S", tp, order, _dist(len(words)), a.polarity, b.polarity),
+                  ("H", a.head, b.head), ("W", words, order, tp, negated), ("L", before, order),
+                  ("R", after, order),
+                  ("I", min(inside.count(other_type), 2), min(len(inside), 3), tuple(inside[:4]))]
+        return groups, i, j, order, b.polarity if fwd else a.polarity
+
+
+def group_features(key: tuple, triggers: dict[str, str]) -> list[str]:
+    """The feature names of one group of :meth:`SentenceTokens.pair_groups`: ``S`` types,
+    order, distance and polarities; ``H`` head words; ``W`` the words between as a whole
+    (first, last, the whole when short, triggers, coordination, negation cues); ``L`` / ``R``
+    the three words before / after the pair; ``I`` the mentions between.
+
+    >>> group_features(("L", ("mscs", "reduced"), "F"), {"reduced": "DEC"})
+    ['L:mscs', 'L:reduced', 'TRL2:DEC|F', 'L1:reduced']
+    """
+    kind = key[0]
+    if kind == "S":
+        _, tp, order, dist, pa, pb = key
+        return ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{dist}",
+                f"DO:{dist}|{order}", f"PA:{pa}", f"PB:{pb}", f"PAB:{pa}|{pb}|{order}"]
+    if kind == "H":
+        return [f"HA:{key[1]}", f"HB:{key[2]}"]
+    if kind == "W":
+        _, words, order, tp, negated = key
+        f = [f"BS:{' '.join(words)}|{order}"] if len(words) <= 6 else []
         if words:
             f += [f"BF:{words[0]}", f"BL:{words[-1]}", f"BFO:{words[0]}|{order}",
                   f"BLO:{words[-1]}|{order}"]
-            f += self._between(i, j, order, b.polarity if fwd else a.polarity)
         else:
             f.append("ADJ")
-        trig = [c for c in classes[i:j] if c]
-        f.append(f"TR:{trig[0] if trig else 'NONE'}")
-        f.append(f"TRT:{trig[0] if trig else 'NONE'}|{tp}|{order}")
-        other_type = b.type if fwd else a.type
-        inside = [o for o in others if o.start >= left.end and o.end <= right.start]
-        f.append(f"SAME:{min(sum(1 for o in inside if o.type == other_type), 2)}")
+        trig = [c for c in map(triggers.get, words) if c]
+        first = trig[0] if trig else "NONE"
+        f += [f"TR:{first}", f"TRT:{first}|{tp}|{order}"]
         if trig:
-            f.append(f"TRL:{trig[-1]}|{order}")
-            f.append(f"TRN:{min(len(trig), 3)}")
-        for n, w in enumerate(before, max(0, k - 3)):
-            f.append(f"L:{w}")
-            if classes[n]:
-                f.append(f"TRL2:{classes[n]}|{order}")
-        for n, w in enumerate(after, m):
-            f.append(f"R:{w}")
-            if classes[n]:
-                f.append(f"TRR:{classes[n]}|{order}")
-        if before:
-            f.append(f"L1:{before[-1]}")
-        if after:
-            f.append(f"R1:{after[0]}")
-        if not (_NEG.isdisjoint(words) and _NEG.isdisjoint(before)):
+            f += [f"TRL:{trig[-1]}|{order}", f"TRN:{min(len(trig), 3)}"]
+        if negated:
             f.append("NEG")
         if not _COORD.isdisjoint(words):
             f.append(f"COORD|{order}")
@@ -222,10 +245,22 @@ class SentenceTokens:
             f.append(f"BY|{order}")
         if "of" in words:
             f.append(f"OF|{order}")
-        f.append(f"E:{min(len(inside), 3)}")
-        for o in inside[:4]:
-            f.append(f"EB:{o.type}")
         return f
+    if kind in ("L", "R"):
+        _, words, order = key
+        cue = "TRL2" if kind == "L" else "TRR"
+        f = []
+        for w in words:
+            f.append(f"{kind}:{w}")
+            if triggers.get(w):
+                f.append(f"{cue}:{triggers[w]}|{order}")
+        if words:
+            f.append(f"L1:{words[-1]}" if kind == "L" else f"R1:{words[0]}")
+        return f
+    if kind == "I":
+        _, same, n, types = key
+        return [f"SAME:{same}", f"E:{n}"] + [f"EB:{t}" for t in types]
+    raise ValueError(f"unknown feature group {kind!r}")
 
 
 def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,
@@ -258,6 +293,8 @@ class RelationModel:
     meta: dict[str, object] = field(default_factory=dict)
     _matrix: Any = field(default=None, repr=False, compare=False)
     _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    #: Structures derived from the weights on first use by their owners (the scorer).
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def scores(self, features: Iterable[str]) -> list[float]:
         """Probabilities per label."""
@@ -434,6 +471,29 @@ def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple
     ...   [(0, 17)], {"secrete": "SEC"}, load_polarity())]
     [('MSCs', 'HGF'), ('HGF', 'MSCs')]
     """
+    for sent, inside, todo in sentence_pairs(mentions, sentences, skip):
+        sentence = SentenceTokens(tokenize(text, sent[0], sent[1]), triggers)
+        args = [arg_of(m, polarity) for m in inside]
+        for a_i, b_i, others in todo:
+            yield Candidate(inside[a_i], inside[b_i], sent, sentence.pair_features(
+                args[a_i], args[b_i], [args[o] for o in others]))
+
+
+#: One sentence's candidates: its span, its mentions in order and, per pair, the indexes of
+#: subject, object and the mentions between or next to them.
+SentencePairs = tuple[tuple[int, int], list[Mention], list[tuple[int, int, list[int]]]]
+
+
+def sentence_pairs(mentions: Sequence[Mention], sentences: Iterable[tuple[int, int]],
+                   skip: Callable[[Mention, Mention], bool] | None = None
+                   ) -> Iterator[SentencePairs]:
+    """The candidate pairs of each sentence that has some (see :func:`candidates`).
+
+    >>> ms = [Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134"),
+    ...       Mention(13, 16, "HGF", "CYTOKINE", "HGNC:4893")]
+    >>> [(span, pairs) for span, _, pairs in sentence_pairs(ms, [(0, 17)])]
+    [((0, 17), [(0, 1, []), (1, 0, [])])]
+    """
     ordered = sorted(mentions, key=lambda m: (m.start, m.end))
     i = 0
     for s0, s1 in sentences:
@@ -446,12 +506,12 @@ def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple
             j += 1
         if len(inside) < 2:
             continue
-        sentence = SentenceTokens(tokenize(text, s0, s1), triggers)
-        args = [arg_of(m, polarity) for m in inside]
+        n = len(inside)
         keys = [m.concept_key for m in inside]
+        todo = []
         for a_i, a in enumerate(inside):
             # pairs at most MAX_APART mentions apart: linear in the sentence's mentions
-            for b_i in range(max(0, a_i - MAX_APART), min(len(inside), a_i + MAX_APART + 1)):
+            for b_i in range(max(0, a_i - MAX_APART), min(n, a_i + MAX_APART + 1)):
                 b = inside[b_i]
                 if (a_i == b_i or keys[a_i] == keys[b_i]
                         or (a.type, b.type) not in _ALLOWED_PAIRS):
@@ -459,9 +519,10 @@ def candidates(text: str, mentions: Sequence[Mention], sentences: Iterable[tuple
                 if not (a.end <= b.start or b.end <= a.start) or (skip and skip(a, b)):
                     continue
                 lo, hi = min(a_i, b_i), max(a_i, b_i)
-                others = args[max(0, lo - 1):lo] + args[lo + 1:hi] + args[hi + 1:hi + 2]
-                yield Candidate(a, b, (s0, s1),
-                                sentence.pair_features(args[a_i], args[b_i], others))
+                todo.append((a_i, b_i, [*range(max(0, lo - 1), lo), *range(lo + 1, hi),
+                                        *range(hi + 1, min(n, hi + 2))]))
+        if todo:
+            yield (s0, s1), inside, todo
 
 
 @lru_cache(maxsize=4)
@@ -473,55 +534,5 @@ def load_model(path: str | None = None) -> RelationModel | None:
     return RelationModel.from_disk(p)
 
 
-_HEDGE_WORDS = _HEDGE | {"whether"}
-
-
-def model_relations(text: str, mentions: Sequence[Mention],
-                    sentences: Sequence[tuple[int, int]], rules: Sequence[Relation],
-                    model: RelationModel, triggers: dict[str, str], polarity: Polarity,
-                    denied: Collection[tuple[int, int, str]] = ()) -> list[Relation]:
-    """What the model adds to the rules' ``rules``: one relation per sentence and concept pair
-    the rules left alone, when the probability that the pair states some relation
-    (``1 - P(NONE)``) reaches ``model.threshold``; the predicate is the most probable one.
-
-    Relations carry ``source="model"`` and ``confidence`` = that probability; ``negated`` /
-    ``hedged`` come from negation cues next to the pair and hedge words in the sentence.
-    ``denied`` holds ``(start, end, role)`` of mentions the rules' grammar rules out as
-    subject or object (:mod:`.roles`): the model does not propose those either, nor a
-    relation between two objects of one rule subject (:func:`.roles.co_object_pairs`).
-    """
-    covered = {(r.subject.concept_key, r.object.concept_key) for r in rules}
-    covered |= {(b, a) for a, b in covered}   # either direction
-
-    co_objects = co_object_pairs(rules)
-
-    def skip(a: Mention, b: Mention) -> bool:
-        return (a.concept_key, b.concept_key) in covered or (
-            ((a.start, a.end), (b.start, b.end)) in co_objects) or (
-            bool(denied) and ((a.start, a.end, "subject") in denied
-                              or (b.start, b.end, "object") in denied))
-
-    found = list(candidates(text, mentions, sentences, triggers, polarity, skip=skip))
-    if not found:
-        return []
-    probs = model.probabilities([c.features for c in found])
-    best: dict[tuple[tuple[int, int], frozenset[str]], tuple[float, Candidate, str]] = {}
-    for c, row in zip(found, probs.tolist()):
-        p = 1.0 - row[0]
-        if p < model.threshold:
-            continue
-        label = model.labels[max(range(1, len(row)), key=row.__getitem__)]
-        key = frozenset((c.subject.concept_key, c.object.concept_key))
-        slot = (c.sentence, key)
-        if slot not in best or best[slot][0] < p:
-            best[slot] = (p, c, label)
-    out = []
-    hedged: dict[tuple[int, int], bool] = {}
-    for (sent, _), (p, c, label) in sorted(
-            best.items(), key=lambda kv: (kv[0][0], kv[1][1].subject.start,
-                                          kv[1][1].object.start)):
-        if sent not in hedged:
-            hedged[sent] = any(t[2] in _HEDGE_WORDS for t in tokenize(text, sent[0], sent[1]))
-        out.append(Relation(c.subject, label, c.object, "NEG" in c.features, hedged[sent],
-                            text[sent[0]:sent[1]], sent[0], sent[1], "model", round(p, 3)))
-    return out
+#: Words that hedge every relation the model finds in their sentence.
+HEDGE_WORDS = _HEDGE | {"whether"}

@@ -35,7 +35,8 @@ from typing import Any, Callable, Iterable, Sequence
 from ...errors import ConfigError
 from ...model import Mention, Relation, concept_key
 from .lexicon import load_polarity, load_triggers
-from .model import LABELS, Candidate, RelationModel, candidates, model_relations, trigger_words
+from .model import LABELS, Candidate, RelationModel, candidates, trigger_words
+from .scoring import model_relations
 from .roles import DENIED_KEY, co_object_pairs
 
 __all__ = ["REPO", "ANNOTATIONS_DIR", "DEFAULT_ANNOTATIONS", "TrainingDoc", "TrainReport", "sha256_text",

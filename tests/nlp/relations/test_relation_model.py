@@ -9,8 +9,8 @@ import pytest
 from pipeline.model import Mention, Relation
 from pipeline.nlp.relations.lexicon import load_polarity, load_triggers
 from pipeline.nlp.relations.model import (DEFAULT_MODEL_PATH, FORMAT, RelationModel,
-                                          candidates, load_model, model_relations,
-                                          trigger_words)
+                                          candidates, load_model, trigger_words)
+from pipeline.nlp.relations.scoring import model_relations
 
 TRIG = trigger_words(load_triggers())
 POL = load_polarity()
@@ -125,3 +125,34 @@ def test_model_adds_no_relation_between_two_objects_of_one_rule_subject():
     assert ("MSCs", "liver fibrosis") in pairs and ("MSCs", "MMP-9") in pairs
     assert not {("MMP-9", "liver fibrosis"), ("MMP-13", "liver fibrosis"),
                 ("MMP-9", "MMP-13")} & pairs
+
+
+def test_scorer_sums_equal_the_feature_strings_on_real_text() -> None:
+    """The scorer's prefix sums and feature groups give every candidate of the demo corpus the
+    logits of its feature strings (the definition, used in training)."""
+    import numpy as np
+
+    from pipeline.config import PROJECT_ROOT
+    from pipeline.medline import read_articles
+    from pipeline.nlp.relations.training import analyse
+    from pipeline.nlp.relations.scoring import Scorer
+
+    model = load_model()
+    if model is None:
+        pytest.skip("no committed relation model")
+    articles = read_articles(PROJECT_ROOT / "corpora" / "demo" / "demo_pubmed.xml")[:40]
+    docs = analyse([{"text": a.text} for a in articles])
+    scorer, checked = Scorer(model, TRIG), 0
+    for t in docs:
+        text = t.doc["text"]
+        found = list(candidates(text, t.mentions, t.sentences, TRIG, POL))
+        pairs, z = scorer.score(text, t.mentions, t.sentences, POL)
+        assert [(p.subject, p.object, p.sentence, p.negated) for p in pairs] == [
+            (c.subject, c.object, c.sentence, "NEG" in c.features) for c in found]
+        if found:
+            index, w = model.matrix()
+            expected = np.array([sum((w[index[f]] for f in c.features if f in index),
+                                     np.zeros(w.shape[1])) for c in found])
+            np.testing.assert_allclose(z, expected, atol=1e-9)
+            checked += len(found)
+    assert checked > 500
