@@ -167,20 +167,20 @@ class SentenceTokens:
     def pair_features(self, a: Arg, b: Arg, others: Sequence[Arg]) -> list[str]:
         """Sparse features of the ordered candidate ``(a, b)``; ``others`` are the mentions
         between or near the pair."""
-        groups, i, j, order, pol = self.pair_groups(a, b, others)
+        groups, i, j, order, pol, _ = self.pair_groups(a, b, others)
         f = [name for key in groups for name in group_features(key, self.triggers)]
         return f + self.between(i, j, order, pol) if j > i else f
 
     def pair_groups(self, a: Arg, b: Arg, others: Sequence[Arg]
-                    ) -> tuple[list[tuple], int, int, str, str]:
+                    ) -> tuple[list[tuple], int, int, str, str, bool]:
         """The features of ``(a, b)`` but those of each word between the pair, as group keys
-        (:func:`group_features` names each group's features), and what :meth:`between`
-        needs: the words ``i:j`` between, the order (``F`` or ``R``) and the object's
-        polarity.
+        (:func:`group_features` names each group's features, the ``W`` group last); what
+        :meth:`between` needs: the words ``i:j`` between, the order (``F`` or ``R``) and the
+        object's polarity; whether a negation cue is next to the pair.
 
         >>> s = SentenceTokens(tokenize("MSCs secrete HGF"), {"secrete": "SEC"})
-        >>> groups, i, j, order, pol = s.pair_groups(Arg(0, 4, "CELL_TYPE"),
-        ...                                          Arg(13, 16, "CYTOKINE"), [])
+        >>> groups, i, j, order, pol, negated = s.pair_groups(Arg(0, 4, "CELL_TYPE"),
+        ...                                                   Arg(13, 16, "CYTOKINE"), [])
         >>> groups[0], (i, j, order), s.between(i, j, order, pol)
         (('S', 'CELL_TYPE>CYTOKINE', 'F', '1', '', ''), (1, 2, 'F'), ['B:secrete', 'BO:secrete|F', 'TRW:SEC|F|'])
         """
@@ -202,15 +202,15 @@ class SentenceTokens:
         inside = [o.type for o in others if o.start >= left.end and o.end <= right.start]
         negated = not (_NEG.isdisjoint(words) and _NEG.isdisjoint(before))
         groups = [("S", tp, order, _dist(len(words)), a.polarity, b.polarity),
-                  ("H", a.head, b.head), ("W", words, order, tp, negated), ("L", before, order),
-                  ("R", after, order),
-                  ("I", min(inside.count(other_type), 2), min(len(inside), 3), tuple(inside[:4]))]
-        return groups, i, j, order, b.polarity if fwd else a.polarity
+                  ("HA", a.head), ("HB", b.head), ("L", before, order), ("R", after, order),
+                  ("I", min(inside.count(other_type), 2), min(len(inside), 3), tuple(inside[:4])),
+                  ("W", words, order, tp, negated)]
+        return groups, i, j, order, b.polarity if fwd else a.polarity, negated
 
 
 def group_features(key: tuple, triggers: dict[str, str]) -> list[str]:
     """The feature names of one group of :meth:`SentenceTokens.pair_groups`: ``S`` types,
-    order, distance and polarities; ``H`` head words; ``W`` the words between as a whole
+    order, distance and polarities; ``HA`` / ``HB`` head words; ``W`` the words between as a whole
     (first, last, the whole when short, triggers, coordination, negation cues); ``L`` / ``R``
     the three words before / after the pair; ``I`` the mentions between.
 
@@ -222,8 +222,8 @@ def group_features(key: tuple, triggers: dict[str, str]) -> list[str]:
         _, tp, order, dist, pa, pb = key
         return ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{dist}",
                 f"DO:{dist}|{order}", f"PA:{pa}", f"PB:{pb}", f"PAB:{pa}|{pb}|{order}"]
-    if kind == "H":
-        return [f"HA:{key[1]}", f"HB:{key[2]}"]
+    if kind in ("HA", "HB"):
+        return [f"{kind}:{key[1]}"]
     if kind == "W":
         _, words, order, tp, negated = key
         f = [f"BS:{' '.join(words)}|{order}"] if len(words) <= 6 else []

@@ -124,7 +124,7 @@ class Scorer:
         hi: list[int] = []
         forward: list[bool] = []
         pairs: list[ScoredPair] = []
-        row, group_rows, absent = self.row, self.group_rows, self.absent
+        row, group_rows, absent, triggers = self.row, self.group_rows, self.absent, self.triggers
         word_rows, bigram_row = self.word_rows, self.bigram_row
         for (s0, s1), inside, todo in sentence_pairs(mentions, sentences, skip):
             sentence = SentenceTokens(tokenize(text, s0, s1), self.triggers)
@@ -138,17 +138,18 @@ class Scorer:
             bigrams.append(absent)  # the sentence's last word has no next word
             args = [arg_of(m, polarity) for m in inside]
             for a_i, b_i, others in todo:
-                groups, i, j, order, pol = sentence.pair_groups(
+                groups, i, j, order, pol, negated = sentence.pair_groups(
                     args[a_i], args[b_i], [args[o] for o in others])
-                for key in groups:
+                for key in groups[:-1]:
                     rows += group_rows(key)
+                # the words between as a whole rarely repeat: not worth a cache entry
+                rows += [row(name) for name in group_features(groups[-1], triggers)]
                 rows += [row(f"TRW:{classes[k]}|{order}|{pol}") for k in range(i, j)
                          if classes[k]]
                 indptr.append(len(rows))
                 lo.append(base + i)
                 hi.append(base + j)
                 forward.append(order == "F")
-                negated = groups[2][-1]  # the "W" group (words between) ends with the flag
                 pairs.append(ScoredPair(inside[a_i], inside[b_i], (s0, s1), negated))
         w = self.weights
         if not pairs:
