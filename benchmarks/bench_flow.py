@@ -43,6 +43,8 @@ from typing import Any
 from bench_common import REPO, base_texts, run_worker, write_pubmed_xml
 
 RUNNERS = ("thread", "process", "dask")
+#: Load average (two cores) above which wall-clock speed-ups say more about the neighbours.
+BUSY_LOAD = 1.5
 
 
 # ----------------------------------------------------------------------------------- workers
@@ -130,6 +132,7 @@ def run_config(template: Path, root: Path, args: list[str]) -> dict[str, Any]:
 def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
             root: Path) -> dict[str, Any]:
     """Every (runner, workers) configuration over one store of ``n`` records."""
+    load_before = os.getloadavg()[0]
     template = build_store(n, root)
     ref = run_config(template, root, ["reference"])
     if "error" in ref:
@@ -162,7 +165,8 @@ def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
             row["cpu_ratio"] = row["total_cpu"] / one["total_cpu"]
     return {"n": n, "batch_size": batch_size, "reference": ref, "rows": rows,
             "per_task": per_task,
-            "load_average": os.getloadavg(), "cores": os.cpu_count(),
+            "load_before": load_before,
+            "cores": os.cpu_count(),
             "python": platform.python_version(), "machine": platform.machine(),
             "date": time.strftime("%Y-%m-%d")}
 
@@ -170,16 +174,22 @@ def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
 def markdown(res: dict[str, Any]) -> str:
     """The results as a markdown page."""
     ref = res["reference"]
-    load = ", ".join(f"{x:.2f}" for x in res["load_average"])
     lines = [
         "# The extract stage on each task runner",
         "",
         f"`python benchmarks/bench_flow.py --n {res['n']}` on {res['date']}, {res['machine']}, "
         f"{res['cores']} cores, Python {res['python']}, batch size {res['batch_size']}, "
-        f"load average before the last row {load}. Without Prefect, one process loads the "
-        f"pipeline in {ref['load_cpu']:.1f} CPU-s and extracts the {ref['extracted']} records "
-        f"in {ref['extract_cpu']:.1f} CPU-s ({ref['extracted'] / ref['extract_cpu']:.0f}/CPU-s).",
+        f"load average {res['load_before']:.2f} at the start. Without Prefect, one process "
+        f"loads the pipeline in {ref['load_cpu']:.1f} CPU-s and extracts the "
+        f"{ref['extracted']} records in {ref['extract_cpu']:.1f} CPU-s ({ref['extracted'] / ref['extract_cpu']:.0f}/CPU-s).",
         "",
+    ]
+    if res["load_before"] > BUSY_LOAD:
+        lines += [f"**The machine was busy (load average {res['load_before']:.1f} at the start, "
+                  f"above {BUSY_LOAD}): the wall times and "
+                  "speed-ups below are not meaningful, the CPU figures are. Rerun "
+                  "`python benchmarks/bench_flow.py` on a quiet machine.**", ""]
+    lines += [
         "| runner | workers | tasks | wall s | speed-up vs 1 worker | CPU s (tree + server) "
         "| CPU vs 1 worker | overhead CPU-s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
