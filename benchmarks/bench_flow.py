@@ -181,7 +181,8 @@ def markdown(res: dict[str, Any]) -> str:
         f"{res['cores']} cores, Python {res['python']}, batch size {res['batch_size']}, "
         f"load average {res['load_before']:.2f} at the start. Without Prefect, one process "
         f"loads the pipeline in {ref['load_cpu']:.1f} CPU-s and extracts the "
-        f"{ref['extracted']} records in {ref['extract_cpu']:.1f} CPU-s ({ref['extracted'] / ref['extract_cpu']:.0f}/CPU-s).",
+        f"{ref['extracted']} records in {ref['extract_cpu']:.1f} CPU-s "
+        f"({ref['extracted'] / ref['extract_cpu']:.0f}/CPU-s).",
         "",
     ]
     if res["load_before"] > BUSY_LOAD:

@@ -56,8 +56,8 @@ from .runtime import (make_task_runner, open_store, parse_source, prefect_api, p
 
 __all__ = ["nightly", "extract_stage", "run_extract_stage", "run_nightly", "ingest_query_task",
            "ingest_files_task", "list_pending", "extract_batch", "build_graph",
-           "write_exports_task", "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY", "LOCK_NAME",
-           "DEFAULT_BATCH_SIZE"]
+           "write_exports_task", "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY",
+           "LOCK_NAME", "DEFAULT_BATCH_SIZE"]
 
 SUMMARY_KEY = "mscgraph-nightly-summary"
 LOCK_NAME = "nightly"
