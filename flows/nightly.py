@@ -54,15 +54,15 @@ from .runtime import (make_task_runner, open_store, parse_source, prefect_api, p
                       resolve_database, retry_on_transient_fetch, settings_for,
                       sigterm_interrupts)
 
-__all__ = ["nightly", "extract_stage", "run_nightly", "ingest_query_task", "ingest_files_task",
-           "list_pending", "extract_batch", "build_graph", "write_exports_task",
-           "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY", "LOCK_NAME",
-           "DEFAULT_BATCH_SIZE"]
+__all__ = ["nightly", "extract_stage", "run_extract_stage", "run_nightly", "ingest_query_task",
+           "ingest_files_task", "list_pending", "extract_batch", "build_graph",
+           "write_exports_task", "write_evidence_map_task", "write_digest_task", "SUMMARY_KEY",
+           "LOCK_NAME", "DEFAULT_BATCH_SIZE"]
 
 SUMMARY_KEY = "mscgraph-nightly-summary"
 LOCK_NAME = "nightly"
-#: Articles per extraction task: Prefect costs about 0.14 CPU-s per task, a few percent of
-#: the extraction of 500 articles.
+#: Articles per extraction task: a Prefect task costs about 0.1 CPU-s on the process and
+#: Dask runners (``benchmarks/bench_flow.py``), a few percent of extracting 500 articles.
 DEFAULT_BATCH_SIZE = 500
 _NO_CACHE = dict(cache_policy=NO_CACHE, persist_result=False)
 
@@ -88,10 +88,11 @@ def ingest_files_task(database: str | None, paths: list[str] | None = None) -> d
 
 
 @task(name="list-pending", **_NO_CACHE)
-def list_pending(database: str | None, batch_size: int) -> list[Span]:
+def list_pending(database: str | None, batch_size: int, workers: int = 1) -> list[Span]:
     """Articles whose extraction is missing or stale (not failed before), as PMID spans of
-    ``batch_size`` articles."""
-    return pending_spans(open_store(database), extractor_version(), batch_size)
+    at most ``batch_size`` articles, a multiple of ``workers`` of them when few."""
+    return pending_spans(open_store(database), extractor_version(), batch_size,
+                         workers=workers)
 
 
 @task(name="extract-batch", task_run_name="extract-{span[0]}",
@@ -143,15 +144,40 @@ def write_digest_task(before: KnowledgeGraph | None, kg: KnowledgeGraph, export_
 @flow(name="extract-stage", flow_run_name="extract-{database_label}",
       task_runner=ThreadPoolTaskRunner(max_workers=2), persist_result=False)
 def extract_stage(database: str | None, batch_size: int, max_chars: int = DEFAULT_MAX_CHARS,
-                  database_label: str = "store", pool_workers: int = 1) -> dict[str, Any]:
-    """Map :func:`extract_batch` over the pending PMID spans (read here from the store); with
-    ``pool_workers`` > 1 the batches run in that many worker processes of this one."""
-    spans = list_pending(database, batch_size)
+                  database_label: str = "store", pool_workers: int = 1,
+                  workers: int = 1) -> dict[str, Any]:
+    """Map :func:`extract_batch` over the pending PMID spans (read here from the store), cut
+    for ``workers`` sharing them; with ``pool_workers`` > 1 the batches run in that many
+    worker processes of this one (the thread runner), else where the runner runs tasks."""
+    spans = list_pending(database, batch_size, workers)
     with registered_pool(pool_workers if len(spans) > 1 else 1) as pool:
         results = (extract_batch.map(unmapped(database), spans, unmapped(max_chars),
                                      unmapped(pool)).result() if spans else [])
     done = sum(results, ExtractReport())
     return done.as_dict() | {"batches": len(spans)}
+
+
+def run_extract_stage(database: str | None, *, task_runner: str = "thread",
+                      workers: int | None = None, dask_address: str | None = None,
+                      batch_size: int = DEFAULT_BATCH_SIZE, max_chars: int = DEFAULT_MAX_CHARS,
+                      label: str = "store") -> dict[str, Any]:
+    """:func:`extract_stage` on the runner ``task_runner`` with ``workers`` processes
+    (default: the available cores), as :func:`nightly` runs it; its counts and ``batches``.
+
+    >>> run_extract_stage("sqlite:///demo.sqlite", task_runner="process")  # doctest: +SKIP
+    {'extracted': 40, 'mentions': ..., 'relations': ..., 'failed': [], 'batches': 1}
+    """
+    url = resolve_database(database)
+    workers = workers or default_workers()
+    runner = make_task_runner(task_runner, dask_address=dask_address, workers=workers,
+                              store_url=url)
+    # Threads take turns on one pipeline: behind the thread runner the work goes to worker
+    # processes (not for an in-memory store, which they could not open).
+    threads = (task_runner or "thread").lower() == "thread"
+    pool_workers = workers if threads and not is_in_memory(url) else 1
+    return extract_stage.with_options(task_runner=runner)(
+        database, batch_size, max_chars, database_label=label, pool_workers=pool_workers,
+        workers=workers)
 
 
 def _ingest(kind: str, paths: list[str], queries: list[str] | None, database: str | None,
@@ -198,13 +224,7 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
     if kind == "demo":  # never the real store of MSCGRAPH_DATABASE_URL
         database_url, export_dir = demo_locations(database_url, export_dir)
     url = resolve_database(database_url)
-    workers = workers or default_workers()
-    runner = make_task_runner(task_runner, dask_address=dask_address, workers=workers,
-                              store_url=url)
-    # Threads take turns on one pipeline: behind the thread runner the work goes to worker
-    # processes (not for an in-memory store, which they could not open).
-    threads = (task_runner or "thread").lower() == "thread"
-    pool_workers = workers if threads and not is_in_memory(url) else 1
+    make_task_runner(task_runner, store_url=url)  # fail fast, before ingest
     out_dir = Path(export_dir) if export_dir else Settings.from_env().export_dir
     summary = report.new_summary(
         source=source, database=public_url(url), export_dir=str(out_dir), task_runner=task_runner,
@@ -216,10 +236,10 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
                                          network_retries, retry_delay_seconds)
             report.add_ingest(summary, rows)
             with report.timed(summary, "extract"):
-                stage = extract_stage.with_options(task_runner=runner)
-                report.add_extraction(summary, stage(database_url, batch_size, max_chars,
-                                                     database_label=kind,
-                                                     pool_workers=pool_workers))
+                report.add_extraction(summary, run_extract_stage(
+                    database_url, task_runner=task_runner, workers=workers,
+                    dask_address=dask_address, batch_size=batch_size, max_chars=max_chars,
+                    label=kind))
             with report.timed(summary, "graph"):
                 before, kg = report.previous_graph(out_dir), build_graph(database_url, str(out_dir))
             report.add_graph(summary, before, kg)

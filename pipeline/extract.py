@@ -366,20 +366,31 @@ Span = tuple[str, str]
 
 
 def pending_spans(store: "Store", version: str, batch_size: int, *, limit: int | None = None,
-                  retry_failed: bool = False) -> list[Span]:
+                  retry_failed: bool = False, workers: int = 1) -> list[Span]:
     """The pending articles as PMID ranges of ``batch_size`` articles each.
 
     A span stays two PMIDs however large the store, so a batch can be handed to a task or a
     worker process by reference (:func:`extract_span` reads its articles from the store).
+    For ``workers`` > 1, a few spans (more than one, at most 8 per worker) are cut again
+    into a multiple of ``workers`` spans of equal size (none larger), so no worker idles
+    while another finishes; one span stays one (no worker worth starting).
 
     >>> with Store("sqlite://") as store:                     # doctest: +SKIP
     ...     pending_spans(store, extractor_version(), 2)
     [('1', '2'), ('3', '3')]
     """
-    spans = []
+    keep = 8 * workers if workers > 1 else 0
+    spans: list[Span] = []
+    pmids: list[str] = []  # only while few: bounded memory on any store
     for batch in batched((a.pmid for a in pending_articles(
             store, version, limit=limit, retry_failed=retry_failed)), batch_size):
         spans.append((batch[0], batch[-1]))
+        if len(spans) <= keep:
+            pmids += batch
+    if 1 < len(spans) <= keep and len(spans) % workers:
+        k = -(-len(spans) // workers) * workers
+        cuts = [i * len(pmids) // k for i in range(k + 1)]
+        spans = [(pmids[a], pmids[b - 1]) for a, b in zip(cuts, cuts[1:])]
     return spans
 
 
