@@ -66,7 +66,7 @@ def _parallel(url: str, workers: int, args: argparse.Namespace, progress: bool
 
     with Store(url) as store:
         spans = pending_spans(store, extractor_version(), args.batch_size, limit=args.limit,
-                              retry_failed=args.retry_failed)
+                              retry_failed=args.retry_failed, workers=workers)
     report = ExtractReport(extractor_version=extractor_version())
     if len(spans) < 2:  # not worth starting processes
         return sum((extract_span_at(url, *span, max_chars=args.max_chars,
