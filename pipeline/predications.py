@@ -26,17 +26,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import delete, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from .hedging import speculative
 from .model import Evidence, Extraction, Mention, Relation
-from .store_schema import extractions, predications
+from .store_schema import articles, extractions, predications
 
 __all__ = ["predication_rows", "replace_predications", "delete_predications",
-           "refill_predications"]
+           "refill_predications", "iter_evidence", "STREAM_BATCH"]
+
+#: Rows fetched at a time by :func:`iter_evidence`.
+STREAM_BATCH = 5000
 
 
 def _argument(prefix: str, m: Mention) -> dict[str, str]:
@@ -110,3 +113,32 @@ def _rewrite(conn: Connection, pmids: Sequence[str], rows: Iterable[dict[str, An
     if rows:
         conn.execute(insert(predications), rows)
     return len(rows)
+
+
+def _evidence(row: Any) -> Evidence:
+    return Evidence(row.pmid, row.sentence, row.sentence_start, row.sentence_end,
+                    bool(row.negated), bool(row.hedged), row.year,
+                    tuple(row.species.split("|")) if row.species else (), row.study_type,
+                    row.subject_text, row.object_text, float(row.confidence))
+
+
+def iter_evidence(engine: Engine, *, batch_size: int = STREAM_BATCH
+                  ) -> Iterator[tuple[tuple[str, str, str], Evidence]]:
+    """Every evidence of the stored articles as ``(statement key, Evidence)``, from one query
+    fetched ``batch_size`` rows at a time.
+
+    Ordered by key (code point order: PostgreSQL sorts with the ``C`` collation), then PMID,
+    then extraction order, so a caller can group by key holding one statement at a time.
+    """
+    c = predications.c
+    binary = engine.dialect.name == "postgresql"
+    order = [col.collate("C") if binary else col
+             for col in (c.subject_id, c.predicate, c.object_id, c.pmid)]
+    query = (select(c.subject_id, c.predicate, c.object_id, c.pmid, c.sentence,
+                    c.sentence_start, c.sentence_end, c.negated, c.hedged, articles.c.year,
+                    c.species, c.study_type, c.subject_text, c.object_text, c.confidence)
+             .select_from(predications.join(articles, articles.c.pmid == c.pmid))
+             .order_by(*order, c.relation_index))
+    with engine.connect() as conn:
+        for row in conn.execution_options(yield_per=batch_size).execute(query):
+            yield (row.subject_id, row.predicate, row.object_id), _evidence(row)

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 import networkx as nx
 
-from ..assembly import (SIGNS, Assembler, ArticleLike, ConceptRecord, article_state,
+from ..assembly import (SIGNS, Assembler, ArticleLike, ConceptRecord, concept_of,
                         evidence_sort_key)
 from ..belief import BeliefScorer, score_statements
 from .aggregate import GraphAggregate
@@ -67,6 +67,7 @@ from .contradictions import CONTRADICTION_COLUMNS, contradiction_rows
 from .filters import GraphFilter, InvalidFilterError, normalize_predicates
 from .mediators import MEDIATOR_COLUMNS, MEDIATOR_TYPES, co_stated_paths, mediator_rows
 from .paths import MECHANISTIC, ArticleContext, MechanismPath, mechanism_paths
+from .updates import IncrementalUpdates
 from .resolve import (AmbiguousConceptError, ConceptLookupError, ConceptResolver,
                       UnknownConceptError)
 
@@ -84,7 +85,7 @@ log = logging.getLogger(__name__)
 EVIDENCE_COLUMNS = ["pmid", "year", "sentence", "negated", "hedged", "species", "study_type"]
 
 
-class KnowledgeGraph:
+class KnowledgeGraph(IncrementalUpdates):
     """Mechanism graph with analyst queries (build with the ``from_*`` class methods).
 
     Parameters
@@ -254,85 +255,6 @@ class KnowledgeGraph:
                     sorted(evidence.get(key, []), key=evidence_sort_key), float(e["belief"]))
         return cls(concepts, edges, statements)
 
-    # ------------------------------------------------------------------ updates
-    def update(self, items: Iterable[tuple[ArticleLike, Extraction]]) -> int:
-        """Add new or re-extracted articles (replacing their previous evidence) in place.
-
-        Gives the same graph as a full rebuild over the union; only the touched statements
-        are re-scored. For a graph over a store, the extractions must be the stored ones.
-        Returns the articles added.
-        """
-        agg, source = self._require_aggregate()
-        n = 0
-        for article, extraction in items:
-            if isinstance(source, Assembler):
-                source.add(article, extraction)
-                state = source.article(str(article.pmid))
-            else:
-                state = article_state(article, extraction)
-            agg.add(state)  # type: ignore[arg-type]
-            n += 1
-        self._refresh(*agg.take_dirty())
-        log.info("updated graph with %d extractions", n)
-        return n
-
-    def sync(self, stamps: Mapping[str, int], fetch: Callable[[list[str]], Iterable[
-             tuple[ArticleLike, Extraction]]]) -> tuple[int, int]:
-        """Bring the graph to ``stamps`` (``{pmid: stamp}`` of the current extractions):
-        articles with a new or changed stamp are read through ``fetch`` and added, the others
-        absent from ``stamps`` removed. Returns (added or replaced, removed)."""
-        agg, _source = self._require_aggregate()
-        changed = sorted(p for p, s in stamps.items() if agg.stamp(p) != s)
-        gone = [p for p in agg.articles if p not in stamps]
-        for p in gone:
-            agg.remove(p)
-        n = 0
-        for article, extraction in fetch(changed):
-            agg.add(article_state(article, extraction), stamps[str(article.pmid)])
-            n += 1
-        self._refresh(*agg.take_dirty())
-        return n, len(gone)
-
-    def remove_articles(self, pmids: Iterable[str]) -> int:
-        """Drop articles' evidence and mentions (e.g. deleted citations) in place."""
-        agg, source = self._require_aggregate()
-        pmids = [str(p) for p in pmids]
-        n = sum(agg.remove(p) for p in pmids)
-        if isinstance(source, Assembler):
-            source.remove(pmids)
-        self._refresh(*agg.take_dirty())
-        return n
-
-    def _require_aggregate(self) -> tuple[GraphAggregate, EvidenceSource]:
-        if self._agg is None or self._source is None:
-            raise PipelineError("this graph was loaded from an export or is a filtered view; "
-                                "incremental updates need a graph built from the store or "
-                                "from extractions (KnowledgeGraph.from_store)")
-        return self._agg, self._source
-
-    def _refresh(self, concepts: set[str], keys: set[Key], full: bool = False) -> None:
-        """Re-derive the touched nodes and edges from the aggregate (all when ``full``)."""
-        agg, source = self._require_aggregate()
-        records = {} if full else dict(self._concepts)
-        for c in concepts:
-            rec = agg.concept(c)
-            if rec is None:
-                records.pop(c, None)
-            else:
-                records[c] = rec
-        edges = {} if full else {k: dict(d, source=k[0], target=k[2])
-                                 for k, d in self._edges.items() if k not in keys}
-        live = sorted(k for k in keys if k in agg.statements)
-        if agg.scores_from_aggregates:
-            beliefs = {k: agg.belief(k) for k in live}
-        else:  # a scorer that needs the sentences
-            stmts = materialize(source, agg.statements, live, records)
-            score_statements(list(stmts.values()), agg.scorer)
-            beliefs = {k: st.belief for k, st in stmts.items()}
-        for k in live:
-            edges[k] = agg.edge(k, beliefs[k])  # type: ignore[assignment]
-        self._set(records, list(edges.values()), None)
-
     def _held(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
         return self._held_from(self._statements or {}, keys)
 
@@ -392,6 +314,36 @@ class KnowledgeGraph:
             return list(self._lookup(None).values())
         return [Statement(self._nodes[u].concept, d["predicate"], self._nodes[v].concept,
                           belief=float(d["belief"])) for u, v, d in self.edges()]
+
+    def iter_statements(self) -> Iterator[Statement]:
+        """The statements of :meth:`statements`, one at a time: a graph over a store streams
+        them from its ``predications`` table, never holding every sentence at once."""
+        if not (isinstance(self._source, StoreSource) and self._all_evidence is None):
+            yield from self.statements()
+            return
+        for key, evidence in self._source.statement_evidence():
+            d = self._edges.get(key)
+            if d is not None:
+                yield Statement(concept_of(self._nodes, key[0]), key[1],
+                                concept_of(self._nodes, key[2]), evidence, float(d["belief"]))
+
+    def evidence_from(self, pmids_of: Mapping[Key, Iterable[str]]) -> dict[Key, list[Evidence]]:
+        """The evidence of each statement key from the given articles only; a graph over
+        aggregates reads just those articles.
+
+        >>> from pipeline.model import Concept
+        >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+        ...     "SECRETES", Concept("B", "b", "CYTOKINE"), [Evidence("1", "s"), Evidence("2", "t")])])
+        >>> [e.pmid for e in kg.evidence_from({("A", "SECRETES", "B"): ["2"]})[("A", "SECRETES", "B")]]
+        ['2']
+        """
+        wanted = {k: set(map(str, p)) for k, p in pmids_of.items() if k in self._edges}
+        if self._agg is not None and self._source is not None and self._statements is None \
+                and self._all_evidence is None:
+            got = materialize(self._source, wanted, list(wanted), self._nodes)
+        else:
+            got = self._evidence(list(wanted))
+        return {k: [e for e in st.evidence if e.pmid in wanted[k]] for k, st in got.items()}
 
     def edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """``(source, target, attributes)`` in stable order (that of :meth:`to_networkx`)."""
