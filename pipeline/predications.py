@@ -115,13 +115,6 @@ def _rewrite(conn: Connection, pmids: Sequence[str], rows: Iterable[dict[str, An
     return len(rows)
 
 
-def _evidence(row: Any) -> Evidence:
-    return Evidence(row.pmid, row.sentence, row.sentence_start, row.sentence_end,
-                    bool(row.negated), bool(row.hedged), row.year,
-                    tuple(row.species.split("|")) if row.species else (), row.study_type,
-                    row.subject_text, row.object_text, float(row.confidence))
-
-
 def iter_evidence(engine: Engine, *, batch_size: int = STREAM_BATCH
                   ) -> Iterator[tuple[tuple[str, str, str], Evidence]]:
     """Every evidence of the stored articles as ``(statement key, Evidence)``, from one query
@@ -140,5 +133,11 @@ def iter_evidence(engine: Engine, *, batch_size: int = STREAM_BATCH
              .select_from(predications.join(articles, articles.c.pmid == c.pmid))
              .order_by(*order, c.relation_index))
     with engine.connect() as conn:
-        for row in conn.execution_options(yield_per=batch_size).execute(query):
-            yield (row.subject_id, row.predicate, row.object_id), _evidence(row)
+        # positional unpacking: attribute access on each row costs as much as the query
+        for (subject, predicate, obj, pmid, sentence, start, end, negated, hedged, year,
+             species, study_type, subject_text, object_text, confidence) in \
+                conn.execution_options(yield_per=batch_size).execute(query):
+            yield (subject, predicate, obj), Evidence(
+                pmid, sentence, start, end, bool(negated), bool(hedged), year,
+                tuple(species.split("|")) if species else (), study_type, subject_text,
+                object_text, float(confidence))

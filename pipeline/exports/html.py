@@ -118,7 +118,7 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
     ('a (SECRETES) b', '1')
     """
     g = export_view(kg.to_networkx(), keep_isolated=keep_isolated)
-    stmts = {st.matches_key(): st for st in kg.statements()} if kg.has_evidence else {}
+    shown = _newest_evidence(kg, evidence_per_edge) if kg.has_evidence else {}
     nodes = [{"id": n, "name": d.get("name") or n, "type": d.get("type", ""),
               "article_count": d.get("article_count", 0), "synonyms": list(d.get("synonyms", ()))}
              for n, d in g.nodes(data=True)]
@@ -128,11 +128,8 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                                    "negated_count", "hedged_count", "first_year", "last_year",
                                    "contradicted", "contradiction", "species", "study_types")}
         e |= {"id": i, "source": u, "target": v, "name": name}
-        st = stmts.get((u, d["predicate"], v))
-        if st is not None:
-            newest = sorted(st.evidence, key=lambda ev: (-(ev.year or 0), ev.pmid))
-            e["evidence"] = [ev.to_json() for ev in newest[:evidence_per_edge]]
-            e["evidence_more"] = max(0, len(newest) - evidence_per_edge)
+        if (u, d["predicate"], v) in shown:
+            e["evidence"], e["evidence_more"] = shown[(u, d["predicate"], v)]
         edges.append(e)
     s = kg.summary()
     summary = (f"{len(nodes)} concepts, {len(edges)} relations, {s['evidence']} sentences, "
@@ -145,6 +142,17 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                        "predicates": {p: {"colour": st.colour, "arrow": st.vis_arrow}
                                       for p, st in PREDICATE_STYLES.items()}},
             "nodes": nodes, "edges": edges}
+
+
+def _newest_evidence(kg: KnowledgeGraph, n: int
+                     ) -> dict[tuple[str, str, str], tuple[list[dict[str, Any]], int]]:
+    """Per statement key, its ``n`` newest evidence records (newest year first, then PMID, then
+    the graph's order) and how many more there are; statements are streamed one at a time."""
+    shown = {}
+    for st in kg.iter_statements():
+        newest = sorted(st.evidence, key=lambda ev: (-(ev.year or 0), ev.pmid))
+        shown[st.matches_key()] = ([ev.to_json() for ev in newest[:n]], max(0, len(newest) - n))
+    return shown
 
 
 def evidence_map_rows(kg: KnowledgeGraph, limit: int = 40) -> list[dict[str, Any]]:

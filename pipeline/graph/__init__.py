@@ -137,11 +137,12 @@ class KnowledgeGraph(IncrementalUpdates):
         self._ancestors: dict[str, frozenset[str]] = {}
         self._contexts: dict[str, ArticleContext] | None = None
         self._all_evidence: dict[Key, Statement] | None = None
+        self._evidence_map: pd.DataFrame | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # the caches are rebuilt on demand; pickling them would double the payload
         return {**self.__dict__, "_view": None, "_resolver": None, "_ancestors": {},
-                "_contexts": None, "_all_evidence": None}
+                "_contexts": None, "_all_evidence": None, "_evidence_map": None}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -666,9 +667,14 @@ class KnowledgeGraph(IncrementalUpdates):
 
     def evidence_map(self, **kwargs: Any) -> "pd.DataFrame":
         """Disease × mechanism table: articles, net direction, best study type, belief
-        (:func:`~pipeline.graph.evidence_map.evidence_map`; same keyword arguments)."""
+        (:func:`~pipeline.graph.evidence_map.evidence_map`; same keyword arguments). The
+        default table is kept until the next update (the exports ask for it twice)."""
         from .evidence_map import evidence_map
-        return evidence_map(self, **kwargs)
+        if kwargs:
+            return evidence_map(self, **kwargs)
+        if self._evidence_map is None:
+            self._evidence_map = evidence_map(self)
+        return self._evidence_map.copy()
 
     def plot(self, concept: str, depth: int = 1, **kwargs: Any) -> "Axes":
         """Draw the neighbourhood of ``concept`` with matplotlib and return the Axes

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Iterable, Protocol
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from ..assembly import SIGNS
 from ..belief import DefaultBeliefScorer
@@ -59,7 +59,7 @@ class GraphWithEvidence(Protocol):
     scorer: Any
     concepts: Any
 
-    def statements(self) -> list[Statement]: ...
+    def iter_statements(self) -> Iterator[Statement]: ...
 
 __all__ = ["evidence_map", "evidence_heatmap", "MECHANISM_TYPES", "INTERVENTION",
            "EVIDENCE_MAP_COLUMNS", "HEATMAP_ROWS", "HEATMAP_COLUMNS"]
@@ -127,7 +127,7 @@ def evidence_map(kg: GraphWithEvidence, *, types: Iterable[str] = MECHANISM_TYPE
             for pmid in rec.pmids:
                 diseases_of.setdefault(pmid, []).append(cid)
     cells: dict[tuple[str, str], _Cell] = {}
-    for st in kg.statements():
+    for st in kg.iter_statements():  # streamed: one statement's sentences at a time
         for mech, sign in ((st.subject, 0), (st.object, SIGNS.get(st.predicate, 0))):
             if mech.type not in wanted or mech.id in skip:
                 continue
