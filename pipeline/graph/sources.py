@@ -107,12 +107,13 @@ class StoreSource:
             yield article_state(info, extraction)
 
     def statement_evidence(self) -> Iterator[tuple[Key, list[Evidence]]]:
-        """Every statement key (sorted) with its evidence as the graph keeps it, streamed
-        from the ``predications`` table in one query: one statement is held at a time."""
+        """Every statement key (sorted) with its evidence as the graph keeps it (the order
+        and one-per-source of :func:`~pipeline.assembly.merge_evidence`, given by the query),
+        streamed from the ``predications`` table in one query: one statement is held at a time."""
         if self.store is None:
             raise PipelineError(UNPICKLED)
         for key, group in groupby(iter_evidence(self.store.engine), key=itemgetter(0)):
-            yield key, merge_evidence(ev for _key, ev in group)
+            yield key, [ev for _key, ev in group]
 
     def __getstate__(self) -> dict[str, Any]:
         # a pickled graph keeps its counts; a live connection cannot travel with it
