@@ -76,15 +76,22 @@ EVIDENCE_MAP_COLUMNS = ["disease", "disease_id", "mechanism", "mechanism_id", "m
                         "pmids"]
 
 
+def _source(ev: Evidence) -> tuple[Any, ...]:
+    # what Evidence.source_hash hashes, as a key: the same identity without a SHA-1 per use
+    return (ev.pmid, ev.sentence_start, ev.sentence_end, ev.subject_text, ev.object_text,
+            ev.negated, ev.hedged)
+
+
 @dataclass
 class _Cell:
     """Evidence of one (disease, mechanism) cell and each article's signed votes."""
 
-    evidence: dict[str, tuple[str, Evidence]] = field(default_factory=dict)
+    evidence: dict[tuple[Any, ...], tuple[str, Evidence]] = field(default_factory=dict)
     votes: dict[str, int] = field(default_factory=dict)
 
-    def add(self, predicate: str, ev: Evidence, sign: int) -> None:
-        self.evidence.setdefault(ev.source_hash + predicate, (predicate, ev))
+    def add(self, predicate: str, ev: Evidence, sign: int, source: tuple[Any, ...]) -> None:
+        """Count ``ev`` (``source``: :func:`_source` of it) once per predicate."""
+        self.evidence.setdefault((*source, predicate), (predicate, ev))
         self.votes.setdefault(ev.pmid, 0)
         if sign and not ev.negated:
             self.votes[ev.pmid] += sign
@@ -132,8 +139,10 @@ def evidence_map(kg: GraphWithEvidence, *, types: Iterable[str] = MECHANISM_TYPE
             if mech.type not in wanted or mech.id in skip:
                 continue
             for ev in st.evidence:
+                source = _source(ev)
                 for disease in diseases_of.get(ev.pmid, ()):
-                    cells.setdefault((disease, mech.id), _Cell()).add(st.predicate, ev, sign)
+                    cells.setdefault((disease, mech.id), _Cell()).add(st.predicate, ev, sign,
+                                                                      source)
     scorer = kg.scorer or DefaultBeliefScorer()
     rank = {t: i for i, t in enumerate(STUDY_TYPES)}
     rows = []
