@@ -2,25 +2,12 @@
 files as the in-memory graph of the same extractions (the path every export took before)."""
 from __future__ import annotations
 
-import pytest
-
 from pipeline.exports import write_exports
-from pipeline.extract import extract_pending
 from pipeline.graph import KnowledgeGraph
 from pipeline.graph.sources import StoreSource
-from pipeline.ingest import ingest_demo
 from pipeline.report import write_evidence_map
-from pipeline.store import Store
 
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite'}"
-    with Store(url) as store:
-        ingest_demo(store)
-        extract_pending(store)
-    with Store(url, create=False) as store:
-        yield store
+from test_predications import demo  # noqa: F401  (the demo store, extracted)
 
 
 def test_streamed_statements_equal_the_materialized_ones(demo):

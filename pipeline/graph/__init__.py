@@ -22,9 +22,11 @@ Concepts can be named by id, canonical name or synonym (case-insensitive); an am
 raises :class:`AmbiguousConceptError` listing the candidates.
 
 State: a graph built from the store or from extractions holds per-article counts
-(:mod:`.aggregate`; updates add, replace or remove an article exactly and re-score only the
-statements it touches) and reads evidence sentences on demand from its source (:mod:`.sources`:
-memory or the store; :mod:`.state` saves the counts between runs); one loaded from an export
+(:mod:`.aggregate`; updates, :mod:`.updates`, add, replace or remove an article exactly and
+re-score only the statements it touches) and reads evidence sentences on demand from its source
+(:mod:`.sources`: memory or the store; :mod:`.state` saves the counts between runs); whole-graph
+readers (exports) stream them statement by statement (:meth:`KnowledgeGraph.iter_statements`:
+from the store's ``predications`` table, never all sentences at once); one loaded from an export
 holds its statements, if any. Concept records and edge attributes by key are derived from those;
 the networkx view (:meth:`KnowledgeGraph.to_networkx`) is built from them on first use,
 cached and frozen. Readers and writers of files live in :mod:`pipeline.exports` (they go
@@ -159,62 +161,6 @@ class KnowledgeGraph(IncrementalUpdates):
                 log.info("read %d extractions", n)
         log.info("assembling graph from %d extractions", n)
         return cls.from_source(asm, scorer=scorer)
-
-    @classmethod
-    def from_store(cls, store: Any, *, scorer: BeliefScorer | None = None) -> "KnowledgeGraph":
-        """Build from a :class:`pipeline.store.Store` (anything with ``iter_extractions()``).
-
-        From a real store the graph holds counts only and reads sentences from the store when
-        asked (:mod:`.sources`); :mod:`.state` saves and updates it between runs.
-        """
-        if not hasattr(store, "engine"):
-            return cls.from_extractions(store.iter_extractions(), scorer=scorer)
-        source = StoreSource(store)
-        agg = GraphAggregate(scorer)
-        stamps = source.stamps()
-        for n, state in enumerate(source.articles(), 1):
-            agg.add(state, stamps.get(state.pmid, 0))
-            if n % 10000 == 0:
-                log.info("read %d extractions", n)
-        return cls.from_aggregate(agg, source, scorer=scorer)
-
-    @classmethod
-    def from_source(cls, source: Assembler, *, scorer: BeliefScorer | None = None
-                    ) -> "KnowledgeGraph":
-        """Build from an in-memory :class:`~pipeline.assembly.Assembler` (kept as the source
-        of evidence and updated by :meth:`update`)."""
-        agg = GraphAggregate(scorer)
-        for state in source.articles():
-            agg.add(state)
-        return cls.from_aggregate(agg, source, scorer=scorer)
-
-    @classmethod
-    def from_aggregate(cls, aggregate: GraphAggregate, source: EvidenceSource, *,
-                       scorer: BeliefScorer | None = None,
-                       derived: tuple[Any, Any, Any] | None = None) -> "KnowledgeGraph":
-        """A graph over ``aggregate``'s counts, reading sentences from ``source``.
-
-        ``derived`` (``(concepts, edges)`` of :attr:`derived` saved with the aggregate)
-        skips re-deriving every node and edge.
-        """
-        kg = cls({}, [], scorer=scorer, aggregate=aggregate, source=source)
-        if derived is not None:  # saved already finished and in view order
-            kg._concepts, kg._nodes, kg._edges = derived
-            return kg
-        aggregate.take_dirty()
-        kg._refresh(set(aggregate.tallies), set(aggregate.statements), full=True)
-        return kg
-
-    @property
-    def aggregate(self) -> GraphAggregate | None:
-        """The counts nodes and edges are derived from (None for an export or a view)."""
-        return self._agg
-
-    @property
-    def derived(self) -> tuple[dict[str, ConceptRecord], dict[str, ConceptRecord],
-                               dict[Key, dict[str, Any]]]:
-        """Concepts, nodes and edges (by key) as derived (saved with the aggregate)."""
-        return self._concepts, self._nodes, self._edges
 
     @classmethod
     def from_statements(cls, statements: Iterable[Statement], *,

@@ -1,9 +1,10 @@
 """Incremental updates of a graph over aggregates: :class:`IncrementalUpdates`.
 
-The update half of :class:`~pipeline.graph.KnowledgeGraph` (its base class): adding new or
-re-extracted articles, syncing with the store's stamps, removing articles, each re-deriving
-only the nodes and edges they touch from the :class:`~pipeline.graph.aggregate.GraphAggregate`
-(a full rebuild gives the same graph; :mod:`.state` saves the aggregate between runs).
+The aggregate half of :class:`~pipeline.graph.KnowledgeGraph` (its base class): building from
+the store, an assembler or a saved aggregate; adding new or re-extracted articles, syncing with
+the store's stamps and removing articles, each re-deriving only the nodes and edges they touch
+from the :class:`~pipeline.graph.aggregate.GraphAggregate` (a full rebuild gives the same graph;
+:mod:`.state` saves the aggregate between runs).
 
 Example
 -------
@@ -14,14 +15,14 @@ True
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Self, Sequence
 
 from ..assembly import Assembler, ArticleLike, ConceptRecord, article_state
-from ..belief import score_statements
+from ..belief import BeliefScorer, score_statements
 from ..errors import PipelineError
 from ..model import Extraction, Statement
 from .aggregate import GraphAggregate, Key
-from .sources import EvidenceSource, materialize
+from .sources import EvidenceSource, StoreSource, materialize
 
 __all__ = ["IncrementalUpdates"]
 
@@ -29,17 +30,76 @@ log = logging.getLogger("pipeline.graph")
 
 
 class IncrementalUpdates:
-    """Updates in place of a graph built from the store or from extractions (a base class:
-    the state it updates, and ``_set`` which re-derives the views, are the graph's)."""
+    """Construction from aggregates and updates in place of a graph built from the store or
+    from extractions (a base class: the state it updates, and ``_set`` which re-derives the
+    views, are the graph's)."""
 
     _agg: GraphAggregate | None
     _source: EvidenceSource | None
     _concepts: dict[str, ConceptRecord]
+    _nodes: dict[str, ConceptRecord]
     _edges: dict[Key, dict[str, Any]]
 
     def _set(self, concepts: Mapping[str, ConceptRecord], edges: Sequence[dict[str, Any]],
              statements: Mapping[Key, Statement] | None) -> None:
         raise NotImplementedError
+
+    @classmethod
+    def from_store(cls, store: Any, *, scorer: BeliefScorer | None = None) -> Self:
+        """Build from a :class:`pipeline.store.Store` (anything with ``iter_extractions()``).
+
+        From a real store the graph holds counts only and reads sentences from the store when
+        asked (:mod:`.sources`); :mod:`.state` saves and updates it between runs.
+        """
+        if not hasattr(store, "engine"):
+            return cls.from_extractions(store.iter_extractions(), scorer=scorer)
+        source = StoreSource(store)
+        agg = GraphAggregate(scorer)
+        stamps = source.stamps()
+        for n, state in enumerate(source.articles(), 1):
+            agg.add(state, stamps.get(state.pmid, 0))
+            if n % 10000 == 0:
+                log.info("read %d extractions", n)
+        return cls.from_aggregate(agg, source, scorer=scorer)
+
+    @classmethod
+    def from_source(cls, source: Assembler, *, scorer: BeliefScorer | None = None
+                    ) -> Self:
+        """Build from an in-memory :class:`~pipeline.assembly.Assembler` (kept as the source
+        of evidence and updated by :meth:`update`)."""
+        agg = GraphAggregate(scorer)
+        for state in source.articles():
+            agg.add(state)
+        return cls.from_aggregate(agg, source, scorer=scorer)
+
+    @classmethod
+    def from_aggregate(cls, aggregate: GraphAggregate, source: EvidenceSource, *,
+                       scorer: BeliefScorer | None = None,
+                       derived: tuple[Any, Any, Any] | None = None) -> Self:
+        """A graph over ``aggregate``'s counts, reading sentences from ``source``.
+
+        ``derived`` (``(concepts, edges)`` of :attr:`derived` saved with the aggregate)
+        skips re-deriving every node and edge.
+        """
+        kg = cls({}, [], scorer=scorer, aggregate=aggregate, source=source)
+        if derived is not None:  # saved already finished and in view order
+            kg._concepts, kg._nodes, kg._edges = derived
+            return kg
+        aggregate.take_dirty()
+        kg._refresh(set(aggregate.tallies), set(aggregate.statements), full=True)
+        return kg
+
+    @property
+    def aggregate(self) -> GraphAggregate | None:
+        """The counts nodes and edges are derived from (None for an export or a view)."""
+        return self._agg
+
+    @property
+    def derived(self) -> tuple[dict[str, ConceptRecord], dict[str, ConceptRecord],
+                               dict[Key, dict[str, Any]]]:
+        """Concepts, nodes and edges (by key) as derived (saved with the aggregate)."""
+        return self._concepts, self._nodes, self._edges
+
 
     def update(self, items: Iterable[tuple[ArticleLike, Extraction]]) -> int:
         """Add new or re-extracted articles (replacing their previous evidence) in place.
