@@ -36,3 +36,15 @@ def test_store_exports_equal_the_in_memory_ones_without_reading_extractions(
         if not label.endswith("_png"):  # the picture embeds nothing of the evidence order
             assert got[label].read_bytes() == path.read_bytes(), label
     assert got["evidence_csv"].stat().st_size > 10_000
+
+
+def test_the_page_written_in_pieces_holds_one_json_dump(demo):
+    import json
+
+    from pipeline.exports import html_page, page_data
+    kg = KnowledgeGraph.from_store(demo)
+    payload = json.dumps(page_data(kg, date="2026-01-02", digest="# d"), ensure_ascii=False,
+                         separators=(",", ":"))
+    payload = (payload.replace("<", "\\u003c").replace("\u2028", "\\u2028")
+               .replace("\u2029", "\\u2029"))
+    assert f">{payload}</script>" in html_page(kg, date="2026-01-02", digest="# d")
