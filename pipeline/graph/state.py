@@ -62,17 +62,12 @@ def save_state(kg: KnowledgeGraph, path: str | Path) -> Path:
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector: unpickling millions of containers otherwise
-    triggers it over and over (4x slower); nothing is cyclic garbage meanwhile. What was
-    loaded is then frozen (:func:`gc.freeze`, as :func:`pipeline.extract.fewer_collections`
-    does): left to the collector, the next collections would walk all of it again and again
-    (seconds at 100k articles); it holds no reference cycles, so reference counting still
-    frees it when the graph goes."""
+    triggers it over and over (4x slower); nothing is cyclic garbage meanwhile."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if was:
             gc.enable()
 
