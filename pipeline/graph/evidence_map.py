@@ -39,7 +39,7 @@ Example
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from ..assembly import SIGNS
@@ -135,14 +135,20 @@ def evidence_map(kg: GraphWithEvidence, *, types: Iterable[str] = MECHANISM_TYPE
                 diseases_of.setdefault(pmid, []).append(cid)
     cells: dict[tuple[str, str], _Cell] = {}
     for st in kg.iter_statements():  # streamed: one statement's sentences at a time
+        # cells keep each evidence's identity and a copy without its texts (what scoring
+        # reads), so the sentences go with their statement
+        slim: dict[int, tuple[tuple[Any, ...], Evidence]] = {}
         for mech, sign in ((st.subject, 0), (st.object, SIGNS.get(st.predicate, 0))):
             if mech.type not in wanted or mech.id in skip:
                 continue
-            for ev in st.evidence:
-                source = _source(ev)
-                for disease in diseases_of.get(ev.pmid, ()):
-                    cells.setdefault((disease, mech.id), _Cell()).add(st.predicate, ev, sign,
-                                                                      source)
+            for i, ev in enumerate(st.evidence):
+                diseases = diseases_of.get(ev.pmid, ())
+                if diseases and i not in slim:
+                    slim[i] = (_source(ev), replace(ev, sentence="", subject_text="",
+                                                    object_text=""))
+                for disease in diseases:
+                    cells.setdefault((disease, mech.id), _Cell()).add(st.predicate, slim[i][1],
+                                                                      sign, slim[i][0])
     scorer = kg.scorer or DefaultBeliefScorer()
     rank = {t: i for i, t in enumerate(STUDY_TYPES)}
     rows = []
