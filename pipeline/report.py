@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
 __all__ = ["new_summary", "timed", "ingest_row", "add_ingest", "add_extraction", "add_graph",
-           "edge_table", "edges_by_key", "previous_edges", "previous_export_label", "EdgesByKey", "summary_markdown",
+           "edge_table", "edges_by_key", "previous_edges", "previous_export_label", "EdgesByKey",
+           "summary_markdown",
            "format_summary", "failure_reason", "whats_new", "digest_markdown", "write_digest",
            "write_evidence_map", "INGEST_COUNTS", "TOP_NEW_EDGES", "BELIEF_CHANGE",
            "DIGEST_ITEMS", "DIGEST_SENTENCES", "FAILURE_REASON_CHARS"]

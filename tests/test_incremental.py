@@ -139,7 +139,7 @@ def test_digest_from_the_saved_state_equals_the_graphml_fallback(store, tmp_path
     assert new["new"] and new["belief_changed"] and new["new_contradictions"]
     assert report.digest_markdown(new, "2026-01-02") == \
         report.digest_markdown(report.whats_new(fallback, kg), "2026-01-02")
-    summary, fallback_summary = report.new_summary(started_at="t"), report.new_summary(started_at="t")
+    summary, fallback_summary = (report.new_summary(started_at="t") for _ in range(2))
     report.add_graph(summary, before, kg)
     report.add_graph(fallback_summary, fallback, kg)
     assert summary == fallback_summary and summary["new_edges"] == len(new["new"])

@@ -279,9 +279,11 @@ class KnowledgeGraph(IncrementalUpdates):
         aggregates reads just those articles.
 
         >>> from pipeline.model import Concept
+        >>> key = ("A", "SECRETES", "B")
         >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
-        ...     "SECRETES", Concept("B", "b", "CYTOKINE"), [Evidence("1", "s"), Evidence("2", "t")])])
-        >>> [e.pmid for e in kg.evidence_from({("A", "SECRETES", "B"): ["2"]})[("A", "SECRETES", "B")]]
+        ...     "SECRETES", Concept("B", "b", "CYTOKINE"),
+        ...     [Evidence("1", "s"), Evidence("2", "t")])])
+        >>> [e.pmid for e in kg.evidence_from({key: ["2"]})[key]]
         ['2']
         """
         wanted = {k: set(map(str, p)) for k, p in pmids_of.items() if k in self._edges}
