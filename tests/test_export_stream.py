@@ -7,6 +7,7 @@ from pipeline.graph import KnowledgeGraph
 from pipeline.graph.sources import StoreSource
 from pipeline.report import write_evidence_map
 
+from test_postgres import pg_url  # noqa: F401  (a PostgreSQL store URL, or a skip)
 from test_predications import demo  # noqa: F401  (the demo store, extracted)
 
 
@@ -48,3 +49,18 @@ def test_the_page_written_in_pieces_holds_one_json_dump(demo):
     payload = (payload.replace("<", "\\u003c").replace("\u2028", "\\u2028")
                .replace("\u2029", "\\u2029"))
     assert f">{payload}</script>" in html_page(kg, date="2026-01-02", digest="# d")
+
+
+
+def test_postgres_streams_statements_in_the_graphs_order(pg_url):
+    """PostgreSQL sorts the stream with the C collation: the same statements as in memory."""
+    from pipeline.extract import extract_pending
+    from pipeline.ingest import ingest_demo
+    from pipeline.store import Store
+    with Store(pg_url) as store:
+        ingest_demo(store)
+        extract_pending(store, batch_size=50)
+        kg = KnowledgeGraph.from_store(store)
+        assert [s.to_json() for s in kg.iter_statements()] == [
+            s.to_json() for s in KnowledgeGraph.from_extractions(store.iter_extractions())
+            .statements()]
