@@ -38,6 +38,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from pipeline import report
 from pipeline.config import Settings, demo_locations
@@ -45,7 +46,7 @@ from pipeline.errors import ConfigError
 from pipeline.extract import (DEFAULT_MAX_CHARS, ExtractReport, Span, extract_span,
                               extract_span_at, extractor_version, pending_spans)
 from pipeline.graph import KnowledgeGraph
-from pipeline.graph.state import STATE_FILE, load_graph
+from pipeline.graph.state import STATE_FILE, update_graph
 from pipeline.ingest import NamedQuery, ingest_demo, ingest_query, ingest_xml_files, load_queries
 from pipeline.parallel import default_workers, is_in_memory, registered_pool, run_in_pool
 from pipeline.pubmed_client import EutilsClient
@@ -108,12 +109,15 @@ def extract_batch(database: str | None, span: Span, max_chars: int = DEFAULT_MAX
 
 
 @task(name="build-graph", **_NO_CACHE)
-def build_graph(database: str | None, export_dir: str | None = None) -> KnowledgeGraph:
-    """The knowledge graph of every stored extraction: the aggregates saved in ``export_dir``
-    updated from what changed since (built from scratch without them)."""
+def build_graph(database: str | None, export_dir: str | None = None
+                ) -> tuple[KnowledgeGraph, report.EdgesByKey | None]:
+    """The knowledge graph of every stored extraction (the aggregates saved in ``export_dir``
+    updated from what changed since, or built from scratch) and the edges of the previous
+    graph: those saved, else those of the last GraphML export there (None: no previous)."""
     if export_dir is None:
-        return KnowledgeGraph.from_store(open_store(database))
-    return load_graph(open_store(database), Path(export_dir) / STATE_FILE)
+        return KnowledgeGraph.from_store(open_store(database)), None
+    kg, before = update_graph(open_store(database), Path(export_dir) / STATE_FILE)
+    return kg, before if before is not None else report.previous_edges(export_dir)
 
 
 @task(name="write-exports", **_NO_CACHE)
@@ -132,7 +136,7 @@ def write_evidence_map_task(kg: KnowledgeGraph, export_dir: str) -> dict[str, st
 
 
 @task(name="write-digest", **_NO_CACHE)
-def write_digest_task(before: KnowledgeGraph | None, kg: KnowledgeGraph, export_dir: str,
+def write_digest_task(before: report.EdgesByKey | None, kg: KnowledgeGraph, export_dir: str,
                       since: str | None = None) -> tuple[str, str]:
     """``mscgraph_digest_<date>.md``: what changed since the last export; (path, markdown)."""
     path, text = report.write_digest(before, kg, export_dir, since=since)
@@ -241,12 +245,13 @@ def nightly(source: str = "pubmed", queries: list[str] | None = None,
                     dask_address=dask_address, batch_size=batch_size, max_chars=max_chars,
                     label=kind))
             with report.timed(summary, "graph"):
-                before, kg = report.previous_graph(out_dir), build_graph(database_url, str(out_dir))
+                kg, before = build_graph(database_url, str(out_dir))
             report.add_graph(summary, before, kg)
             since = report.previous_export_label(out_dir) if before is not None else None
             with report.timed(summary, "exports"):
-                digest_path, summary["digest"] = write_digest_task(before, kg, str(out_dir),
-                                                                   since)
+                # quoted: Prefect would walk the 12k edges' PMID lists twice (seconds)
+                digest_path, summary["digest"] = write_digest_task(quote(before), kg,
+                                                                   str(out_dir), since)
                 summary["exports"] = write_exports_task(kg, str(out_dir), summary["digest"])
                 summary["exports"] |= write_evidence_map_task(kg, str(out_dir))
                 summary["exports"]["digest"] = digest_path

@@ -26,17 +26,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import delete, insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import String, Text, delete, insert, select
+from sqlalchemy.engine import Connection, Engine
 
 from .hedging import speculative
 from .model import Evidence, Extraction, Mention, Relation
-from .store_schema import extractions, predications
+from .store_schema import articles, extractions, predications
 
 __all__ = ["predication_rows", "replace_predications", "delete_predications",
-           "refill_predications"]
+           "refill_predications", "iter_evidence", "STREAM_BATCH"]
+
+#: Rows fetched at a time by :func:`iter_evidence`.
+STREAM_BATCH = 5000
 
 
 def _argument(prefix: str, m: Mention) -> dict[str, str]:
@@ -110,3 +113,39 @@ def _rewrite(conn: Connection, pmids: Sequence[str], rows: Iterable[dict[str, An
     if rows:
         conn.execute(insert(predications), rows)
     return len(rows)
+
+
+def iter_evidence(engine: Engine, *, batch_size: int = STREAM_BATCH
+                  ) -> Iterator[tuple[tuple[str, str, str], Evidence]]:
+    """Every evidence of the stored articles as ``(statement key, Evidence)``, from one query
+    fetched ``batch_size`` rows at a time.
+
+    Ordered by key, then as :func:`~pipeline.assembly.evidence_sort_key` orders a statement's
+    evidence (PMID, offsets, argument texts, flags, sentence), ties in extraction order: a
+    caller grouping by key holds one statement at a time, its evidence in the graph's order
+    (rows are one per :attr:`~pipeline.model.Evidence.source_hash` already). Text compares by
+    code point, as in Python (PostgreSQL sorts with the ``C`` collation).
+    """
+    c = predications.c
+    binary = engine.dialect.name == "postgresql"
+    order = [col.collate("C") if binary and isinstance(col.type, (String, Text)) else col
+             for col in (c.subject_id, c.predicate, c.object_id, c.pmid, c.sentence_start,
+                         c.sentence_end, c.subject_text, c.object_text, c.negated, c.hedged,
+                         c.sentence)]
+    query = (select(c.subject_id, c.predicate, c.object_id, c.pmid, c.sentence,
+                    c.sentence_start, c.sentence_end, c.negated, c.hedged, c.species,
+                    c.study_type, c.subject_text, c.object_text, c.confidence)
+             .order_by(*order, c.relation_index))
+    with engine.connect() as conn:
+        # the years by PMID first: cheaper than joining the wide articles rows to every row
+        years = dict(conn.execute(select(articles.c.pmid, articles.c.year)).all())
+        # positional unpacking: attribute access on each row costs as much as the query
+        for (subject, predicate, obj, pmid, sentence, start, end, negated, hedged,
+             species, study_type, subject_text, object_text, confidence) in \
+                conn.execution_options(yield_per=batch_size).execute(query):
+            if pmid not in years:  # not a stored article (rows go with their article)
+                continue
+            yield (subject, predicate, obj), Evidence(
+                pmid, sentence, start, end, bool(negated), bool(hedged), years[pmid],
+                tuple(species.split("|")) if species else (), study_type, subject_text,
+                object_text, float(confidence))

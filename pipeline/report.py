@@ -2,13 +2,14 @@
 
 :func:`new_summary` starts it; :func:`add_ingest` (rows from :func:`ingest_row`),
 :func:`add_extraction` and :func:`add_graph` fill in what each stage did (the graph part
-compares the new graph with the last export, :func:`previous_graph`); :func:`summary_markdown`
+compares the new graph with the edges of the last one, :data:`EdgesByKey`: those saved with the
+graph state, or those of the last GraphML export, :func:`previous_edges`); :func:`summary_markdown`
 (the Prefect artifact) and :func:`format_summary` (the terminal) render it. The dict holds only
 JSON-able values.
 
 Next to the exports, :func:`write_evidence_map` writes the disease x mechanism evidence map
 (CSV and heatmap PNG) and :func:`write_digest` the "what's new" digest
-``mscgraph_digest_<date>.md`` (:func:`whats_new` against :func:`previous_graph`: new edges,
+``mscgraph_digest_<date>.md`` (:func:`whats_new` against the previous edges: new edges,
 belief changes of :data:`BELIEF_CHANGE` or more, new contradictions, each with its new PMIDs and
 sentences); the digest's markdown goes into ``summary["digest"]`` and so into the artifact.
 
@@ -32,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     import datetime as _dt
@@ -40,7 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .graph import KnowledgeGraph
 
 __all__ = ["new_summary", "timed", "ingest_row", "add_ingest", "add_extraction", "add_graph",
-           "edge_table", "previous_graph", "previous_export_label", "summary_markdown",
+           "edge_table", "edges_by_key", "previous_edges", "previous_export_label", "EdgesByKey",
+           "summary_markdown",
            "format_summary", "failure_reason", "whats_new", "digest_markdown", "write_digest",
            "write_evidence_map", "INGEST_COUNTS", "TOP_NEW_EDGES", "BELIEF_CHANGE",
            "DIGEST_ITEMS", "DIGEST_SENTENCES", "FAILURE_REASON_CHARS"]
@@ -59,6 +61,10 @@ DIGEST_SENTENCES = 3
 #: Longest failure reason on the first line of a failed run's summary.
 FAILURE_REASON_CHARS = 200
 _QUERY_STRING = re.compile(r"\?[^\s]+")
+#: Edge attributes by ``(source, predicate, target)``: the previous graph the summary and the
+#: digest compare with (the edges saved with the graph state,
+#: :func:`pipeline.graph.state.update_graph`, or :func:`previous_edges`).
+EdgesByKey = Mapping[tuple[str, str, str], Mapping[str, Any]]
 
 
 def new_summary(**fields: Any) -> dict[str, Any]:
@@ -75,6 +81,7 @@ def new_summary(**fields: Any) -> dict[str, Any]:
         "extracted": 0, "mentions": 0, "relations": 0, "batches": 0, "failed_articles": [],
         "edges_before": None, "edges_after": None, "new_edges": None, "top_new_edges": [],
         "contradictions": None, "new_contradictions": None, "exports": {}, "timings": {},
+        "cpu_timings": {},
         "digest": None, "error": None,
     }
     summary.update(fields)
@@ -83,17 +90,20 @@ def new_summary(**fields: Any) -> dict[str, Any]:
 
 @contextmanager
 def timed(summary: dict[str, Any], stage: str) -> Iterator[None]:
-    """Record the seconds the ``with`` block takes as ``summary["timings"][stage]``.
+    """Record the seconds the ``with`` block takes as ``summary["timings"][stage]`` and the
+    CPU seconds of this process meanwhile (all its threads) as ``summary["cpu_timings"][stage]``
+    (on a busy machine wall time says little).
 
     >>> s = new_summary()
     >>> with timed(s, "graph"):
     ...     pass
-    >>> list(s["timings"])
-    ['graph']
+    >>> list(s["timings"]), list(s["cpu_timings"])
+    (['graph'], ['graph'])
     """
-    t0 = time.monotonic()
+    t0, c0 = time.monotonic(), time.process_time()
     yield
     summary["timings"][stage] = time.monotonic() - t0
+    summary.setdefault("cpu_timings", {})[stage] = time.process_time() - c0
 
 
 def add_ingest(summary: dict[str, Any], reports: Iterable[dict[str, Any]]) -> None:
@@ -118,15 +128,30 @@ def edge_table(kg: "KnowledgeGraph") -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["source"], r["predicate"], r["target"]))
 
 
-def previous_graph(export_dir: str | Path) -> "KnowledgeGraph | None":
-    """The graph of the last export (``mscgraph_latest.graphml`` in ``export_dir``), or None."""
+def edges_by_key(kg: "KnowledgeGraph") -> dict[tuple[str, str, str], dict[str, Any]]:
+    """``kg``'s edge attributes by key (:data:`EdgesByKey`).
+
+    >>> from pipeline.graph import KnowledgeGraph
+    >>> from pipeline.model import Concept, Evidence, Statement
+    >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+    ...     "SECRETES", Concept("B", "b", "CYTOKINE"), [Evidence("7", "a secretes b")])])
+    >>> list(edges_by_key(kg))
+    [('A', 'SECRETES', 'B')]
+    """
+    return {(u, d["predicate"], v): d for u, v, d in kg.edges()}
+
+
+def previous_edges(export_dir: str | Path) -> dict[tuple[str, str, str], dict[str, Any]] | None:
+    """The edges of the last export (``mscgraph_latest.graphml`` in ``export_dir``) by key, or
+    None: the fallback for an export directory without a saved graph state (whose edges
+    :func:`pipeline.graph.state.update_graph` gives without parsing any export)."""
     from .exports import read_graphml
 
     path = Path(export_dir) / "mscgraph_latest.graphml"
     if not path.is_file():
         return None
     try:
-        return read_graphml(path)
+        return edges_by_key(read_graphml(path))
     except Exception as exc:  # a broken old export must not fail tonight's run
         log.warning("cannot read the previous export %s (%s); counting all edges as new",
                     path, exc)
@@ -134,7 +159,7 @@ def previous_graph(export_dir: str | Path) -> "KnowledgeGraph | None":
 
 
 def previous_export_label(export_dir: str | Path) -> str | None:
-    """When the last export (the one :func:`previous_graph` reads) was written, or None.
+    """When the last export (``mscgraph_latest.graphml``) was written, or None.
 
     >>> previous_export_label("/nonexistent") is None
     True
@@ -150,13 +175,12 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
     return row["source"], row["predicate"], row["target"]
 
 
-def add_graph(summary: dict[str, Any], before: "KnowledgeGraph | None",
+def add_graph(summary: dict[str, Any], before: EdgesByKey | None,
               kg: "KnowledgeGraph") -> None:
-    """Edge counts of ``kg``, its edges new since ``before`` (the best :data:`TOP_NEW_EDGES`
-    listed) and its contradictions, new and old."""
-    old_rows = edge_table(before) if before is not None else []
-    old = {_key(r) for r in old_rows}
-    old_contra = {_key(r) for r in old_rows if r.get("contradicted")}
+    """Edge counts of ``kg``, its edges new since the ``before`` edges (the best
+    :data:`TOP_NEW_EDGES` listed) and its contradictions, new and old."""
+    old = before or {}
+    old_contra = {k for k, d in old.items() if d.get("contradicted")}
     rows = edge_table(kg)
     new = [r for r in rows if _key(r) not in old]
     names = {cid: rec.name for cid, rec in kg.concepts.items()}
@@ -243,8 +267,10 @@ def summary_markdown(summary: dict[str, Any]) -> str:
         lines += [""] + ["#" + ln if ln.startswith("#") else ln
                          for ln in g("digest").rstrip().splitlines()]
     if g("timings"):
-        lines += ["", "| stage | seconds |", "|---|---:|"]
-        lines += [f"| {k} | {v:.1f} |" for k, v in g("timings").items()]
+        cpu = g("cpu_timings") or {}
+        lines += ["", "| stage | seconds | CPU seconds |", "|---|---:|---:|"]
+        lines += [f"| {k} | {v:.1f} | {cpu[k]:.1f} |" if k in cpu else f"| {k} | {v:.1f} | - |"
+                  for k, v in g("timings").items()]
     return "\n".join(lines) + "\n"
 
 
@@ -267,8 +293,12 @@ def format_summary(summary: dict[str, Any], seconds: float | None = None) -> str
     lines += [f"  failed PMID {f['pmid']}: {f['reason']}" for f in g("failed_articles") or []]
     timings = g("timings") or {}
     if timings:
+        cpu = g("cpu_timings") or {}
         lines.append("  " + "timings".ljust(width) + "  " +
                      ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
+        if cpu:
+            lines.append("  " + "CPU".ljust(width) + "  " +
+                         ", ".join(f"{k} {v:.1f}s" for k, v in cpu.items()))
     top = g("top_new_edges") or []
     if top:
         lines.append("top new edges by belief:")
@@ -297,15 +327,16 @@ def _day(date: "_dt.date | str | None") -> str:
     return (date or datetime.now(timezone.utc).date()).isoformat()
 
 
-def whats_new(before: "KnowledgeGraph | None", kg: "KnowledgeGraph", *,
+def whats_new(before: EdgesByKey | None, kg: "KnowledgeGraph", *,
               min_change: float = BELIEF_CHANGE) -> dict[str, list[dict[str, Any]]]:
     """Edges of ``kg`` that are new, whose belief moved by ``min_change`` or more, or that are
-    newly contradicted, compared with ``before`` (None: every edge is new).
+    newly contradicted, compared with the ``before`` edges (None: every edge is new).
 
     Each item: ``subject``, ``predicate``, ``object`` (names), ``belief``, ``old_belief``
     (None if new), ``contradiction``, ``new_pmids`` (articles the edge did not have before)
     and ``sentences`` (``[{"pmid", "sentence", "negated", "hedged"}]`` from those articles,
-    when ``kg`` has evidence). Items are sorted by belief, highest first.
+    when ``kg`` has evidence; only those articles are read). Items are sorted by belief,
+    highest first.
 
     >>> from pipeline.graph import KnowledgeGraph
     >>> from pipeline.model import Concept, Evidence, Statement
@@ -315,30 +346,36 @@ def whats_new(before: "KnowledgeGraph | None", kg: "KnowledgeGraph", *,
     >>> item["subject"], item["new_pmids"], item["sentences"][0]["sentence"]
     ('MSC', ['7'], 'MSCs secrete HGF.')
     """
-    old = {_key(r): r for r in edge_table(before)} if before is not None else {}
+    old = before or {}
     names = {cid: rec.name for cid, rec in kg.concepts.items()}
-    evidence = {st.matches_key(): st.evidence for st in kg.statements()} \
-        if kg.has_evidence else {}
     out: dict[str, list[dict[str, Any]]] = {"new": [], "belief_changed": [],
                                             "new_contradictions": []}
+    listed: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in edge_table(kg):
         key = _key(row)
         prev = old.get(key)
         pmids = sorted(set(row.get("pmids", ())) - set(prev.get("pmids", ()) if prev else ()))
-        sentences = [{"pmid": ev.pmid, "sentence": ev.sentence, "negated": ev.negated,
-                      "hedged": ev.hedged} for ev in evidence.get(key, ()) if ev.pmid in pmids]
         item = {"subject": names.get(row["source"], row["source"]),
                 "predicate": row["predicate"], "object": names.get(row["target"], row["target"]),
                 "belief": round(float(row["belief"]), 3),
                 "old_belief": round(float(prev["belief"]), 3) if prev else None,
                 "contradiction": row.get("contradiction") or "", "new_pmids": pmids,
-                "sentences": sentences}
-        if prev is None:
-            out["new"].append(item)
-        elif abs(float(row["belief"]) - float(prev["belief"])) >= min_change:
-            out["belief_changed"].append(item)
+                "sentences": []}
+        sections = ["new"] if prev is None else (
+            ["belief_changed"] if abs(float(row["belief"]) - float(prev["belief"])) >= min_change
+            else [])
         if row.get("contradicted") and not (prev and prev.get("contradicted")):
-            out["new_contradictions"].append(item)
+            sections.append("new_contradictions")
+        for name in sections:
+            out[name].append(item)
+        if sections and pmids:  # only listed items get sentences
+            listed[key] = item
+    if kg.has_evidence:
+        found = kg.evidence_from({k: it["new_pmids"] for k, it in listed.items()})
+        for key, evidence in found.items():
+            listed[key]["sentences"] = [{"pmid": ev.pmid, "sentence": ev.sentence,
+                                         "negated": ev.negated, "hedged": ev.hedged}
+                                        for ev in evidence]
     for items in out.values():
         items.sort(key=lambda i: (-i["belief"], i["subject"], i["predicate"], i["object"]))
     return out
@@ -383,7 +420,7 @@ def digest_markdown(new: dict[str, list[dict[str, Any]]], date: str,
     return "\n".join(lines) + "\n"
 
 
-def write_digest(before: "KnowledgeGraph | None", kg: "KnowledgeGraph", out_dir: str | Path,
+def write_digest(before: EdgesByKey | None, kg: "KnowledgeGraph", out_dir: str | Path,
                  *, date: "_dt.date | str | None" = None, since: str | None = None
                  ) -> tuple[Path, str]:
     """Write ``mscgraph_digest_<date>.md`` into ``out_dir``; returns its path and markdown."""
@@ -406,10 +443,10 @@ def write_evidence_map(kg: "KnowledgeGraph", out_dir: str | Path, *,
     import shutil
 
     from .exports.files import atomic_write
-    from .graph.evidence_map import evidence_heatmap, evidence_map
+    from .graph.evidence_map import evidence_heatmap
 
     day, out = _day(date), Path(out_dir)
-    table = evidence_map(kg)
+    table = kg.evidence_map()
     written: dict[str, Path] = {}
     path = out / f"mscgraph_evidence_map_{day}.csv"
     with atomic_write(path, "w", newline="") as fh:

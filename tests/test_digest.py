@@ -15,7 +15,7 @@ def _graphs(tmp_path):
     yesterday = KnowledgeGraph.from_extractions(
         [(a, x) for a, x in corpus() if a.pmid not in ("102", "105")])
     write_exports(yesterday, tmp_path, date="2026-01-01")
-    return report.previous_graph(tmp_path), KnowledgeGraph.from_extractions(corpus())
+    return report.previous_edges(tmp_path), KnowledgeGraph.from_extractions(corpus())
 
 
 def _keyed(items):
@@ -47,7 +47,7 @@ def test_whats_new_lists_new_changed_and_contradicted_edges(tmp_path) -> None:
 def test_nothing_new_against_the_same_graph_and_everything_without_one(tmp_path) -> None:
     kg = KnowledgeGraph.from_extractions(corpus())
     write_exports(kg, tmp_path, date="2026-01-01")
-    same = report.whats_new(report.previous_graph(tmp_path), kg)
+    same = report.whats_new(report.previous_edges(tmp_path), kg)
     assert same == {"new": [], "belief_changed": [], "new_contradictions": []}
     first = report.whats_new(None, kg)
     assert len(first["new"]) == len(list(kg.edges()))

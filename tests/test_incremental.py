@@ -117,3 +117,32 @@ def test_whole_graph_evidence_is_read_once_per_update(store, monkeypatch):
     kg.update(items[4:])
     same(kg, KnowledgeGraph.from_extractions(items))
     assert len(reads) == 2
+
+
+def test_digest_from_the_saved_state_equals_the_graphml_fallback(store, tmp_path):
+    from pipeline import report
+    from pipeline.exports import write_exports
+    from pipeline.graph.state import update_graph
+
+    items = corpus()
+    out = tmp_path / "exports"
+    save(store, [i for i in items if i[0].pmid not in ("102", "105")])
+    first, before = update_graph(store, out / STATE_FILE)
+    assert before is None  # built from scratch: nothing saved to compare with
+    write_exports(first, out, date="2026-01-01")
+    save(store, [i for i in items if i[0].pmid in ("102", "105")])
+    kg, before = update_graph(store, out / STATE_FILE)
+    fallback = report.previous_edges(out)
+    assert set(before) == set(fallback)
+    new = report.whats_new(before, kg)
+    assert new == report.whats_new(fallback, kg)
+    assert new["new"] and new["belief_changed"] and new["new_contradictions"]
+    assert report.digest_markdown(new, "2026-01-02") == \
+        report.digest_markdown(report.whats_new(fallback, kg), "2026-01-02")
+    summary, fallback_summary = (report.new_summary(started_at="t") for _ in range(2))
+    report.add_graph(summary, before, kg)
+    report.add_graph(fallback_summary, fallback, kg)
+    assert summary == fallback_summary and summary["new_edges"] == len(new["new"])
+    unchanged, same_edges = update_graph(store, out / STATE_FILE)
+    assert report.whats_new(same_edges, unchanged) == {"new": [], "belief_changed": [],
+                                                       "new_contradictions": []}

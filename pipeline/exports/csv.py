@@ -31,7 +31,9 @@ def write_csv(kg: KnowledgeGraph, nodes_path: str | Path, edges_path: str | Path
               ) -> list[Path]:
     """Node, edge (and evidence) tables for spreadsheets; returns the paths written.
 
-    Isolated nodes are left out of the node table unless ``keep_isolated``.
+    Isolated nodes are left out of the node table unless ``keep_isolated``. The evidence
+    table has one row per evidence, by statement key, each statement's evidence in the graph's
+    order (:meth:`~pipeline.graph.KnowledgeGraph.iter_statements`: from the store, streamed).
     """
     g = export_view(kg.to_networkx(), keep_isolated=keep_isolated)
     nodes, edges = graph_tables(g, join_lists=True, readable_ids=False)
@@ -41,9 +43,9 @@ def write_csv(kg: KnowledgeGraph, nodes_path: str | Path, edges_path: str | Path
                   **d} for _e, u, v, d in edges]
     written = [_write_rows(nodes_path, NODE_COLUMNS, node_rows),
                _write_rows(edges_path, EDGE_COLUMNS, edge_rows)]
-    if evidence_path is not None and kg.has_evidence:
-        written.append(_write_rows(evidence_path, EVIDENCE_CSV_COLUMNS,
-                                   iter_evidence_rows(kg.statements())))
+    if evidence_path is not None and kg.has_evidence:  # streamed, one statement at a time
+        written.append(_write_rows(evidence_path, EVIDENCE_CSV_COLUMNS, (
+            row for st in kg.iter_statements() for row in iter_evidence_rows([st]))))
     return written
 
 

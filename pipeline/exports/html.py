@@ -27,7 +27,7 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..errors import PipelineError
 from ..graph import KnowledgeGraph
@@ -36,7 +36,7 @@ from .flatten import edge_names, export_view
 from .style import DEFAULT_EDGE_COLOUR, DEFAULT_NODE_COLOUR, PREDICATE_STYLES, TYPE_COLOURS
 
 __all__ = ["VIS_PACKAGE", "VIS_FILES", "TEMPLATE", "vis_network_assets", "page_data",
-           "digest_blocks", "html_page", "write_html"]
+           "digest_blocks", "html_page", "page_pieces", "write_html"]
 
 #: The maintained package whose bundled vis-network the page inlines, and the files it reads.
 VIS_PACKAGE = "pyvis"
@@ -118,7 +118,7 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
     ('a (SECRETES) b', '1')
     """
     g = export_view(kg.to_networkx(), keep_isolated=keep_isolated)
-    stmts = {st.matches_key(): st for st in kg.statements()} if kg.has_evidence else {}
+    shown = _newest_evidence(kg, evidence_per_edge) if kg.has_evidence else {}
     nodes = [{"id": n, "name": d.get("name") or n, "type": d.get("type", ""),
               "article_count": d.get("article_count", 0), "synonyms": list(d.get("synonyms", ()))}
              for n, d in g.nodes(data=True)]
@@ -128,11 +128,8 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                                    "negated_count", "hedged_count", "first_year", "last_year",
                                    "contradicted", "contradiction", "species", "study_types")}
         e |= {"id": i, "source": u, "target": v, "name": name}
-        st = stmts.get((u, d["predicate"], v))
-        if st is not None:
-            newest = sorted(st.evidence, key=lambda ev: (-(ev.year or 0), ev.pmid))
-            e["evidence"] = [ev.to_json() for ev in newest[:evidence_per_edge]]
-            e["evidence_more"] = max(0, len(newest) - evidence_per_edge)
+        if (u, d["predicate"], v) in shown:
+            e["evidence"], e["evidence_more"] = shown[(u, d["predicate"], v)]
         edges.append(e)
     s = kg.summary()
     summary = (f"{len(nodes)} concepts, {len(edges)} relations, {s['evidence']} sentences, "
@@ -145,6 +142,17 @@ def page_data(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | No
                        "predicates": {p: {"colour": st.colour, "arrow": st.vis_arrow}
                                       for p, st in PREDICATE_STYLES.items()}},
             "nodes": nodes, "edges": edges}
+
+
+def _newest_evidence(kg: KnowledgeGraph, n: int
+                     ) -> dict[tuple[str, str, str], tuple[list[dict[str, Any]], int]]:
+    """Per statement key, its ``n`` newest evidence records (newest year first, then PMID, then
+    the graph's order) and how many more there are; statements are streamed one at a time."""
+    shown = {}
+    for st in kg.iter_statements():
+        newest = sorted(st.evidence, key=lambda ev: (-(ev.year or 0), ev.pmid))
+        shown[st.matches_key()] = ([ev.to_json() for ev in newest[:n]], max(0, len(newest) - n))
+    return shown
 
 
 def evidence_map_rows(kg: KnowledgeGraph, limit: int = 40) -> list[dict[str, Any]]:
@@ -165,19 +173,49 @@ def _raw_text_safe(text: str, tag: str) -> str:
     return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None,
-              digest: str | None = None) -> str:
-    """The page as a string (see the module docstring)."""
+def _json_text(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # no "</script>" can end the element; U+2028/9 are line ends to older JavaScript
+    return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _json_pieces(data: dict[str, Any], streamed: tuple[str, ...] = ("nodes", "edges"),
+                 batch: int = 500) -> Iterator[str]:
+    """``json.dumps`` of ``data`` (made safe for the page) in pieces: the lists under
+    ``streamed``, its last keys, a ``batch`` of items at a time, never the whole text at once."""
+    head = _json_text({k: v for k, v in data.items() if k not in streamed})
+    yield head[:-1]
+    for n, name in enumerate(streamed):
+        items = data[name]
+        yield ("," if n or len(head) > 2 else "") + _json_text(name) + ":["
+        for i in range(0, len(items), batch):
+            yield ("," if i else "") + ",".join(_json_text(x) for x in items[i:i + batch])
+        yield "]"
+    yield "}"
+
+
+def page_pieces(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None,
+                digest: str | None = None) -> Iterator[str]:
+    """The page (see the module docstring) as consecutive pieces of text, so that writing it
+    never holds the whole page (hundreds of MB at 100k articles) as one string."""
     script, css = vis_network_assets()
-    payload = json.dumps(page_data(kg, keep_isolated=keep_isolated, date=date, digest=digest),
-                         ensure_ascii=False, separators=(",", ":"))
-    payload = (payload.replace("<", "\\u003c").replace("\u2028", "\\u2028")
-               .replace("\u2029", "\\u2029"))
-    slots = {"VIS_CSS": _raw_text_safe(css, "style"), "VIS_JS": _raw_text_safe(script, "script"),
-             "GRAPH_DATA": payload}
+    data = page_data(kg, keep_isolated=keep_isolated, date=date, digest=digest)
     template = (resources.files("pipeline.exports") / "assets" / TEMPLATE).read_text(
         encoding="utf-8")
-    return _SLOT.sub(lambda m: slots[m.group(1)], template)
+    for i, part in enumerate(_SLOT.split(template)):
+        if i % 2 == 0:  # text between the slots
+            yield part
+        elif part == "GRAPH_DATA":
+            yield from _json_pieces(data)
+        else:
+            yield _raw_text_safe(css, "style") if part == "VIS_CSS" else \
+                _raw_text_safe(script, "script")
+
+
+def html_page(kg: KnowledgeGraph, *, keep_isolated: bool = False, date: str | None = None,
+              digest: str | None = None) -> str:
+    """The page as a string (see the module docstring; :func:`page_pieces` joined)."""
+    return "".join(page_pieces(kg, keep_isolated=keep_isolated, date=date, digest=digest))
 
 
 def write_html(kg: KnowledgeGraph, path: str | Path, *, keep_isolated: bool = False,
@@ -192,7 +230,7 @@ def write_html(kg: KnowledgeGraph, path: str | Path, *, keep_isolated: bool = Fa
     >>> write_html(kg, tempfile.mkdtemp() + "/g.html").read_text()[:15]
     '<!DOCTYPE html>'
     """
-    page = html_page(kg, keep_isolated=keep_isolated, date=date, digest=digest)
     with atomic_write(path, "w") as fh:
-        fh.write(page)
+        for piece in page_pieces(kg, keep_isolated=keep_isolated, date=date, digest=digest):
+            fh.write(piece)
     return Path(path)

@@ -22,9 +22,11 @@ Concepts can be named by id, canonical name or synonym (case-insensitive); an am
 raises :class:`AmbiguousConceptError` listing the candidates.
 
 State: a graph built from the store or from extractions holds per-article counts
-(:mod:`.aggregate`; updates add, replace or remove an article exactly and re-score only the
-statements it touches) and reads evidence sentences on demand from its source (:mod:`.sources`:
-memory or the store; :mod:`.state` saves the counts between runs); one loaded from an export
+(:mod:`.aggregate`; updates, :mod:`.updates`, add, replace or remove an article exactly and
+re-score only the statements it touches) and reads evidence sentences on demand from its source
+(:mod:`.sources`: memory or the store; :mod:`.state` saves the counts between runs); whole-graph
+readers (exports) stream them statement by statement (:meth:`KnowledgeGraph.iter_statements`:
+from the store's ``predications`` table, never all sentences at once); one loaded from an export
 holds its statements, if any. Concept records and edge attributes by key are derived from those;
 the networkx view (:meth:`KnowledgeGraph.to_networkx`) is built from them on first use,
 cached and frozen. Readers and writers of files live in :mod:`pipeline.exports` (they go
@@ -54,7 +56,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 
 import networkx as nx
 
-from ..assembly import (SIGNS, Assembler, ArticleLike, ConceptRecord, article_state,
+from ..assembly import (SIGNS, Assembler, ArticleLike, ConceptRecord, concept_of,
                         evidence_sort_key)
 from ..belief import BeliefScorer, score_statements
 from .aggregate import GraphAggregate
@@ -67,6 +69,7 @@ from .contradictions import CONTRADICTION_COLUMNS, contradiction_rows
 from .filters import GraphFilter, InvalidFilterError, normalize_predicates
 from .mediators import MEDIATOR_COLUMNS, MEDIATOR_TYPES, co_stated_paths, mediator_rows
 from .paths import MECHANISTIC, ArticleContext, MechanismPath, mechanism_paths
+from .updates import IncrementalUpdates
 from .resolve import (AmbiguousConceptError, ConceptLookupError, ConceptResolver,
                       UnknownConceptError)
 
@@ -84,7 +87,7 @@ log = logging.getLogger(__name__)
 EVIDENCE_COLUMNS = ["pmid", "year", "sentence", "negated", "hedged", "species", "study_type"]
 
 
-class KnowledgeGraph:
+class KnowledgeGraph(IncrementalUpdates):
     """Mechanism graph with analyst queries (build with the ``from_*`` class methods).
 
     Parameters
@@ -136,11 +139,12 @@ class KnowledgeGraph:
         self._ancestors: dict[str, frozenset[str]] = {}
         self._contexts: dict[str, ArticleContext] | None = None
         self._all_evidence: dict[Key, Statement] | None = None
+        self._evidence_map: pd.DataFrame | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         # the caches are rebuilt on demand; pickling them would double the payload
         return {**self.__dict__, "_view": None, "_resolver": None, "_ancestors": {},
-                "_contexts": None, "_all_evidence": None}
+                "_contexts": None, "_all_evidence": None, "_evidence_map": None}
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -157,62 +161,6 @@ class KnowledgeGraph:
                 log.info("read %d extractions", n)
         log.info("assembling graph from %d extractions", n)
         return cls.from_source(asm, scorer=scorer)
-
-    @classmethod
-    def from_store(cls, store: Any, *, scorer: BeliefScorer | None = None) -> "KnowledgeGraph":
-        """Build from a :class:`pipeline.store.Store` (anything with ``iter_extractions()``).
-
-        From a real store the graph holds counts only and reads sentences from the store when
-        asked (:mod:`.sources`); :mod:`.state` saves and updates it between runs.
-        """
-        if not hasattr(store, "engine"):
-            return cls.from_extractions(store.iter_extractions(), scorer=scorer)
-        source = StoreSource(store)
-        agg = GraphAggregate(scorer)
-        stamps = source.stamps()
-        for n, state in enumerate(source.articles(), 1):
-            agg.add(state, stamps.get(state.pmid, 0))
-            if n % 10000 == 0:
-                log.info("read %d extractions", n)
-        return cls.from_aggregate(agg, source, scorer=scorer)
-
-    @classmethod
-    def from_source(cls, source: Assembler, *, scorer: BeliefScorer | None = None
-                    ) -> "KnowledgeGraph":
-        """Build from an in-memory :class:`~pipeline.assembly.Assembler` (kept as the source
-        of evidence and updated by :meth:`update`)."""
-        agg = GraphAggregate(scorer)
-        for state in source.articles():
-            agg.add(state)
-        return cls.from_aggregate(agg, source, scorer=scorer)
-
-    @classmethod
-    def from_aggregate(cls, aggregate: GraphAggregate, source: EvidenceSource, *,
-                       scorer: BeliefScorer | None = None,
-                       derived: tuple[Any, Any, Any] | None = None) -> "KnowledgeGraph":
-        """A graph over ``aggregate``'s counts, reading sentences from ``source``.
-
-        ``derived`` (``(concepts, edges)`` of :attr:`derived` saved with the aggregate)
-        skips re-deriving every node and edge.
-        """
-        kg = cls({}, [], scorer=scorer, aggregate=aggregate, source=source)
-        if derived is not None:  # saved already finished and in view order
-            kg._concepts, kg._nodes, kg._edges = derived
-            return kg
-        aggregate.take_dirty()
-        kg._refresh(set(aggregate.tallies), set(aggregate.statements), full=True)
-        return kg
-
-    @property
-    def aggregate(self) -> GraphAggregate | None:
-        """The counts nodes and edges are derived from (None for an export or a view)."""
-        return self._agg
-
-    @property
-    def derived(self) -> tuple[dict[str, ConceptRecord], dict[str, ConceptRecord],
-                               dict[Key, dict[str, Any]]]:
-        """Concepts, nodes and edges (by key) as derived (saved with the aggregate)."""
-        return self._concepts, self._nodes, self._edges
 
     @classmethod
     def from_statements(cls, statements: Iterable[Statement], *,
@@ -253,85 +201,6 @@ class KnowledgeGraph:
                     concepts[e["source"]].concept, e["predicate"], concepts[e["target"]].concept,
                     sorted(evidence.get(key, []), key=evidence_sort_key), float(e["belief"]))
         return cls(concepts, edges, statements)
-
-    # ------------------------------------------------------------------ updates
-    def update(self, items: Iterable[tuple[ArticleLike, Extraction]]) -> int:
-        """Add new or re-extracted articles (replacing their previous evidence) in place.
-
-        Gives the same graph as a full rebuild over the union; only the touched statements
-        are re-scored. For a graph over a store, the extractions must be the stored ones.
-        Returns the articles added.
-        """
-        agg, source = self._require_aggregate()
-        n = 0
-        for article, extraction in items:
-            if isinstance(source, Assembler):
-                source.add(article, extraction)
-                state = source.article(str(article.pmid))
-            else:
-                state = article_state(article, extraction)
-            agg.add(state)  # type: ignore[arg-type]
-            n += 1
-        self._refresh(*agg.take_dirty())
-        log.info("updated graph with %d extractions", n)
-        return n
-
-    def sync(self, stamps: Mapping[str, int], fetch: Callable[[list[str]], Iterable[
-             tuple[ArticleLike, Extraction]]]) -> tuple[int, int]:
-        """Bring the graph to ``stamps`` (``{pmid: stamp}`` of the current extractions):
-        articles with a new or changed stamp are read through ``fetch`` and added, the others
-        absent from ``stamps`` removed. Returns (added or replaced, removed)."""
-        agg, _source = self._require_aggregate()
-        changed = sorted(p for p, s in stamps.items() if agg.stamp(p) != s)
-        gone = [p for p in agg.articles if p not in stamps]
-        for p in gone:
-            agg.remove(p)
-        n = 0
-        for article, extraction in fetch(changed):
-            agg.add(article_state(article, extraction), stamps[str(article.pmid)])
-            n += 1
-        self._refresh(*agg.take_dirty())
-        return n, len(gone)
-
-    def remove_articles(self, pmids: Iterable[str]) -> int:
-        """Drop articles' evidence and mentions (e.g. deleted citations) in place."""
-        agg, source = self._require_aggregate()
-        pmids = [str(p) for p in pmids]
-        n = sum(agg.remove(p) for p in pmids)
-        if isinstance(source, Assembler):
-            source.remove(pmids)
-        self._refresh(*agg.take_dirty())
-        return n
-
-    def _require_aggregate(self) -> tuple[GraphAggregate, EvidenceSource]:
-        if self._agg is None or self._source is None:
-            raise PipelineError("this graph was loaded from an export or is a filtered view; "
-                                "incremental updates need a graph built from the store or "
-                                "from extractions (KnowledgeGraph.from_store)")
-        return self._agg, self._source
-
-    def _refresh(self, concepts: set[str], keys: set[Key], full: bool = False) -> None:
-        """Re-derive the touched nodes and edges from the aggregate (all when ``full``)."""
-        agg, source = self._require_aggregate()
-        records = {} if full else dict(self._concepts)
-        for c in concepts:
-            rec = agg.concept(c)
-            if rec is None:
-                records.pop(c, None)
-            else:
-                records[c] = rec
-        edges = {} if full else {k: dict(d, source=k[0], target=k[2])
-                                 for k, d in self._edges.items() if k not in keys}
-        live = sorted(k for k in keys if k in agg.statements)
-        if agg.scores_from_aggregates:
-            beliefs = {k: agg.belief(k) for k in live}
-        else:  # a scorer that needs the sentences
-            stmts = materialize(source, agg.statements, live, records)
-            score_statements(list(stmts.values()), agg.scorer)
-            beliefs = {k: st.belief for k, st in stmts.items()}
-        for k in live:
-            edges[k] = agg.edge(k, beliefs[k])  # type: ignore[assignment]
-        self._set(records, list(edges.values()), None)
 
     def _held(self, keys: Iterable[Key] | None = None) -> dict[Key, Statement]:
         return self._held_from(self._statements or {}, keys)
@@ -392,6 +261,38 @@ class KnowledgeGraph:
             return list(self._lookup(None).values())
         return [Statement(self._nodes[u].concept, d["predicate"], self._nodes[v].concept,
                           belief=float(d["belief"])) for u, v, d in self.edges()]
+
+    def iter_statements(self) -> Iterator[Statement]:
+        """The statements of :meth:`statements`, one at a time: a graph over a store streams
+        them from its ``predications`` table, never holding every sentence at once."""
+        if not (isinstance(self._source, StoreSource) and self._all_evidence is None):
+            yield from self.statements()
+            return
+        for key, evidence in self._source.statement_evidence():
+            d = self._edges.get(key)
+            if d is not None:
+                yield Statement(concept_of(self._nodes, key[0]), key[1],
+                                concept_of(self._nodes, key[2]), evidence, float(d["belief"]))
+
+    def evidence_from(self, pmids_of: Mapping[Key, Iterable[str]]) -> dict[Key, list[Evidence]]:
+        """The evidence of each statement key from the given articles only; a graph over
+        aggregates reads just those articles.
+
+        >>> from pipeline.model import Concept
+        >>> key = ("A", "SECRETES", "B")
+        >>> kg = KnowledgeGraph.from_statements([Statement(Concept("A", "a", "CELL_TYPE"),
+        ...     "SECRETES", Concept("B", "b", "CYTOKINE"),
+        ...     [Evidence("1", "s"), Evidence("2", "t")])])
+        >>> [e.pmid for e in kg.evidence_from({key: ["2"]})[key]]
+        ['2']
+        """
+        wanted = {k: set(map(str, p)) for k, p in pmids_of.items() if k in self._edges}
+        if self._agg is not None and self._source is not None and self._statements is None \
+                and self._all_evidence is None:
+            got = materialize(self._source, wanted, list(wanted), self._nodes)
+        else:
+            got = self._evidence(list(wanted))
+        return {k: [e for e in st.evidence if e.pmid in wanted[k]] for k, st in got.items()}
 
     def edges(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """``(source, target, attributes)`` in stable order (that of :meth:`to_networkx`)."""
@@ -714,9 +615,14 @@ class KnowledgeGraph:
 
     def evidence_map(self, **kwargs: Any) -> "pd.DataFrame":
         """Disease × mechanism table: articles, net direction, best study type, belief
-        (:func:`~pipeline.graph.evidence_map.evidence_map`; same keyword arguments)."""
+        (:func:`~pipeline.graph.evidence_map.evidence_map`; same keyword arguments). The
+        default table is kept until the next update (the exports ask for it twice)."""
         from .evidence_map import evidence_map
-        return evidence_map(self, **kwargs)
+        if kwargs:
+            return evidence_map(self, **kwargs)
+        if self._evidence_map is None:
+            self._evidence_map = evidence_map(self)
+        return self._evidence_map.copy()
 
     def plot(self, concept: str, depth: int = 1, **kwargs: Any) -> "Axes":
         """Draw the neighbourhood of ``concept`` with matplotlib and return the Axes

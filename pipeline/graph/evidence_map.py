@@ -39,8 +39,8 @@ Example
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import IO, TYPE_CHECKING, Any, Iterable, Protocol
+from dataclasses import dataclass, field, replace
+from typing import IO, TYPE_CHECKING, Any, Iterable, Iterator, Protocol
 
 from ..assembly import SIGNS
 from ..belief import DefaultBeliefScorer
@@ -59,7 +59,7 @@ class GraphWithEvidence(Protocol):
     scorer: Any
     concepts: Any
 
-    def statements(self) -> list[Statement]: ...
+    def iter_statements(self) -> Iterator[Statement]: ...
 
 __all__ = ["evidence_map", "evidence_heatmap", "MECHANISM_TYPES", "INTERVENTION",
            "EVIDENCE_MAP_COLUMNS", "HEATMAP_ROWS", "HEATMAP_COLUMNS"]
@@ -76,15 +76,22 @@ EVIDENCE_MAP_COLUMNS = ["disease", "disease_id", "mechanism", "mechanism_id", "m
                         "pmids"]
 
 
+def _source(ev: Evidence) -> tuple[Any, ...]:
+    # what Evidence.source_hash hashes, as a key: the same identity without a SHA-1 per use
+    return (ev.pmid, ev.sentence_start, ev.sentence_end, ev.subject_text, ev.object_text,
+            ev.negated, ev.hedged)
+
+
 @dataclass
 class _Cell:
     """Evidence of one (disease, mechanism) cell and each article's signed votes."""
 
-    evidence: dict[str, tuple[str, Evidence]] = field(default_factory=dict)
+    evidence: dict[tuple[Any, ...], tuple[str, Evidence]] = field(default_factory=dict)
     votes: dict[str, int] = field(default_factory=dict)
 
-    def add(self, predicate: str, ev: Evidence, sign: int) -> None:
-        self.evidence.setdefault(ev.source_hash + predicate, (predicate, ev))
+    def add(self, predicate: str, ev: Evidence, sign: int, source: tuple[Any, ...]) -> None:
+        """Count ``ev`` (``source``: :func:`_source` of it) once per predicate."""
+        self.evidence.setdefault((*source, predicate), (predicate, ev))
         self.votes.setdefault(ev.pmid, 0)
         if sign and not ev.negated:
             self.votes[ev.pmid] += sign
@@ -127,13 +134,21 @@ def evidence_map(kg: GraphWithEvidence, *, types: Iterable[str] = MECHANISM_TYPE
             for pmid in rec.pmids:
                 diseases_of.setdefault(pmid, []).append(cid)
     cells: dict[tuple[str, str], _Cell] = {}
-    for st in kg.statements():
+    for st in kg.iter_statements():  # streamed: one statement's sentences at a time
+        # cells keep each evidence's identity and a copy without its texts (what scoring
+        # reads), so the sentences go with their statement
+        slim: dict[int, tuple[tuple[Any, ...], Evidence]] = {}
         for mech, sign in ((st.subject, 0), (st.object, SIGNS.get(st.predicate, 0))):
             if mech.type not in wanted or mech.id in skip:
                 continue
-            for ev in st.evidence:
-                for disease in diseases_of.get(ev.pmid, ()):
-                    cells.setdefault((disease, mech.id), _Cell()).add(st.predicate, ev, sign)
+            for i, ev in enumerate(st.evidence):
+                diseases = diseases_of.get(ev.pmid, ())
+                if diseases and i not in slim:
+                    slim[i] = (_source(ev), replace(ev, sentence="", subject_text="",
+                                                    object_text=""))
+                for disease in diseases:
+                    cells.setdefault((disease, mech.id), _Cell()).add(st.predicate, slim[i][1],
+                                                                      sign, slim[i][0])
     scorer = kg.scorer or DefaultBeliefScorer()
     rank = {t: i for i, t in enumerate(STUDY_TYPES)}
     rows = []

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, Iterable, Iterator, Mapping, Protocol
 
 from sqlalchemy import select
@@ -30,13 +32,16 @@ from sqlalchemy import select
 from ..assembly import ArticleState, ConceptRecord, article_state, concept_of, merge_evidence
 from ..errors import PipelineError
 from ..model import Article, Evidence, Extraction, Statement
+from ..predications import iter_evidence
 from ..store import ArticleInfo
 from ..store_schema import articles, extractions
 from .aggregate import Key
 
-__all__ = ["EvidenceSource", "StoreSource", "materialize", "stamp_of"]
+__all__ = ["EvidenceSource", "StoreSource", "materialize", "stamp_of", "UNPICKLED"]
 
-
+#: Why a graph unpickled without its store cannot give sentences, and what to do.
+UNPICKLED = ("this graph was unpickled without its store; evidence is read from the store: "
+             "rebuild it with KnowledgeGraph.from_store")
 
 
 class EvidenceSource(Protocol):
@@ -101,6 +106,15 @@ class StoreSource:
         for info, extraction in self.extractions(pmids):
             yield article_state(info, extraction)
 
+    def statement_evidence(self) -> Iterator[tuple[Key, list[Evidence]]]:
+        """Every statement key (sorted) with its evidence as the graph keeps it (the order
+        and one-per-source of :func:`~pipeline.assembly.merge_evidence`, given by the query),
+        streamed from the ``predications`` table in one query: one statement is held at a time."""
+        if self.store is None:
+            raise PipelineError(UNPICKLED)
+        for key, group in groupby(iter_evidence(self.store.engine), key=itemgetter(0)):
+            yield key, [ev for _key, ev in group]
+
     def __getstate__(self) -> dict[str, Any]:
         # a pickled graph keeps its counts; a live connection cannot travel with it
         return {"store": None, "batch_size": self.batch_size}
@@ -122,8 +136,7 @@ def materialize(source: EvidenceSource, pmids_of: Mapping[Key, Iterable[str]],
     merged: dict[Key, list[Evidence]] = {}
     if wanted:
         if getattr(source, "store", 1) is None:
-            raise PipelineError("this graph was unpickled without its store; evidence is read "
-                               "from the store: rebuild it with KnowledgeGraph.from_store")
+            raise PipelineError(UNPICKLED)
         for state in source.articles(pmids):
             for k, evs in state.evidence.items():
                 if k in wanted:

@@ -1,6 +1,7 @@
 """The graph's aggregates saved between runs, so a night costs what is new.
 
-:func:`load_graph` reads the saved :class:`~pipeline.graph.aggregate.GraphAggregate` (a pickle
+:func:`load_graph` (and :func:`update_graph`, which also gives the edges saved before, for
+the nightly digest) reads the saved :class:`~pipeline.graph.aggregate.GraphAggregate` (a pickle
 next to the exports), compares its per-article stamps with the store's
 (:meth:`~pipeline.graph.sources.StoreSource.stamps`), adds the new and re-extracted articles,
 removes the deleted ones, and saves it again. A file of another layout
@@ -27,10 +28,10 @@ from typing import Any, Iterator
 from ..belief import BeliefScorer
 from ..errors import PipelineError
 from . import KnowledgeGraph
-from .aggregate import AGGREGATE_VERSION, GraphAggregate
+from .aggregate import AGGREGATE_VERSION, GraphAggregate, Key
 from .sources import StoreSource
 
-__all__ = ["STATE_FILE", "load_graph", "save_state", "read_state"]
+__all__ = ["STATE_FILE", "load_graph", "update_graph", "save_state", "read_state"]
 
 log = logging.getLogger(__name__)
 
@@ -94,20 +95,30 @@ def read_state(path: str | Path, scorer: BeliefScorer | None = None) -> tuple[An
 def load_graph(store: Any, path: str | Path, *, scorer: BeliefScorer | None = None
                ) -> KnowledgeGraph:
     """The graph of ``store``'s extractions, updated from the state saved at ``path`` (built
-    from scratch without one), which is then saved again.
+    from scratch without one), which is then saved again (:func:`update_graph` without the
+    previous edges)."""
+    return update_graph(store, path, scorer=scorer)[0]
+
+
+def update_graph(store: Any, path: str | Path, *, scorer: BeliefScorer | None = None
+                 ) -> tuple[KnowledgeGraph, dict[Key, dict[str, Any]] | None]:
+    """The graph of ``store``'s extractions and the edges (by key) of the graph saved at
+    ``path`` before this update (None without a usable saved state: built from scratch).
 
     Only new or changed extractions are read, deleted articles are removed, and only the
     statements they touch are re-scored; the result equals :meth:`KnowledgeGraph.from_store`.
+    The state is saved again when anything changed.
     """
     source = StoreSource(store)
     saved = read_state(path, scorer)
     if saved is None:
-        kg = KnowledgeGraph.from_store(store, scorer=scorer)
+        kg, before = KnowledgeGraph.from_store(store, scorer=scorer), None
     else:
         kg = KnowledgeGraph.from_aggregate(saved[0], source, scorer=scorer, derived=saved[1])
+        before = saved[1][2]  # updates replace the edge table, never change it
         added, removed = kg.sync(source.stamps(), source.extractions)
         log.info("graph updated: %d articles added or replaced, %d removed", added, removed)
         if not (added or removed):
-            return kg
+            return kg, before
     save_state(kg, path)
-    return kg
+    return kg, before
