@@ -69,13 +69,12 @@ _SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
 
 
 class _Chunk(NamedTuple):
-    """The tokens of one whitespace-delimited chunk, and the exception-pair pieces it starts
-    and ends with (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
+    """The tokens of one whitespace-delimited chunk, and the exception-pair starts its
+    beginning completes (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
 
     words: tuple[str, ...]
     falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
     lefts: frozenset[str]       # pair starts that one of the chunk's heads completes
-    tails: tuple[str, ...]
     ws: bool                    # a whitespace chunk
 
 
@@ -108,9 +107,8 @@ class NormalizingTokenizer:
         """Forget the memoized chunk tokens (after changing the rule tokenizer)."""
         self._chunks: dict[str, _Chunk] = {}
         self._bridges: set[tuple[str, str]] | None = None
-        # bridge heads by first character, with the pair starts they complete; tails by last
+        # bridge heads by first character, with the pair starts they complete
         self._heads_by_char: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
-        self._tails_by_char: dict[str, tuple[str, ...]] = {}
         self._rule_keys: frozenset[str] = frozenset()
         self._simple_ok = False
 
@@ -139,10 +137,6 @@ class NormalizingTokenizer:
             for b, starts in sorted(lefts.items()):
                 heads.setdefault(b[0], []).append((b, frozenset(starts)))
             self._heads_by_char = {c: tuple(v) for c, v in heads.items()}
-            tails: dict[str, list[str]] = {}
-            for a in sorted({a for a, _ in pairs}):
-                tails.setdefault(a[-1], []).append(a)
-            self._tails_by_char = {c: tuple(v) for c, v in tails.items()}
             self._rule_keys = frozenset(t.rules or ())
             self._bridges = pairs
             self._simple_ok = self._simple_path_agrees()
@@ -194,11 +188,13 @@ class NormalizingTokenizer:
         if self._bridges is None:
             self._bridge_pairs()
         chunks = _CHUNK_RE.findall(text)
-        missing = [c for c in chunks if c not in cache]
-        learned = self._learn(missing) if missing else cache
+        # set operations in C; the chunks are learned in text order
+        new = set(chunks).difference(cache)
+        learned = self._learn([c for c in dict.fromkeys(chunks) if c in new]) if new else cache
         words: list[str] = []
         spaces: list[bool] = []
-        tails: tuple[str, ...] = ()     # bridge tails of the chunk before a single space
+        # the chunk before a single space, when a bridge pair may start at its end
+        prev: str | None = None
         window: list[str] | None = None  # chunks joined by bridged single spaces
         first = ""                      # the last chunk that was not bridged to its left
         win_at = 0                      # index in words of that chunk's first token
@@ -215,9 +211,11 @@ class NormalizingTokenizer:
                 if window:
                     self._retokenize(window, words, spaces, win_at)
                     window = None
-                tails = ()
+                prev = None
             else:
-                if tails and got.lefts and not got.lefts.isdisjoint(tails):
+                # rare: the chunk starts with the second piece of an exception pair
+                if got.lefts and prev is not None \
+                        and any(prev.endswith(a) for a in got.lefts):
                     if window is None:
                         window = [first]
                     window.append(chunk)
@@ -226,7 +224,7 @@ class NormalizingTokenizer:
                         self._retokenize(window, words, spaces, win_at)
                         window = None
                     first, win_at = chunk, len(words)
-                tails = got.tails
+                prev = chunk if len(chunk) <= MAX_CHUNK else None
             words.extend(got.words)
             spaces.extend(got.falses)
         if window:
@@ -381,16 +379,14 @@ class NormalizingTokenizer:
         A chunk over :data:`MAX_CHUNK` characters never joins a bridge (see :meth:`words`).
         """
         if len(chunk) > MAX_CHUNK:
-            return _Chunk(words, (False,) * len(words), _NO_LEFTS, (), False)
+            return _Chunk(words, (False,) * len(words), _NO_LEFTS, False)
         heads = self._heads_by_char.get(chunk[0])
         lefts = _NO_LEFTS
         if heads:
             for head, starts in heads:
                 if chunk.startswith(head):
                     lefts = lefts | starts
-        tails = self._tails_by_char.get(chunk[-1])
-        return _Chunk(words, (False,) * len(words), lefts,
-                      tuple(x for x in tails if chunk.endswith(x)) if tails else (), False)
+        return _Chunk(words, (False,) * len(words), lefts, False)
 
     def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
         """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
@@ -398,7 +394,7 @@ class NormalizingTokenizer:
         solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
         for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
             w = tuple(t.text for t in self.tokenizer(c))
-            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, (), True)
+            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, True)
         if solid:
             self._bridge_pairs()
             hard = []
