@@ -64,7 +64,7 @@ MAX_CHUNK = 128
 #: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
 #: lowercase letter. Each part is one token (checked on probes, see
 #: :meth:`NormalizingTokenizer._simple_path_agrees`).
-_NO_LEFTS: frozenset[str] = frozenset()
+_NO_LEFTS: dict[str, tuple[str, ...]] = {}   # shared: never mutated
 _SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
 
 
@@ -74,7 +74,7 @@ class _Chunk(NamedTuple):
 
     words: tuple[str, ...]
     falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
-    lefts: frozenset[str]       # pair starts that one of the chunk's heads completes
+    lefts: dict[str, tuple[str, ...]]   # pair starts one of its heads completes, by last char
     ws: bool                    # a whitespace chunk
 
 
@@ -109,6 +109,8 @@ class NormalizingTokenizer:
         self._bridges: set[tuple[str, str]] | None = None
         # bridge heads by first character, with the pair starts they complete
         self._heads_by_char: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+        # pair starts grouped by their last character, per set of starts (few distinct)
+        self._lefts_by_end: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
         self._rule_keys: frozenset[str] = frozenset()
         self._simple_ok = False
 
@@ -214,8 +216,8 @@ class NormalizingTokenizer:
                 prev = None
             else:
                 # rare: the chunk starts with the second piece of an exception pair
-                if got.lefts and prev is not None \
-                        and any(prev.endswith(a) for a in got.lefts):
+                starts = got.lefts.get(prev[-1]) if prev is not None and got.lefts else None
+                if starts and any(prev.endswith(a) for a in starts):
                     if window is None:
                         window = [first]
                     window.append(chunk)
@@ -381,12 +383,19 @@ class NormalizingTokenizer:
         if len(chunk) > MAX_CHUNK:
             return _Chunk(words, (False,) * len(words), _NO_LEFTS, False)
         heads = self._heads_by_char.get(chunk[0])
-        lefts = _NO_LEFTS
-        if heads:
-            for head, starts in heads:
-                if chunk.startswith(head):
-                    lefts = lefts | starts
-        return _Chunk(words, (False,) * len(words), lefts, False)
+        if not heads:
+            return _Chunk(words, (False,) * len(words), _NO_LEFTS, False)
+        lefts: frozenset[str] = frozenset()
+        for head, starts in heads:
+            if chunk.startswith(head):
+                lefts = lefts | starts
+        by_end = self._lefts_by_end.get(lefts)
+        if by_end is None:
+            grouped: dict[str, list[str]] = {}
+            for a in sorted(lefts):
+                grouped.setdefault(a[-1], []).append(a)
+            by_end = self._lefts_by_end[lefts] = {k: tuple(v) for k, v in grouped.items()}
+        return _Chunk(words, (False,) * len(words), by_end, False)
 
     def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
         """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
