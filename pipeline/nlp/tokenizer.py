@@ -51,7 +51,10 @@ def base_tokenizer(nlp: Language) -> Tokenizer:
                      token_match=base.token_match, url_match=base.url_match)
 
 
-_CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer loop
+#: A non-space chunk with the single space after it (spaCy's token separator, the last token's
+#: trailing space), or a run of whitespace (\s is str.isspace, as in spaCy's tokenizer loop;
+#: after a chunk that took one space it is what spaCy makes whitespace tokens of).
+_CHUNK_RE = re.compile(r"\S+ ?|\s+")
 
 #: Longest chunk tokenized as spaCy does. spaCy's affix loop (and its port) is quadratic in the
 #: chunk length: a 100 KB run of brackets takes minutes. A longer chunk (no real word comes
@@ -73,9 +76,11 @@ class _Chunk(NamedTuple):
     beginning completes (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
 
     words: tuple[str, ...]
-    falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
+    spaces: tuple[bool, ...]    # trailing-space flags: True for the last token before a space
     lefts: dict[str, tuple[str, ...]]   # pair starts one of its heads completes, by last char
     ws: bool                    # a whitespace chunk
+    text: str                   # the chunk without the space after it
+    tail: str | None            # ``text``, when a bridge pair may start at its end
 
 
 class NormalizingTokenizer:
@@ -201,15 +206,8 @@ class NormalizingTokenizer:
         first = ""                      # the last chunk that was not bridged to its left
         win_at = 0                      # index in words of that chunk's first token
         for chunk in chunks:
-            if chunk == " " and words:
-                spaces[-1] = True       # a single space is the previous token's trailing space
-                continue
             got = get(chunk) or learned[chunk]
             if got.ws:
-                if chunk[0] == " " and words:
-                    spaces[-1] = True
-                    rest = chunk[1:]
-                    got = get(rest) or learned.get(rest) or self._learn([rest])[rest]
                 if window:
                     self._retokenize(window, words, spaces, win_at)
                     window = None
@@ -220,15 +218,16 @@ class NormalizingTokenizer:
                 if starts and any(prev.endswith(a) for a in starts):
                     if window is None:
                         window = [first]
-                    window.append(chunk)
+                    window.append(got.text)
                 else:
                     if window:
                         self._retokenize(window, words, spaces, win_at)
                         window = None
-                    first, win_at = chunk, len(words)
-                prev = chunk if len(chunk) <= MAX_CHUNK else None
+                    first, win_at = got.text, len(words)
+                # only a single space (the chunk took it) lets a pair span two chunks
+                prev = got.tail if chunk[-1] == " " else None
             words.extend(got.words)
-            spaces.extend(got.falses)
+            spaces.extend(got.spaces)
         if window:
             self._retokenize(window, words, spaces, win_at)
         return words, spaces
@@ -380,11 +379,12 @@ class NormalizingTokenizer:
 
         A chunk over :data:`MAX_CHUNK` characters never joins a bridge (see :meth:`words`).
         """
+        falses = (False,) * len(words)
         if len(chunk) > MAX_CHUNK:
-            return _Chunk(words, (False,) * len(words), _NO_LEFTS, False)
+            return _Chunk(words, falses, _NO_LEFTS, False, chunk, None)
         heads = self._heads_by_char.get(chunk[0])
         if not heads:
-            return _Chunk(words, (False,) * len(words), _NO_LEFTS, False)
+            return _Chunk(words, falses, _NO_LEFTS, False, chunk, chunk)
         lefts: frozenset[str] = frozenset()
         for head, starts in heads:
             if chunk.startswith(head):
@@ -395,15 +395,20 @@ class NormalizingTokenizer:
             for a in sorted(lefts):
                 grouped.setdefault(a[-1], []).append(a)
             by_end = self._lefts_by_end[lefts] = {k: tuple(v) for k, v in grouped.items()}
-        return _Chunk(words, (False,) * len(words), by_end, False)
+        return _Chunk(words, falses, by_end, False, chunk, chunk)
 
     def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
-        """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
+        """Tokenize ``chunks`` (see :data:`_CHUNK_RE`) with the rule tokenizer; remember them
+        while there is room."""
         got: dict[str, _Chunk] = {}
-        solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
+        spaced = [c for c in chunks if c[-1] == " " and not c[0].isspace()]
+        cache = self._chunks
+        solid = list(dict.fromkeys(
+            x for x in itertools.chain((c for c in chunks if not c[-1].isspace()),
+                                       (c[:-1] for c in spaced)) if x not in cache))
         for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
             w = tuple(t.text for t in self.tokenizer(c))
-            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, True)
+            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, True, "", None)
         if solid:
             self._bridge_pairs()
             hard = []
@@ -427,6 +432,10 @@ class NormalizingTokenizer:
                 got[c] = self._solid(c, tuple(toks))
                 k += 1
                 toks = []
+        for c in spaced:
+            base = got.get(c[:-1]) or cache[c[:-1]]
+            got[c] = _Chunk(base.words, base.spaces[:-1] + (True,), base.lefts, False,
+                            base.text, base.tail)
         if len(self._chunks) + len(got) <= self.max_chunks:
             self._chunks.update(got)
         return got
