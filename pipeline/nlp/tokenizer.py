@@ -64,11 +64,13 @@ MAX_CHUNK = 128
 
 
 #: Chunks whose spaCy tokens follow from their shape (unless a tokenizer exception applies):
-#: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
-#: lowercase letter. Each part is one token (checked on probes, see
-#: :meth:`NormalizingTokenizer._simple_path_agrees`).
+#: an optional ``(``, an ASCII word (``IL6`` too), hyphenated ASCII words or a number, an
+#: optional ``, ; : )`` or a period after a lowercase letter. Each part and each hyphen is
+#: one token (checked on probes, see :meth:`NormalizingTokenizer._simple_path_agrees`).
 _NO_LEFTS: dict[str, tuple[str, ...]] = {}   # shared: never mutated
-_SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
+_SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+(?:-[A-Za-z]+)*|[A-Za-z]+[0-9]+|[0-9]+)"
+                              r"([,;:)]|(?<=[a-z])\.)?")
+_HYPHEN_SPLIT_RE = re.compile(r"(-)")
 
 
 class _Chunk(NamedTuple):
@@ -157,7 +159,10 @@ class NormalizingTokenizer:
         chars = ascii_letters + digits
         stems = list(chars) + [a + b for a in "aeszAESZ09" for b in "aegmsAEGMS09"] + [
             "localhost", "www", "com", "http", "https", "mg", "kg", "km", "am", "pm", "US",
-            "Dr", "vs", "al", "eg", "ie", "etc", "st", "Mr", "No", "cm", "Inc", "fig", "Sec"]
+            "Dr", "vs", "al", "eg", "ie", "etc", "st", "Mr", "No", "cm", "Inc", "fig", "Sec",
+            "IL6", "CD34", "km2", "pH7", "mg5", "Sec2", "a-b", "bone-marrow", "x-D", "e-mail",
+            "A-Z", "non-human", "a-b-c", "co-op", "O-O", "o-o", "X-ray", "T-cell", "s-s",
+            "vs-a", "a-vs", "Dr-No", "am-pm", "www-com", "http-www"]
         for stem in stems:
             for a in ("", "("):
                 for b in ("", ",", ";", ":", ")", "."):
@@ -281,15 +286,21 @@ class NormalizingTokenizer:
         could start a special-case match."""
         opening, word, closing = m.groups()
         rules = self._rule_keys
+        bridges = self._bridges
         if chunk in rules or word in rules:
             return None
         words: tuple[str, ...] = (word,)
+        if "-" in word:   # split at each hyphen, as spaCy's infix rule does
+            words = tuple(_HYPHEN_SPLIT_RE.split(word))
+            for i, w in enumerate(words):
+                if w in rules or (i and (words[i - 1], w) in bridges):
+                    return None
         if opening:
-            if chunk[1:] in rules or "(" in rules or ("(", word) in self._bridges:
+            if chunk[1:] in rules or "(" in rules or ("(", words[0]) in bridges:
                 return None
-            words = ("(", word)
+            words = ("(",) + words
         if closing:
-            if chunk[:-1] in rules or closing in rules or (word, closing) in self._bridges:
+            if chunk[:-1] in rules or closing in rules or (words[-1], closing) in bridges:
                 return None
             words += (closing,)
         return words
