@@ -45,17 +45,25 @@ class WordStart:
     skip to their first letters (ten times faster on an abstract). Every alternative must start
     with a word character, so the boundary means "no word character before".
 
+    ``needles``: substrings every match contains; a text without any is rejected by a few
+    substring scans, much cheaper than the regex search over the whole text.
+
     >>> cue = WordStart(r"rats?\\b")
     >>> cue.search("Pirates and rats"), cue.count("rats, rat, pirates"), cue.search("pirates")
     (True, 2, False)
+    >>> WordStart(r"(?:dogs?|canine)\\b", needles=("dog", "canine")).search("canine livers")
+    True
     """
 
-    __slots__ = ("rx",)
+    __slots__ = ("rx", "needles")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, needles: tuple[str, ...] = ()) -> None:
         self.rx = re.compile(pattern)
+        self.needles = needles
 
     def _matches(self, text: str) -> Iterator[re.Match[str]]:
+        if self.needles and not any(n in text for n in self.needles):
+            return
         pos = 0
         search = self.rx.search
         while (m := search(text, pos)) is not None:
@@ -79,17 +87,18 @@ class WordStart:
 #: :class:`WordStart` (about ten times faster); those opening with common words stay ``\b``
 #: patterns, which ``re`` rejects sooner at most positions.
 _SPECIES_TEXT: tuple[tuple[str, WordStart], ...] = tuple(
-    (label, WordStart(p)) for label, p in (
+    (label, WordStart(p, needles)) for label, p, needles in (
         ("human", r"(?:patients?|humans?|volunteers?|participants|women|men|children|adults|"
-                  r"h(?:bm-|uc-|ad-)?mscs?|subjects with|donors?|outpatients|inpatients)\b"),
-        ("mouse", r"(?:mice|mouse|murine)\b"),
-        ("rat", r"(?:rats?|murine rat)\b"),
-        ("pig", r"(?:pigs?|porcine|swine|minipigs?)\b"),
-        ("dog", r"(?:dogs?|canine)\b"),
-        ("rabbit", r"rabbits?\b"),
-        ("monkey", r"(?:monkeys?|macaques?|non-human primates?|nonhuman primates?)\b"),
-        ("sheep", r"(?:sheep|ovine)\b"),
-        ("zebrafish", r"zebrafish\b"),
+                  r"h(?:bm-|uc-|ad-)?mscs?|subjects with|donors?|outpatients|inpatients)\b", ()),
+        ("mouse", r"(?:mice|mouse|murine)\b", ()),
+        ("rat", r"(?:rats?|murine rat)\b", ()),
+        ("pig", r"(?:pigs?|porcine|swine|minipigs?)\b", ("pig", "porcine", "swine")),
+        ("dog", r"(?:dogs?|canine)\b", ("dog", "canine")),
+        ("rabbit", r"rabbits?\b", ()),
+        ("monkey", r"(?:monkeys?|macaques?|non-human primates?|nonhuman primates?)\b",
+         ("monkey", "macaque", "primate")),
+        ("sheep", r"(?:sheep|ovine)\b", ("sheep", "ovine")),
+        ("zebrafish", r"zebrafish\b", ()),
     ))
 
 _PT_RCT = ("randomized controlled trial", "pragmatic clinical trial")
@@ -106,6 +115,9 @@ _RE_REVIEW = re.compile(
     r"\bhere,? we (?:review|summari[sz]e)\b|\bmeta-analysis\b|"
     r"\breview (?:article|of the literature)\b|"
     r"\b(?:overview|summary) of (?:the )?(?:current|recent)\b")
+#: Substrings every :data:`_RE_REVIEW` match contains (a cheap test before the search).
+_REVIEW_NEEDLES = ("review", "summari", "discuss", "highlight", "outline", "overview",
+                   "meta-analysis", "summary")
 # A review without a review cue still reads as a summary of the literature: several of these
 # cues and none of a primary study's (a finding of "we", a methods section, numbers of subjects).
 _RE_LITERATURE = re.compile(
@@ -131,18 +143,28 @@ _RE_PRIMARY = re.compile(
 LITERATURE_CUES = 2
 
 _RE_RCT = WordStart(r"randomi[sz]ed,?(?: [a-z-]+,?){0,4} (?:controlled )?(?:clinical )?trials?\b|"
-                    r"randomi[sz]ed controlled\b|placebo-controlled\b|double-blind\b")
+                    r"randomi[sz]ed controlled\b|placebo-controlled\b|double-blind\b",
+                    ("randomi", "placebo-controlled", "double-blind"))
 _RE_TRIAL = re.compile(r"\b(?:clinical trials?|phase (?:i{1,3}|[1-3])(?:/(?:i{1,3}|[1-3]))?|"
                        r"open-label|single-arm|this trial|the trial|nct\d{8}|enrolled|"
                        r"will be (?:randomi[sz]ed|enrolled|included)|primary (?:outcome|endpoint)|"
                        r"safety and efficacy|efficacy and safety|will (?:receive|undergo))\b")
+#: Substrings every :data:`_RE_TRIAL` match contains (a cheap test before the search).
+_TRIAL_NEEDLES = ("trial", "phase i", "phase 1", "phase 2", "phase 3", "open-label",
+                  "single-arm", "nct", "enrolled", "will be ", "will receive", "will undergo",
+                  "primary outcome", "primary endpoint", "safety and efficacy",
+                  "efficacy and safety")
 _RE_CLIN = WordStart(r"(?:retrospective(?:ly)?|prospective(?:ly)?|cohort|case series|"
                      r"case report|patients (?:were|who)|we (?:analy[sz]ed|enrolled|recruited)|"
-                     r"cross-sectional)\b")
+                     r"cross-sectional)\b",
+                     ("retrospective", "prospective", "cohort", "case series", "case report",
+                      "patients w", "we analy", "we enrolled", "we recruited", "cross-sectional"))
 _RE_ANIMAL = WordStart(r"(?:mice|mouse|rats?|murine|pigs?|porcine|swine|dogs?|rabbits?|"
                        r"monkeys?|macaques?|zebrafish|sheep|animal models?|in vivo)\b")
 _RE_VITRO = WordStart(r"(?:in vitro|in-vitro|cell lines?|cultured|co-?culture[sd]?|"
-                      r"conditioned medi(?:um|a)|transwell)\b")
+                      r"conditioned medi(?:um|a)|transwell)\b",
+                      ("in vitro", "in-vitro", "cell line", "culture", "conditioned medi",
+                       "transwell"))
 _RE_PATIENT = WordStart(r"patients?\b")
 
 # All text patterns are lower-case and run on the lower-cased text (one ``str.lower()`` per
@@ -153,6 +175,10 @@ def _mesh_names(article: Article | None) -> list[str]:
     if article is None:
         return []
     return [m.name.lower() for m in article.mesh_headings]
+
+
+def _has_any(text: str, needles: tuple[str, ...]) -> bool:
+    return any(n in text for n in needles)
 
 
 def species_of(text: str, mesh_names: Iterable[str] = ()) -> tuple[str, ...]:
@@ -202,11 +228,11 @@ def study_type_of(text: str, publication_types: Iterable[str] = ()) -> str:
         return "review"
     if any(p in _PT_STUDY for p in pts) and _RE_PATIENT.search(text):
         return "clinical_study"
-    if _RE_REVIEW.search(text) or reads_as_review(text):
+    if (_has_any(text, _REVIEW_NEEDLES) and _RE_REVIEW.search(text)) or reads_as_review(text):
         return "review"
     if _RE_RCT.search(text):
         return "rct"
-    if _RE_TRIAL.search(text):
+    if _has_any(text, _TRIAL_NEEDLES) and _RE_TRIAL.search(text):
         return "clinical_trial"
     animal = _RE_ANIMAL.count(text)
     vitro = _RE_VITRO.count(text)

@@ -158,3 +158,37 @@ def test_review_abstract_end_to_end_is_not_believed_like_an_rct() -> None:
     statements = assemble([(ArticleRef("9"), ex)])
     assert statements and all(e.study_type == "review" for s in statements for e in s.evidence)
     assert max(s.belief for s in statements) < 0.9
+
+
+@pytest.mark.parametrize("text, study_type", [
+    # one phrase per alternative of the review, trial, RCT and clinical cues: each must pass
+    # the substring test ("needles") that runs before the pattern
+    *[(f"Liver. {p} of cells.", "review") for p in (
+        "this review", "a mini-review", "we summarize", "herein, we discuss", "we highlight",
+        "this article outlines", "this paper provides an overview", "here we review",
+        "a meta-analysis", "a review of the literature", "an overview of current")],
+    *[(f"Liver. {p} of cells.", "clinical_trial") for p in (
+        "clinical trials", "phase ii", "phase 2/3", "open-label", "single-arm", "the trial",
+        "nct01234567", "enrolled", "will be included", "primary outcome", "primary endpoint",
+        "safety and efficacy", "efficacy and safety", "will undergo")],
+    *[(f"Liver. {p} of cells.", "rct") for p in (
+        "randomised, double, blind trial", "randomized controlled", "placebo-controlled",
+        "double-blind")],
+    *[(f"Liver. {p} and patients.", "clinical_study") for p in (
+        "retrospectively", "prospective", "cohort", "case series", "case report",
+        "patients were", "we analysed", "we recruited", "cross-sectional")],
+    *[(f"Liver. {p} cells.", "in_vitro") for p in (
+        "in vitro", "in-vitro", "cell lines", "cultured", "coculture", "co-cultured",
+        "conditioned media", "transwell")],
+])
+def test_study_type_cue_alternatives(text: str, study_type: str) -> None:
+    assert study_type_of(text) == study_type
+
+
+@pytest.mark.parametrize("text, species", [
+    ("minipigs", ("pig",)), ("swine", ("pig",)), ("dogs", ("dog",)), ("macaques", ("monkey",)),
+    ("non-human primates", ("human", "monkey")), ("nonhuman primate", ("monkey",)),
+    ("ovine", ("sheep",)), ("sheep", ("sheep",)),
+])
+def test_species_cue_alternatives(text: str, species: tuple[str, ...]) -> None:
+    assert species_of(f"Livers of {text} were studied.") == species

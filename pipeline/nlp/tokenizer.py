@@ -51,7 +51,10 @@ def base_tokenizer(nlp: Language) -> Tokenizer:
                      token_match=base.token_match, url_match=base.url_match)
 
 
-_CHUNK_RE = re.compile(r"\S+|\s+")  # \s is str.isspace, as in spaCy's tokenizer loop
+#: A non-space chunk with the single space after it (spaCy's token separator, the last token's
+#: trailing space), or a run of whitespace (\s is str.isspace, as in spaCy's tokenizer loop;
+#: after a chunk that took one space it is what spaCy makes whitespace tokens of).
+_CHUNK_RE = re.compile(r"\S+ ?|\s+")
 
 #: Longest chunk tokenized as spaCy does. spaCy's affix loop (and its port) is quadratic in the
 #: chunk length: a 100 KB run of brackets takes minutes. A longer chunk (no real word comes
@@ -61,22 +64,25 @@ MAX_CHUNK = 128
 
 
 #: Chunks whose spaCy tokens follow from their shape (unless a tokenizer exception applies):
-#: an optional ``(``, an ASCII word or a number, an optional ``, ; : )`` or a period after a
-#: lowercase letter. Each part is one token (checked on probes, see
-#: :meth:`NormalizingTokenizer._simple_path_agrees`).
-_NO_LEFTS: frozenset[str] = frozenset()
-_SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+|[0-9]+)([,;:)]|(?<=[a-z])\.)?")
+#: an optional ``(``, an ASCII word (``IL6`` too), hyphenated ASCII words or a number, an
+#: optional ``, ; : )`` or a period after a lowercase letter. Each part and each hyphen is
+#: one token (checked on probes, see :meth:`NormalizingTokenizer._simple_path_agrees`).
+_NO_LEFTS: dict[str, tuple[str, ...]] = {}   # shared: never mutated
+_SIMPLE_CHUNK_RE = re.compile(r"(\()?([A-Za-z]+(?:-[A-Za-z]+)*|[A-Za-z]+[0-9]+|[0-9]+)"
+                              r"([,;:)]|(?<=[a-z])\.)?")
+_HYPHEN_SPLIT_RE = re.compile(r"(-)")
 
 
 class _Chunk(NamedTuple):
-    """The tokens of one whitespace-delimited chunk, and the exception-pair pieces it starts
-    and ends with (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
+    """The tokens of one whitespace-delimited chunk, and the exception-pair starts its
+    beginning completes (see :meth:`NormalizingTokenizer._bridge_pairs`)."""
 
     words: tuple[str, ...]
-    falses: tuple[bool, ...]    # one False per token (trailing-space flags inside a chunk)
-    lefts: frozenset[str]       # pair starts that one of the chunk's heads completes
-    tails: tuple[str, ...]
+    spaces: tuple[bool, ...]    # trailing-space flags: True for the last token before a space
+    lefts: dict[str, tuple[str, ...]]   # pair starts one of its heads completes, by last char
     ws: bool                    # a whitespace chunk
+    text: str                   # the chunk without the space after it
+    tail: str | None            # ``text``, when a bridge pair may start at its end
 
 
 class NormalizingTokenizer:
@@ -108,9 +114,10 @@ class NormalizingTokenizer:
         """Forget the memoized chunk tokens (after changing the rule tokenizer)."""
         self._chunks: dict[str, _Chunk] = {}
         self._bridges: set[tuple[str, str]] | None = None
-        # bridge heads by first character, with the pair starts they complete; tails by last
+        # bridge heads by first character, with the pair starts they complete
         self._heads_by_char: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
-        self._tails_by_char: dict[str, tuple[str, ...]] = {}
+        # pair starts grouped by their last character, per set of starts (few distinct)
+        self._lefts_by_end: dict[frozenset[str], dict[str, tuple[str, ...]]] = {}
         self._rule_keys: frozenset[str] = frozenset()
         self._simple_ok = False
 
@@ -139,10 +146,6 @@ class NormalizingTokenizer:
             for b, starts in sorted(lefts.items()):
                 heads.setdefault(b[0], []).append((b, frozenset(starts)))
             self._heads_by_char = {c: tuple(v) for c, v in heads.items()}
-            tails: dict[str, list[str]] = {}
-            for a in sorted({a for a, _ in pairs}):
-                tails.setdefault(a[-1], []).append(a)
-            self._tails_by_char = {c: tuple(v) for c, v in tails.items()}
             self._rule_keys = frozenset(t.rules or ())
             self._bridges = pairs
             self._simple_ok = self._simple_path_agrees()
@@ -156,7 +159,10 @@ class NormalizingTokenizer:
         chars = ascii_letters + digits
         stems = list(chars) + [a + b for a in "aeszAESZ09" for b in "aegmsAEGMS09"] + [
             "localhost", "www", "com", "http", "https", "mg", "kg", "km", "am", "pm", "US",
-            "Dr", "vs", "al", "eg", "ie", "etc", "st", "Mr", "No", "cm", "Inc", "fig", "Sec"]
+            "Dr", "vs", "al", "eg", "ie", "etc", "st", "Mr", "No", "cm", "Inc", "fig", "Sec",
+            "IL6", "CD34", "km2", "pH7", "mg5", "Sec2", "a-b", "bone-marrow", "x-D", "e-mail",
+            "A-Z", "non-human", "a-b-c", "co-op", "O-O", "o-o", "X-ray", "T-cell", "s-s",
+            "vs-a", "a-vs", "Dr-No", "am-pm", "www-com", "http-www"]
         for stem in stems:
             for a in ("", "("):
                 for b in ("", ",", ";", ":", ")", "."):
@@ -194,41 +200,39 @@ class NormalizingTokenizer:
         if self._bridges is None:
             self._bridge_pairs()
         chunks = _CHUNK_RE.findall(text)
-        missing = [c for c in chunks if c not in cache]
-        learned = self._learn(missing) if missing else cache
+        # set operations in C; the chunks are learned in text order
+        new = set(chunks).difference(cache)
+        learned = self._learn([c for c in dict.fromkeys(chunks) if c in new]) if new else cache
         words: list[str] = []
         spaces: list[bool] = []
-        tails: tuple[str, ...] = ()     # bridge tails of the chunk before a single space
+        # the chunk before a single space, when a bridge pair may start at its end
+        prev: str | None = None
         window: list[str] | None = None  # chunks joined by bridged single spaces
         first = ""                      # the last chunk that was not bridged to its left
         win_at = 0                      # index in words of that chunk's first token
         for chunk in chunks:
-            if chunk == " " and words:
-                spaces[-1] = True       # a single space is the previous token's trailing space
-                continue
             got = get(chunk) or learned[chunk]
             if got.ws:
-                if chunk[0] == " " and words:
-                    spaces[-1] = True
-                    rest = chunk[1:]
-                    got = get(rest) or learned.get(rest) or self._learn([rest])[rest]
                 if window:
                     self._retokenize(window, words, spaces, win_at)
                     window = None
-                tails = ()
+                prev = None
             else:
-                if tails and got.lefts and not got.lefts.isdisjoint(tails):
+                # rare: the chunk starts with the second piece of an exception pair
+                starts = got.lefts.get(prev[-1]) if prev is not None and got.lefts else None
+                if starts and any(prev.endswith(a) for a in starts):
                     if window is None:
                         window = [first]
-                    window.append(chunk)
+                    window.append(got.text)
                 else:
                     if window:
                         self._retokenize(window, words, spaces, win_at)
                         window = None
-                    first, win_at = chunk, len(words)
-                tails = got.tails
+                    first, win_at = got.text, len(words)
+                # only a single space (the chunk took it) lets a pair span two chunks
+                prev = got.tail if chunk[-1] == " " else None
             words.extend(got.words)
-            spaces.extend(got.falses)
+            spaces.extend(got.spaces)
         if window:
             self._retokenize(window, words, spaces, win_at)
         return words, spaces
@@ -282,15 +286,21 @@ class NormalizingTokenizer:
         could start a special-case match."""
         opening, word, closing = m.groups()
         rules = self._rule_keys
+        bridges = self._bridges
         if chunk in rules or word in rules:
             return None
         words: tuple[str, ...] = (word,)
+        if "-" in word:   # split at each hyphen, as spaCy's infix rule does
+            words = tuple(_HYPHEN_SPLIT_RE.split(word))
+            for i, w in enumerate(words):
+                if w in rules or (i and (words[i - 1], w) in bridges):
+                    return None
         if opening:
-            if chunk[1:] in rules or "(" in rules or ("(", word) in self._bridges:
+            if chunk[1:] in rules or "(" in rules or ("(", words[0]) in bridges:
                 return None
-            words = ("(", word)
+            words = ("(",) + words
         if closing:
-            if chunk[:-1] in rules or closing in rules or (word, closing) in self._bridges:
+            if chunk[:-1] in rules or closing in rules or (words[-1], closing) in bridges:
                 return None
             words += (closing,)
         return words
@@ -380,25 +390,36 @@ class NormalizingTokenizer:
 
         A chunk over :data:`MAX_CHUNK` characters never joins a bridge (see :meth:`words`).
         """
+        falses = (False,) * len(words)
         if len(chunk) > MAX_CHUNK:
-            return _Chunk(words, (False,) * len(words), _NO_LEFTS, (), False)
+            return _Chunk(words, falses, _NO_LEFTS, False, chunk, None)
         heads = self._heads_by_char.get(chunk[0])
-        lefts = _NO_LEFTS
-        if heads:
-            for head, starts in heads:
-                if chunk.startswith(head):
-                    lefts = lefts | starts
-        tails = self._tails_by_char.get(chunk[-1])
-        return _Chunk(words, (False,) * len(words), lefts,
-                      tuple(x for x in tails if chunk.endswith(x)) if tails else (), False)
+        if not heads:
+            return _Chunk(words, falses, _NO_LEFTS, False, chunk, chunk)
+        lefts: frozenset[str] = frozenset()
+        for head, starts in heads:
+            if chunk.startswith(head):
+                lefts = lefts | starts
+        by_end = self._lefts_by_end.get(lefts)
+        if by_end is None:
+            grouped: dict[str, list[str]] = {}
+            for a in sorted(lefts):
+                grouped.setdefault(a[-1], []).append(a)
+            by_end = self._lefts_by_end[lefts] = {k: tuple(v) for k, v in grouped.items()}
+        return _Chunk(words, falses, by_end, False, chunk, chunk)
 
     def _learn(self, chunks: list[str]) -> dict[str, "_Chunk"]:
-        """Tokenize ``chunks`` with the rule tokenizer; remember them while there is room."""
+        """Tokenize ``chunks`` (see :data:`_CHUNK_RE`) with the rule tokenizer; remember them
+        while there is room."""
         got: dict[str, _Chunk] = {}
-        solid = list(dict.fromkeys(c for c in chunks if not c[0].isspace()))
+        spaced = [c for c in chunks if c[-1] == " " and not c[0].isspace()]
+        cache = self._chunks
+        solid = list(dict.fromkeys(
+            x for x in itertools.chain((c for c in chunks if not c[-1].isspace()),
+                                       (c[:-1] for c in spaced)) if x not in cache))
         for c in dict.fromkeys(c for c in chunks if c[0].isspace()):
             w = tuple(t.text for t in self.tokenizer(c))
-            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, (), True)
+            got[c] = _Chunk(w, (False,) * len(w), _NO_LEFTS, True, "", None)
         if solid:
             self._bridge_pairs()
             hard = []
@@ -422,6 +443,10 @@ class NormalizingTokenizer:
                 got[c] = self._solid(c, tuple(toks))
                 k += 1
                 toks = []
+        for c in spaced:
+            base = got.get(c[:-1]) or cache[c[:-1]]
+            got[c] = _Chunk(base.words, base.spaces[:-1] + (True,), base.lefts, False,
+                            base.text, base.tail)
         if len(self._chunks) + len(got) <= self.max_chunks:
             self._chunks.update(got)
         return got

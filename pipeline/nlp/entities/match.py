@@ -11,6 +11,8 @@ Matches start and end on token boundaries and never cross a hard newline.
 """
 from __future__ import annotations
 
+from itertools import compress
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from spacy.tokens import Doc
@@ -37,6 +39,9 @@ class _TokenInfo(NamedTuple):
     relaxed_inner: bool       # the token has a digit or a capital (later tokens of a span)
     single: TrieEntry | None  # the chosen entry of the one-token span (None: no term)
     walks: bool               # a multi-token match may start here (see match_trie)
+
+
+_STARTS = attrgetter("starts")
 
 
 def _token_info(trie: TermTrie, text: str) -> _TokenInfo:
@@ -75,14 +80,17 @@ def match_trie(doc: Doc, trie: TermTrie) -> list[Candidate]:
     """
     words = DocState.of(doc).words.text
     cache = trie.token_memo
-    infos = [cache.get(t) or _token_info(trie, t) for t in words]
+    # per distinct token text, then map and compress in C (most tokens are memoized)
+    for t in set(words).difference(cache):
+        _token_info(trie, t)
+    infos = list(map(cache.get, words))
+    if None in infos:   # the memo was cleared while filling it
+        infos = [cache.get(t) or _token_info(trie, t) for t in words]
     n = len(infos)
     terms, prefixes = trie.terms, trie.prefixes
     out: list[Candidate] = []
-    for i in range(n):
+    for i in compress(range(n), map(_STARTS, infos)):
         info = infos[i]
-        if not info.starts:
-            continue
         e = info.single   # the one-token span, chosen once per token text
         if e is not None:
             out.append(Candidate(i, i + 1, e.type, e.concept or None, e.name, e.priority))

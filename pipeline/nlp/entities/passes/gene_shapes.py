@@ -8,6 +8,7 @@ in ``X-positive`` / ``X-deficient`` (MOLECULE, no concept; the name is the symbo
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from spacy.tokens import Doc
 
@@ -39,6 +40,8 @@ _NOT_GENES = frozenset({"DNA", "RNA", "MRNA", "CDNA", "SIRNA", "SHRNA", "MIRNA",
                         "USA", "EU", "WT", "KO", "OE", "NC", "PCR", "ELISA", "ECM", "HE",
                         "IHC", "IF", "GFP", "RFP", "LUC", "CT", "MRI", "BMI", "OR", "HR", "HBA1C",
                         "CO2", "H2O2", "O2"})
+#: The lower-case tokens after a candidate symbol: a context word or a hyphen.
+_TRIGGERS = MOLECULE_CONTEXT | {"-"}
 
 
 def gene_shapes(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidate]:
@@ -51,12 +54,15 @@ def gene_shapes(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidat
     for c in sel:
         covered[c.start:c.end] = b"\x01" * (c.end - c.start)
     new = []
-    for i in range(n - 1):
+    # only a token before a context word or a hyphen can qualify (found in C)
+    for nxt in compress(range(n), map(_TRIGGERS.__contains__, lo)):
+        i = nxt - 1
+        if i < 0:
+            continue
         t = text[i]
         if covered[i] or not GENE_SHAPE_RE.match(t) or t.upper() in _NOT_GENES \
                 or _RESIDUE_RE.match(t):
             continue
-        nxt = i + 1
         if text[nxt] == "-" and not ws[i] and nxt + 1 < n and not ws[nxt]:
             ok = lo[nxt + 1] in HYPHEN_CONTEXT
         else:

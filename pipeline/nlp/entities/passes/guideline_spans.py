@@ -77,13 +77,19 @@ def guideline_spans(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Cand
         out.append(c)
     # cell lines: "HSC-T6 cells" (tokens HSC - T6), well-known names on their own
     lines: list[Candidate] = []
-    if "-" in text:
-        for i in range(1, n - 2):
-            if text[i] == "-" and not ws[i - 1] and not ws[i] and lo[i + 2] in ("cell", "cells") \
-                    and _HYPHEN_LINE_RE.match(text[i - 1] + "-" + text[i + 1]):
-                name = text[i - 1] + "-" + text[i + 1]
-                lines.append(Candidate(i - 1, i + 3, "CELL_TYPE", f"LOCAL:{slug(name)}_cell",
-                                       f"{name} cell", 40, "cell_line"))
+    i = 0
+    while True:
+        try:   # the next hyphen after the first token (list.index scans in C)
+            i = text.index("-", i + 1)
+        except ValueError:
+            break
+        if i > n - 3:
+            break
+        if not ws[i - 1] and not ws[i] and lo[i + 2] in ("cell", "cells") \
+                and _HYPHEN_LINE_RE.match(text[i - 1] + "-" + text[i + 1]):
+            name = text[i - 1] + "-" + text[i + 1]
+            lines.append(Candidate(i - 1, i + 3, "CELL_TYPE", f"LOCAL:{slug(name)}_cell",
+                                   f"{name} cell", 40, "cell_line"))
     if not KNOWN_CELL_LINES.isdisjoint(text):
         for i, t in enumerate(text):
             if t in KNOWN_CELL_LINES:

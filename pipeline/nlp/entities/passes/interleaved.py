@@ -22,9 +22,12 @@ def interleaved(doc: Doc, sel: list[Candidate], trie: TermTrie) -> list[Candidat
     out = list(sel)
     by_end = {c.end: c for c in sel}
     n = len(doc)
-    for i, t in enumerate(w.text):
-        if t != "(" or i == 0:
-            continue
+    i = 0
+    while True:
+        try:   # the next bracket after the first token (list.index scans in C)
+            i = w.text.index("(", i + 1)
+        except ValueError:
+            break
         k = i + 1
         while k < n and k - i <= 3 and w.text[k] != ")":
             k += 1
