@@ -38,6 +38,8 @@ __all__ = ["ScoredPair", "Scorer", "model_relations"]
 
 #: Cached word and word-pair rows are dropped beyond this many (bounded memory).
 _CACHE_LIMIT = 1 << 18
+#: The words between a pair are a cached group up to this many words (they repeat).
+_CACHED_BETWEEN = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class Scorer:
     """A :class:`~.model.RelationModel`'s weights, ready to score a document's candidates.
 
     State: the model's feature index and weight matrix, and caches of the rows of each
-    word seen (bounded by :data:`_CACHE_LIMIT`).
+    word and feature group seen (bounded by :data:`_CACHE_LIMIT`).
     """
 
     def __init__(self, model: RelationModel, triggers: dict[str, str]) -> None:
@@ -62,7 +64,6 @@ class Scorer:
         self.absent = len(self.index)
         self.triggers = triggers
         self._words: dict[str, tuple[int, int, int]] = {}
-        self._bigrams: dict[str, int] = {}
         self._groups: dict[tuple, list[int]] = {}
 
     @classmethod
@@ -99,16 +100,6 @@ class Scorer:
                                         get(f"BO:{word}|R", absent))
         return rows
 
-    def bigram_row(self, left: str, right: str) -> int:
-        """Row of ``BB:left_right``."""
-        name = f"BB:{left}_{right}"
-        row = self._bigrams.get(name)
-        if row is None:
-            if len(self._bigrams) > _CACHE_LIMIT:
-                self._bigrams.clear()
-            row = self._bigrams[name] = self.index.get(name, self.absent)
-        return row
-
     def score(self, text: str, mentions: Sequence[Mention],
               sentences: Iterable[tuple[int, int]], polarity: Polarity, skip: Callable[[Mention, Mention], bool] | None = None
               ) -> tuple[list[ScoredPair], Any]:
@@ -125,7 +116,7 @@ class Scorer:
         forward: list[bool] = []
         pairs: list[ScoredPair] = []
         row, group_rows, absent, triggers = self.row, self.group_rows, self.absent, self.triggers
-        word_rows, bigram_row = self.word_rows, self.bigram_row
+        word_rows, index = self.word_rows, self.index
         for (s0, s1), inside, todo in sentence_pairs(mentions, sentences, skip):
             sentence = SentenceTokens(tokenize(text, s0, s1), self.triggers)
             base = len(word_b)
@@ -134,7 +125,7 @@ class Scorer:
                 word_b.append(b)
                 word_f.append(f)
                 word_r.append(r)
-            bigrams += map(bigram_row, words, words[1:])
+            bigrams += [index.get(f"BB:{w}_{n}", absent) for w, n in zip(words, words[1:])]
             bigrams.append(absent)  # the sentence's last word has no next word
             args = [arg_of(m, polarity) for m in inside]
             for a_i, b_i, others in todo:
@@ -142,8 +133,11 @@ class Scorer:
                     args[a_i], args[b_i], [args[o] for o in others])
                 for key in groups[:-1]:
                     rows += group_rows(key)
-                # the words between as a whole rarely repeat: not worth a cache entry
-                rows += [row(name) for name in group_features(groups[-1], triggers)]
+                between = groups[-1]
+                if len(between[1]) <= _CACHED_BETWEEN:
+                    rows += group_rows(between)
+                else:  # longer runs of words between rarely repeat: not worth a cache entry
+                    rows += [row(name) for name in group_features(between, triggers)]
                 rows += [row(f"TRW:{classes[k]}|{order}|{pol}") for k in range(i, j)
                          if classes[k]]
                 indptr.append(len(rows))
