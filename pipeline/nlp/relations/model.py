@@ -38,7 +38,8 @@ from .lexicon import Polarity, TriggerLexicon
 
 __all__ = ["LABELS", "ALLOWED_TYPES", "FORMAT", "DEFAULT_MODEL_PATH", "RelationModel", "Arg",
            "Candidate", "allowed", "tokenize", "pair_features", "trigger_words", "arg_of",
-           "candidates", "group_features", "sentence_pairs", "SentencePairs", "load_model", "HEDGE_WORDS"]
+           "candidates", "sentence_pairs", "SentencePairs", "load_model", "HEDGE_WORDS", "NEG_CUES",
+           "COORD_WORDS", "distance_bin", "pair_window"]
 
 #: The committed model, rebuilt by ``mscgraph train relations``.
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "relation_model.json.gz"
@@ -63,12 +64,12 @@ ALLOWED_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 
 _TOKEN_RE = re.compile(r"[A-Za-z\u0370-\u03ff]+|\d+(?:\.\d+)?|[^\w\s]")
 _DIGIT_RE = re.compile(r"\d")
-_NEG = frozenset({"not", "no", "never", "neither", "nor", "without", "failed", "fail",
+NEG_CUES = frozenset({"not", "no", "never", "neither", "nor", "without", "failed", "fail",
                   "unaffected", "unchanged", "nt"})
 _HEDGE = frozenset({"may", "might", "could", "potentially", "potential", "possibly",
                     "suggest", "suggests", "suggested", "suggesting", "appears", "appear",
                     "likely", "promising", "hypothesized", "hypothesize", "putative"})
-_COORD = frozenset({"and", "or", ",", "as", "well"})
+COORD_WORDS = frozenset({"and", "or", ",", "as", "well"})
 _DIST = (0, 1, 2, 3, 5, 8, 12, 20)
 #: Candidate pairs have at most this many mentions between them, minus one.
 MAX_APART = 3
@@ -103,7 +104,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[tuple[in
     return out
 
 
-def _dist(n: int) -> str:
+def distance_bin(n: int) -> str:
+    """The distance feature's bin of ``n`` words between a pair.
+
+    >>> distance_bin(4), distance_bin(30)
+    ('5', 'far')
+    """
     for d in _DIST:
         if n <= d:
             return str(d)
@@ -142,10 +148,9 @@ class SentenceTokens:
         self.classes = [triggers.get(w) for w in self.words]
         self._runs: dict[tuple[str, str], list[list[str] | None]] = {}
 
-    def between(self, i: int, j: int, order: str, pol: str) -> list[str]:
-        """The features of the words ``i:j`` (``i < j``) between a pair: ``B:``, ``BO:``,
-        ``TRW:`` when a trigger, ``BB:`` with the next word but for the last; each word's
-        formatted once."""
+    def _between(self, i: int, j: int, order: str, pol: str) -> list[str]:
+        """The features of the words ``i:j`` between a pair: ``B:``, ``BO:``, ``TRW:`` when a
+        trigger, ``BB:`` with the next word but for the last; each word's formatted once."""
         blocks = self._runs.get((order, pol))
         if blocks is None:
             blocks = self._runs[(order, pol)] = [None] * len(self.words)
@@ -167,100 +172,76 @@ class SentenceTokens:
     def pair_features(self, a: Arg, b: Arg, others: Sequence[Arg]) -> list[str]:
         """Sparse features of the ordered candidate ``(a, b)``; ``others`` are the mentions
         between or near the pair."""
-        groups, i, j, order, pol, _ = self.pair_groups(a, b, others)
-        f = [name for key in groups for name in group_features(key, self.triggers)]
-        return f + self.between(i, j, order, pol) if j > i else f
-
-    def pair_groups(self, a: Arg, b: Arg, others: Sequence[Arg]
-                    ) -> tuple[list[tuple], int, int, str, str, bool]:
-        """The features of ``(a, b)`` but those of each word between the pair, as group keys
-        (:func:`group_features` names each group's features, the ``W`` group last); what
-        :meth:`between` needs: the words ``i:j`` between, the order (``F`` or ``R``) and the
-        object's polarity; whether a negation cue is next to the pair.
-
-        >>> s = SentenceTokens(tokenize("MSCs secrete HGF"), {"secrete": "SEC"})
-        >>> groups, i, j, order, pol, negated = s.pair_groups(Arg(0, 4, "CELL_TYPE"),
-        ...                                                   Arg(13, 16, "CYTOKINE"), [])
-        >>> groups[0], (i, j, order), s.between(i, j, order, pol)
-        (('S', 'CELL_TYPE>CYTOKINE', 'F', '1', '', ''), (1, 2, 'F'), ['B:secrete', 'BO:secrete|F', 'TRW:SEC|F|'])
-        """
-        tokens, starts, words_all = self.tokens, self.starts, self.words
+        words_all, classes = self.words, self.classes
         fwd = a.start < b.start
         left, right = (a, b) if fwd else (b, a)
         order = "F" if fwd else "R"
         tp = f"{a.type}>{b.type}"
-        i = bisect_left(starts, left.end)
-        j = bisect_left(starts, right.start)
-        while j > i and tokens[j - 1][1] > right.start:
-            j -= 1
-        k = bisect_left(starts, left.start)
-        before = tuple(words_all[max(0, k - 3):k])
-        m = bisect_left(starts, right.end)
-        after = tuple(words_all[m:m + 3])
-        words = tuple(words_all[i:j])
-        other_type = b.type if fwd else a.type
-        inside = [o.type for o in others if o.start >= left.end and o.end <= right.start]
-        negated = not (_NEG.isdisjoint(words) and _NEG.isdisjoint(before))
-        groups = [("S", tp, order, _dist(len(words)), a.polarity, b.polarity),
-                  ("HA", a.head), ("HB", b.head), ("L", before, order), ("R", after, order),
-                  ("I", min(inside.count(other_type), 2), min(len(inside), 3), tuple(inside[:4])),
-                  ("W", words, order, tp, negated)]
-        return groups, i, j, order, b.polarity if fwd else a.polarity, negated
-
-
-def group_features(key: tuple, triggers: dict[str, str]) -> list[str]:
-    """The feature names of one group of :meth:`SentenceTokens.pair_groups`: ``S`` types,
-    order, distance and polarities; ``HA`` / ``HB`` head words; ``W`` the words between as a whole
-    (first, last, the whole when short, triggers, coordination, negation cues); ``L`` / ``R``
-    the three words before / after the pair; ``I`` the mentions between.
-
-    >>> group_features(("L", ("mscs", "reduced"), "F"), {"reduced": "DEC"})
-    ['L:mscs', 'L:reduced', 'TRL2:DEC|F', 'L1:reduced']
-    """
-    kind = key[0]
-    if kind == "S":
-        _, tp, order, dist, pa, pb = key
-        return ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{dist}",
-                f"DO:{dist}|{order}", f"PA:{pa}", f"PB:{pb}", f"PAB:{pa}|{pb}|{order}"]
-    if kind in ("HA", "HB"):
-        return [f"{kind}:{key[1]}"]
-    if kind == "W":
-        _, words, order, tp, negated = key
-        f = [f"BS:{' '.join(words)}|{order}"] if len(words) <= 6 else []
+        i, j, k, m = pair_window(self.tokens, self.starts, left, right)
+        before = words_all[max(0, k - 3):k]
+        after = words_all[m:m + 3]
+        words = words_all[i:j]
+        dist = distance_bin(len(words))
+        f = ["BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}", f"D:{dist}",
+             f"DO:{dist}|{order}", f"PA:{a.polarity}", f"PB:{b.polarity}",
+             f"PAB:{a.polarity}|{b.polarity}|{order}", f"HA:{a.head}", f"HB:{b.head}"]
+        if len(words) <= 6:
+            f.append(f"BS:{' '.join(words)}|{order}")
         if words:
             f += [f"BF:{words[0]}", f"BL:{words[-1]}", f"BFO:{words[0]}|{order}",
                   f"BLO:{words[-1]}|{order}"]
+            f += self._between(i, j, order, b.polarity if fwd else a.polarity)
         else:
             f.append("ADJ")
-        trig = [c for c in map(triggers.get, words) if c]
-        first = trig[0] if trig else "NONE"
-        f += [f"TR:{first}", f"TRT:{first}|{tp}|{order}"]
+        trig = [c for c in classes[i:j] if c]
+        f.append(f"TR:{trig[0] if trig else 'NONE'}")
+        f.append(f"TRT:{trig[0] if trig else 'NONE'}|{tp}|{order}")
+        other_type = b.type if fwd else a.type
+        inside = [o for o in others if o.start >= left.end and o.end <= right.start]
+        f.append(f"SAME:{min(sum(1 for o in inside if o.type == other_type), 2)}")
         if trig:
-            f += [f"TRL:{trig[-1]}|{order}", f"TRN:{min(len(trig), 3)}"]
-        if negated:
+            f.append(f"TRL:{trig[-1]}|{order}")
+            f.append(f"TRN:{min(len(trig), 3)}")
+        for n, w in enumerate(before, max(0, k - 3)):
+            f.append(f"L:{w}")
+            if classes[n]:
+                f.append(f"TRL2:{classes[n]}|{order}")
+        for n, w in enumerate(after, m):
+            f.append(f"R:{w}")
+            if classes[n]:
+                f.append(f"TRR:{classes[n]}|{order}")
+        if before:
+            f.append(f"L1:{before[-1]}")
+        if after:
+            f.append(f"R1:{after[0]}")
+        if not (NEG_CUES.isdisjoint(words) and NEG_CUES.isdisjoint(before)):
             f.append("NEG")
-        if not _COORD.isdisjoint(words):
+        if not COORD_WORDS.isdisjoint(words):
             f.append(f"COORD|{order}")
         if "by" in words:
             f.append(f"BY|{order}")
         if "of" in words:
             f.append(f"OF|{order}")
+        f.append(f"E:{min(len(inside), 3)}")
+        for o in inside[:4]:
+            f.append(f"EB:{o.type}")
         return f
-    if kind in ("L", "R"):
-        _, words, order = key
-        cue = "TRL2" if kind == "L" else "TRR"
-        f = []
-        for w in words:
-            f.append(f"{kind}:{w}")
-            if triggers.get(w):
-                f.append(f"{cue}:{triggers[w]}|{order}")
-        if words:
-            f.append(f"L1:{words[-1]}" if kind == "L" else f"R1:{words[0]}")
-        return f
-    if kind == "I":
-        _, same, n, types = key
-        return [f"SAME:{same}", f"E:{n}"] + [f"EB:{t}" for t in types]
-    raise ValueError(f"unknown feature group {kind!r}")
+
+
+def pair_window(tokens: Sequence[tuple[int, int, str]], starts: Sequence[int], left: Arg,
+                right: Arg) -> tuple[int, int, int, int]:
+    """Token indexes around a pair (``left`` before ``right``): the words between are
+    ``i:j``, the left mention starts at word ``k``, the words after the right one at ``m``.
+
+    >>> toks = tokenize("MSCs secrete HGF")
+    >>> pair_window(toks, [t[0] for t in toks], Arg(0, 4, "CELL_TYPE"), Arg(13, 16, "CYTOKINE"))
+    (1, 2, 0, 3)
+    """
+    i = bisect_left(starts, left.end)
+    j = bisect_left(starts, right.start)
+    while j > i and tokens[j - 1][1] > right.start:
+        j -= 1
+    return i, j, bisect_left(starts, left.start), bisect_left(starts, right.end)
 
 
 def pair_features(tokens: Sequence[tuple[int, int, str]], a: Arg, b: Arg,

@@ -1,18 +1,18 @@
 """Scores of candidate pairs without their feature strings: the linear model's hot path.
 
-A candidate's score per label is the sum of its features' weight rows
-(:meth:`~.model.RelationModel.probabilities`). Most of a candidate's features are those of the
-words between its two mentions (``B:``, ``BO:``, ``BB:``, ``TRW:``), and neighbouring pairs of
-a sentence share most of those words. Here each word's rows are looked up once, summed into
-prefix sums over the document's words, and a pair's between-words part is a difference of two
-prefix sums; only the pair's few other features (:meth:`~.model.SentenceTokens.pair_parts`)
-are looked up by name. The sums are those of the feature strings, in another order
-(a test checks the scores agree to 1e-9 on real text).
+A candidate's score per label is the sum of its features' weight rows; the features are defined
+by :meth:`~.model.SentenceTokens.pair_features` (what training sees). Building ~60 strings per
+pair and looking each up is most of the model's cost, so here the same sums come from rows
+looked up once per distinct *word* (its ``B:``, ``BO:``, ``BF:``, ``L:``, ``HA:``, ... rows
+in one record) and once per distinct small combination (types, order, distance, trigger
+classes). The rows of the words between a pair are prefix sums over the document's words, so
+a pair's between-words part is a difference of two of them. Only ``BS:`` (the words between
+when at most six) is still a string per pair. A test checks the sums equal those of the
+feature strings on real text.
 
 Example
 -------
 >>> from .lexicon import load_polarity
->>> from .model import RelationModel
 >>> model = RelationModel(weights={"B:secrete": [0.0, 0.0, 0.0, 2.0, 0.0, 0.0]})
 >>> ms = [Mention(0, 4, "MSCs", "CELL_TYPE", "CL:0000134"),
 ...       Mention(13, 16, "HGF", "CYTOKINE", "HGNC:4893")]
@@ -30,16 +30,21 @@ import numpy as np
 
 from ...model import Mention, Relation
 from .lexicon import Polarity
-from .model import (HEDGE_WORDS, RelationModel, SentenceTokens, arg_of, group_features,
-                    sentence_pairs, tokenize)
+from .model import (COORD_WORDS, HEDGE_WORDS, NEG_CUES, RelationModel, arg_of, distance_bin,
+                    pair_window, sentence_pairs, tokenize)
 from .roles import co_object_pairs
 
 __all__ = ["ScoredPair", "Scorer", "model_relations"]
 
-#: Cached word and word-pair rows are dropped beyond this many (bounded memory).
+#: Cached word records and combinations are dropped beyond this many (bounded memory).
 _CACHE_LIMIT = 1 << 18
-#: The words between a pair are a cached group up to this many words (they repeat).
-_CACHED_BETWEEN = 2
+
+#: Per word, the features it names, in the order of a word record (``|F``/``|R``: the order
+#: of the pair, subject first or object first).
+_WORD_FEATURES = ("B:{}", "BO:{}|F", "BO:{}|R", "BF:{}", "BL:{}", "BFO:{}|F", "BFO:{}|R",
+                  "BLO:{}|F", "BLO:{}|R", "L:{}", "R:{}", "L1:{}", "R1:{}", "HA:{}", "HB:{}")
+(_B, _BO_F, _BO_R, _BF, _BL, _BFO_F, _BFO_R, _BLO_F, _BLO_R, _L, _R, _L1, _R1, _HA,
+ _HB) = range(len(_WORD_FEATURES))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +60,17 @@ class ScoredPair:
 class Scorer:
     """A :class:`~.model.RelationModel`'s weights, ready to score a document's candidates.
 
-    State: the model's feature index and weight matrix, and caches of the rows of each
-    word and feature group seen (bounded by :data:`_CACHE_LIMIT`).
+    State: the model's feature index and weight matrix, the trigger words, and caches of
+    word records and of small feature combinations (bounded by :data:`_CACHE_LIMIT`).
     """
 
     def __init__(self, model: RelationModel, triggers: dict[str, str]) -> None:
         self.index, self.weights = model.matrix()
         self.absent = len(self.index)
         self.triggers = triggers
-        self._words: dict[str, tuple[int, int, int]] = {}
-        self._groups: dict[tuple, list[int]] = {}
+        self._words: dict[str, tuple[int, ...]] = {}
+        self._combos: dict[tuple, int] = {}
+        self._statics: dict[tuple, list[int]] = {}
 
     @classmethod
     def of(cls, model: RelationModel, triggers: dict[str, str]) -> "Scorer":
@@ -74,37 +80,49 @@ class Scorer:
             scorer = model.derived["scorer"] = cls(model, triggers)
         return scorer
 
-    def group_rows(self, key: tuple) -> list[int]:
-        """Rows of the features of a feature group (:func:`~.model.group_features`)."""
-        rows = self._groups.get(key)
-        if rows is None:
-            if len(self._groups) > _CACHE_LIMIT:
-                self._groups.clear()
-            get, absent = self.index.get, self.absent
-            rows = self._groups[key] = [get(name, absent)
-                                        for name in group_features(key, self.triggers)]
-        return rows
-
     def row(self, name: str) -> int:
         """The weight row of a feature (the zero row when the model does not know it)."""
         return self.index.get(name, self.absent)
 
-    def word_rows(self, word: str) -> tuple[int, int, int]:
-        """Rows of ``B:word``, ``BO:word|F`` and ``BO:word|R``."""
-        rows = self._words.get(word)
-        if rows is None:
+    def word(self, word: str) -> tuple[int, ...]:
+        """The rows of the features ``word`` names (:data:`_WORD_FEATURES`)."""
+        rec = self._words.get(word)
+        if rec is None:
             if len(self._words) > _CACHE_LIMIT:
                 self._words.clear()
             get, absent = self.index.get, self.absent
-            rows = self._words[word] = (get(f"B:{word}", absent), get(f"BO:{word}|F", absent),
-                                        get(f"BO:{word}|R", absent))
+            rec = self._words[word] = tuple(get(f.format(word), absent) for f in _WORD_FEATURES)
+        return rec
+
+    def combo(self, *parts: str) -> int:
+        """The row of the feature ``parts[0]:parts[1]|parts[2]|...`` (few distinct ones)."""
+        r = self._combos.get(parts)
+        if r is None:
+            if len(self._combos) > _CACHE_LIMIT:
+                self._combos.clear()
+            r = self._combos[parts] = self.row(f"{parts[0]}:{'|'.join(parts[1:])}")
+        return r
+
+    def statics(self, tp: str, order: str, dist: str, pa: str, pb: str) -> list[int]:
+        """Rows of ``BIAS``, ``T:``, ``O:``, ``TO:``, ``D:``, ``DO:``, ``PA:``, ``PB:``,
+        ``PAB:`` of a pair."""
+        key = (tp, order, dist, pa, pb)
+        rows = self._statics.get(key)
+        if rows is None:
+            if len(self._statics) > _CACHE_LIMIT:
+                self._statics.clear()
+            rows = self._statics[key] = [
+                self.row(n) for n in ("BIAS", f"T:{tp}", f"O:{order}", f"TO:{tp}|{order}",
+                                      f"D:{dist}", f"DO:{dist}|{order}", f"PA:{pa}",
+                                      f"PB:{pb}", f"PAB:{pa}|{pb}|{order}")]
         return rows
 
     def score(self, text: str, mentions: Sequence[Mention],
-              sentences: Iterable[tuple[int, int]], polarity: Polarity, skip: Callable[[Mention, Mention], bool] | None = None
+              sentences: Iterable[tuple[int, int]], polarity: Polarity,
+              skip: Callable[[Mention, Mention], bool] | None = None
               ) -> tuple[list[ScoredPair], Any]:
-        """The candidate pairs of :func:`~.model.candidates` and their summed weights
-        (an ``(n, labels)`` array of logits, the same sums as their feature strings')."""
+        """The candidate pairs of :func:`~.model.candidates` and their summed weights (an
+        ``(n, labels)`` array of logits, the sums of their feature strings' rows)."""
         word_b: list[int] = []
         word_f: list[int] = []
         word_r: list[int] = []
@@ -115,35 +133,86 @@ class Scorer:
         hi: list[int] = []
         forward: list[bool] = []
         pairs: list[ScoredPair] = []
-        row, group_rows, absent, triggers = self.row, self.group_rows, self.absent, self.triggers
-        word_rows, index = self.word_rows, self.index
+        row, combo, word, absent = self.row, self.combo, self.word, self.absent
+        triggers, index = self.triggers, self.index
+        adj, neg = row("ADJ"), row("NEG")
+        coord = {"F": row("COORD|F"), "R": row("COORD|R")}
+        by = {"F": row("BY|F"), "R": row("BY|R")}
+        of = {"F": row("OF|F"), "R": row("OF|R")}
+        same = [row(f"SAME:{n}") for n in range(3)]
+        count = [row(f"E:{n}") for n in range(4)]
+        trn = [absent] + [row(f"TRN:{n}") for n in range(1, 4)]
         for (s0, s1), inside, todo in sentence_pairs(mentions, sentences, skip):
-            sentence = SentenceTokens(tokenize(text, s0, s1), self.triggers)
+            tokens = tokenize(text, s0, s1)
+            starts = [t[0] for t in tokens]
+            words = [t[2] for t in tokens]
+            classes = [triggers.get(w) for w in words]
+            recs = [word(w) for w in words]
             base = len(word_b)
-            words, classes = sentence.words, sentence.classes
-            for b, f, r in map(word_rows, words):
-                word_b.append(b)
-                word_f.append(f)
-                word_r.append(r)
+            word_b += [r[_B] for r in recs]
+            word_f += [r[_BO_F] for r in recs]
+            word_r += [r[_BO_R] for r in recs]
             bigrams += [index.get(f"BB:{w}_{n}", absent) for w, n in zip(words, words[1:])]
             bigrams.append(absent)  # the sentence's last word has no next word
             args = [arg_of(m, polarity) for m in inside]
+            heads = [word(a.head) for a in args]
             for a_i, b_i, others in todo:
-                groups, i, j, order, pol, negated = sentence.pair_groups(
-                    args[a_i], args[b_i], [args[o] for o in others])
-                for key in groups[:-1]:
-                    rows += group_rows(key)
-                between = groups[-1]
-                if len(between[1]) <= _CACHED_BETWEEN:
-                    rows += group_rows(between)
-                else:  # longer runs of words between rarely repeat: not worth a cache entry
-                    rows += [row(name) for name in group_features(between, triggers)]
-                rows += [row(f"TRW:{classes[k]}|{order}|{pol}") for k in range(i, j)
-                         if classes[k]]
+                a, b = args[a_i], args[b_i]
+                fwd = a.start < b.start
+                left, right = (a, b) if fwd else (b, a)
+                order = "F" if fwd else "R"
+                tp = f"{a.type}>{b.type}"
+                i, j, k, m = pair_window(tokens, starts, left, right)
+                between = words[i:j]
+                before = words[max(0, k - 3):k]
+                rows += self.statics(tp, order, distance_bin(j - i), a.polarity, b.polarity)
+                rows += (heads[a_i][_HA], heads[b_i][_HB])
+                if j - i <= 6:
+                    rows.append(row(f"BS:{' '.join(between)}|{order}"))
+                if j > i:
+                    first, last = recs[i], recs[j - 1]
+                    rows += (first[_BF], last[_BL], first[_BFO_F if fwd else _BFO_R],
+                             last[_BLO_F if fwd else _BLO_R])
+                    pol = b.polarity if fwd else a.polarity
+                    rows += [combo("TRW", c, order, pol) for c in classes[i:j] if c]
+                else:
+                    rows.append(adj)
+                trig = [c for c in classes[i:j] if c]
+                t0 = trig[0] if trig else "NONE"
+                rows += (combo("TR", t0), combo("TRT", t0, tp, order))
+                other_type = b.type if fwd else a.type
+                near = [args[o].type for o in others
+                        if args[o].start >= left.end and args[o].end <= right.start]
+                rows.append(same[min(near.count(other_type), 2)])
+                if trig:
+                    rows += (combo("TRL", trig[-1], order), trn[min(len(trig), 3)])
+                for n in range(max(0, k - 3), k):
+                    rows.append(recs[n][_L])
+                    if classes[n]:
+                        rows.append(combo("TRL2", classes[n], order))
+                for n in range(m, min(m + 3, len(words))):
+                    rows.append(recs[n][_R])
+                    if classes[n]:
+                        rows.append(combo("TRR", classes[n], order))
+                if k > 0:
+                    rows.append(recs[k - 1][_L1])
+                if m < len(words):
+                    rows.append(recs[m][_R1])
+                negated = not (NEG_CUES.isdisjoint(between) and NEG_CUES.isdisjoint(before))
+                if negated:
+                    rows.append(neg)
+                if not COORD_WORDS.isdisjoint(between):
+                    rows.append(coord[order])
+                if "by" in between:
+                    rows.append(by[order])
+                if "of" in between:
+                    rows.append(of[order])
+                rows.append(count[min(len(near), 3)])
+                rows += [combo("EB", t) for t in near[:4]]
                 indptr.append(len(rows))
                 lo.append(base + i)
                 hi.append(base + j)
-                forward.append(order == "F")
+                forward.append(fwd)
                 pairs.append(ScoredPair(inside[a_i], inside[b_i], (s0, s1), negated))
         w = self.weights
         if not pairs:
@@ -155,8 +224,9 @@ class Scorer:
         prefix_r = np.concatenate([zero, np.cumsum(single + w[word_r], axis=0)])
         prefix_bb = np.concatenate([zero, np.cumsum(w[bigrams], axis=0)])
         i_arr, j_arr = np.asarray(lo), np.asarray(hi)
-        fwd = np.asarray(forward)[:, None]
-        z += np.where(fwd, prefix_f[j_arr] - prefix_f[i_arr], prefix_r[j_arr] - prefix_r[i_arr])
+        fwd_col = np.asarray(forward)[:, None]
+        z += np.where(fwd_col, prefix_f[j_arr] - prefix_f[i_arr],
+                      prefix_r[j_arr] - prefix_r[i_arr])
         # the last word between has no BB feature: it would pair it with a word outside
         z += np.where((j_arr > i_arr)[:, None],
                       prefix_bb[np.maximum(j_arr - 1, 0)] - prefix_bb[i_arr], 0.0)
