@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, repeat
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -38,8 +38,8 @@ from .lexicon import Polarity, TriggerLexicon
 
 __all__ = ["LABELS", "ALLOWED_TYPES", "FORMAT", "DEFAULT_MODEL_PATH", "RelationModel", "Arg",
            "Candidate", "allowed", "tokenize", "pair_features", "trigger_words", "arg_of",
-           "candidates", "sentence_pairs", "SentencePairs", "load_model", "HEDGE_WORDS", "NEG_CUES",
-           "COORD_WORDS", "distance_bin", "pair_window"]
+           "candidates", "sentence_pairs", "SentencePairs", "load_model", "HEDGE_WORDS",
+           "NEG_CUES", "COORD_WORDS", "distance_bin", "pair_window"]
 
 #: The committed model, rebuilt by ``mscgraph train relations``.
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parents[2] / "data" / "relation_model.json.gz"
@@ -65,7 +65,7 @@ ALLOWED_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _TOKEN_RE = re.compile(r"[A-Za-z\u0370-\u03ff]+|\d+(?:\.\d+)?|[^\w\s]")
 _DIGIT_RE = re.compile(r"\d")
 NEG_CUES = frozenset({"not", "no", "never", "neither", "nor", "without", "failed", "fail",
-                  "unaffected", "unchanged", "nt"})
+                      "unaffected", "unchanged", "nt"})
 _HEDGE = frozenset({"may", "might", "could", "potentially", "potential", "possibly",
                     "suggest", "suggests", "suggested", "suggesting", "appears", "appear",
                     "likely", "promising", "hypothesized", "hypothesize", "putative"})
@@ -299,7 +299,8 @@ class RelationModel:
     def matrix(self) -> tuple[dict[str, int], "Any"]:
         """The feature -> row index and the ``(features + 1, labels)`` weight array whose last
         row, zeros, stands for the features the model does not know (adding 0.0 leaves every
-        sum as it was); built on first use, and by :meth:`from_disk`."""
+        sum as it was); built on first use, and by :meth:`from_disk`. What
+        :class:`~.scoring.Scorer` adds up."""
         import numpy as np
 
         if self._matrix is None:
@@ -308,26 +309,6 @@ class RelationModel:
             self._matrix = np.array([self.weights[f] for f in names] + [[0.0] * len(self.labels)],
                                     dtype=np.float64)
         return self._index, self._matrix
-
-    def probabilities(self, batch: Sequence[Sequence[str]]) -> "Any":
-        """Label probabilities of many candidates at once (an ``(n, labels)`` array): one
-        sparse product over all their features."""
-        import numpy as np
-        from scipy.sparse import csr_matrix
-
-        index, w = self.matrix()
-        absent = len(index)
-        indptr = np.zeros(len(batch) + 1, dtype=np.intp)
-        np.cumsum([len(feats) for feats in batch], out=indptr[1:])
-        rows = np.fromiter(chain.from_iterable(map(index.get, feats, repeat(absent))
-                                               for feats in batch),
-                           dtype=np.intp, count=int(indptr[-1]))
-        # a CSR matrix times a dense one adds each candidate's weight rows one after another
-        # in feature order: the same sums as adding one weight after another
-        z = csr_matrix((np.ones(len(rows)), rows, indptr), shape=(len(batch), w.shape[0])) @ w
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
 
     @classmethod
     def train(cls, examples: Sequence[tuple[list[str], str]], *, c: float = 1.0,
