@@ -20,7 +20,9 @@ loading the pipeline and of extracting; what a configuration spends beyond
 ``loads x load + extraction`` is the overhead of Prefect and the runner. One more run per
 runner, one worker and batches a tenth the size, splits it: the extra CPU per extra task is
 the cost of a task, the rest is fixed (starting worker processes, a Dask cluster, the flow).
-Wall-clock speed-ups mean something only on an otherwise idle machine: the load average is
+The same abstracts extracted by one and by two bare processes (in memory, no store, no Prefect)
+give the most two cores of the machine can give extraction: each runner's speed-up is also
+quoted as a share of that one. Wall-clock speed-ups mean something only on an otherwise idle machine: the load average is
 printed with the table. Results go to ``benchmarks/results/flow.md`` and ``flow.json``.
 
 >>> overhead(cpu=12.0, loads=2, load_cpu=1.0, extract_cpu=8.0)
@@ -40,7 +42,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench_common import REPO, base_texts, run_worker, write_pubmed_xml
+from bench_common import REPO, base_texts, run_worker, texts_stream, write_pubmed_xml
 
 RUNNERS = ("thread", "process", "dask")
 #: Load average (two cores) above which wall-clock speed-ups say more about the neighbours.
@@ -69,6 +71,41 @@ def worker_reference(url: str) -> dict[str, Any]:
         done = extract_pending(store, batch_size=500)
     return {"load_cpu": c1 - c0, "extract_cpu": time.process_time() - c1,
             "wall": time.perf_counter() - t1, "extracted": done.extracted}
+
+
+def _bare_worker(texts: list[tuple[str, str]], ready: Any, go: Any, done: Any) -> None:
+    """Load the pipeline, say so, wait for the start, extract ``texts``, report the CPU."""
+    from pipeline.extract import get_extractor
+    extractor = get_extractor()
+    list(extractor.extract_texts(texts[:1]))  # built and warmed before the clock starts
+    ready.put(True)
+    go.wait()
+    c0 = time.process_time()
+    list(extractor.extract_texts(texts))
+    done.put(time.process_time() - c0)
+
+
+def worker_bare(n: int, workers: int) -> dict[str, Any]:
+    """The same ``n`` abstracts (in memory) extracted by ``workers`` bare processes, no
+    store and no Prefect: wall from the start signal to the last result, and their CPU.
+    Two of these against one is the most parallel extraction can gain on this machine."""
+    import multiprocessing as mp
+    texts = list(texts_stream(base_texts(), n))
+    ctx = mp.get_context("spawn")
+    ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    procs = [ctx.Process(target=_bare_worker, args=(texts[i::workers], ready, go, done))
+             for i in range(workers)]
+    for proc in procs:
+        proc.start()
+    for _ in procs:
+        ready.get()
+    t0 = time.perf_counter()
+    go.set()
+    cpu = sum(done.get() for _ in procs)
+    wall = time.perf_counter() - t0
+    for proc in procs:
+        proc.join()
+    return {"wall": wall, "cpu": cpu, "extracted": n}
 
 
 def worker_stage(url: str, runner: str, workers: int, batch_size: int) -> dict[str, Any]:
@@ -137,6 +174,15 @@ def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
     ref = run_config(template, root, ["reference"])
     if "error" in ref:
         sys.exit(f"reference run failed: {ref['error']}")
+    bare = {}
+    for w in workers:
+        print(f"  bare processes x{w} ...", file=sys.stderr, flush=True)
+        bare[w] = run_worker(Path(__file__), ["--worker", "-", "bare", str(n), str(w)])
+    one_bare = bare.get(1, {})
+    for w, out in bare.items():
+        if "error" not in out and "error" not in one_bare and one_bare:
+            out |= {"speedup": one_bare["wall"] / out["wall"],
+                    "cpu_ratio": out["cpu"] / one_bare["cpu"]}
     rows, per_task = [], []
     small = max(1, batch_size // 10)
     for runner in runners:
@@ -163,7 +209,11 @@ def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
         if one and "error" not in row:
             row["speedup"] = one["wall"] / row["wall"]
             row["cpu_ratio"] = row["total_cpu"] / one["total_cpu"]
+            ceiling = bare.get(row["workers"], {}).get("speedup")
+            if ceiling:
+                row["of_bare"] = row["speedup"] / ceiling
     return {"n": n, "batch_size": batch_size, "reference": ref, "rows": rows,
+            "bare": {str(w): out for w, out in bare.items()},
             "per_task": per_task,
             "load_before": load_before,
             "cores": os.cpu_count(),
@@ -191,18 +241,34 @@ def markdown(res: dict[str, Any]) -> str:
                   "speed-ups below are not meaningful, the CPU figures are. Rerun "
                   "`python benchmarks/bench_flow.py` on a quiet machine.**", ""]
     lines += [
-        "| runner | workers | tasks | wall s | speed-up vs 1 worker | CPU s (tree + server) "
-        "| CPU vs 1 worker | overhead CPU-s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| runner | workers | tasks | wall s | speed-up vs 1 worker | ÷ bare speed-up "
+        "| CPU s (tree + server) | CPU vs 1 worker | overhead CPU-s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    for w, b in sorted(res.get("bare", {}).items()):
+        if "error" in b:
+            lines.append(f"| bare processes | {w} | failed: {b['error']} ||||||")
+            continue
+        lines.append(f"| bare processes (no store, no Prefect) | {w} | - | {b['wall']:.1f} | "
+                     f"{b.get('speedup', 1.0):.2f}x | 1.00 | {b['cpu']:.1f} | "
+                     f"{b.get('cpu_ratio', 1.0):.2f}x | - |")
     for r in res["rows"]:
         if "error" in r:
-            lines.append(f"| {r['runner']} | {r['workers']} | failed: {r['error']} |||||")
+            lines.append(f"| {r['runner']} | {r['workers']} | failed: {r['error']} ||||||")
             continue
         lines.append(f"| {r['runner']} | {r['workers']} | {r['tasks']} | {r['wall']:.1f} | "
-                     f"{r.get('speedup', 1.0):.2f}x | {r['total_cpu']:.1f} | "
-                     f"{r.get('cpu_ratio', 1.0):.2f}x | {r['overhead']:.1f} |")
+                     f"{r.get('speedup', 1.0):.2f}x | {r.get('of_bare', 1.0):.2f} | "
+                     f"{r['total_cpu']:.1f} | {r.get('cpu_ratio', 1.0):.2f}x | "
+                     f"{r['overhead']:.1f} |")
     lines += [
+        "",
+        "Bare processes: the same abstracts, in memory, extracted by that many processes "
+        "started and warmed before the clock (no store, no Prefect, no task): how much "
+        "the machine's cores can give extraction at all. '÷ bare speed-up' is a "
+        "configuration's speed-up as a share of theirs; what it misses is what the "
+        "configuration does not spread over the workers (worker start-up and pipeline "
+        "load, Prefect's flow and task bookkeeping, the last batches finishing unevenly), "
+        "a fixed cost that a larger store dilutes.",
         "",
         "Tasks: the extraction batches plus `list-pending`. Overhead: the CPU of the "
         "configuration (stage process, the worker processes it started, the Prefect server) "
@@ -230,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
         url, what, *rest = argv[1:]
         if what == "reference":
             out = worker_reference(url)
+        elif what == "bare":
+            out = worker_bare(int(rest[0]), int(rest[1]))
         else:
             out = worker_stage(url, rest[0], int(rest[1]), int(rest[2]))
         print(json.dumps(out))
