@@ -20,10 +20,11 @@ loading the pipeline and of extracting; what a configuration spends beyond
 ``loads x load + extraction`` is the overhead of Prefect and the runner. One more run per
 runner, one worker and batches a tenth the size, splits it: the extra CPU per extra task is
 the cost of a task, the rest is fixed (starting worker processes, a Dask cluster, the flow).
-The same abstracts extracted by one and by two bare processes (in memory, no store, no Prefect)
-give the most two cores of the machine can give extraction: each runner's speed-up is also
-quoted as a share of that one. Wall-clock speed-ups mean something only on an otherwise idle machine: the load average is
-printed with the table. Results go to ``benchmarks/results/flow.md`` and ``flow.json``.
+The same abstracts extracted by one and by two bare processes (in memory, no store, no
+Prefect, batches split as the flow splits them) give the most the cores can give extraction:
+each runner's speed-up is also quoted as a share of that one. Wall-clock speed-ups mean
+something only on an otherwise idle machine: the load average is printed with the table.
+Results go to ``benchmarks/results/flow.md`` and ``flow.json`` (``--out`` another directory).
 
 >>> overhead(cpu=12.0, loads=2, load_cpu=1.0, extract_cpu=8.0)
 2.0
@@ -85,15 +86,20 @@ def _bare_worker(texts: list[tuple[str, str]], ready: Any, go: Any, done: Any) -
     done.put(time.process_time() - c0)
 
 
-def worker_bare(n: int, workers: int) -> dict[str, Any]:
+def worker_bare(n: int, workers: int, batch_size: int) -> dict[str, Any]:
     """The same ``n`` abstracts (in memory) extracted by ``workers`` bare processes, no
     store and no Prefect: wall from the start signal to the last result, and their CPU.
-    Two of these against one is the most parallel extraction can gain on this machine."""
+    Each takes every ``workers``-th run of ``batch_size`` abstracts, as the flow's workers
+    take its batches (the corpus repeats its distinct abstracts past a few thousand, and
+    a process is faster on texts it has seen: both split them the same way). Two of these
+    against one is the most parallel extraction can gain on this machine."""
     import multiprocessing as mp
     texts = list(texts_stream(base_texts(), n))
+    batches = [texts[i:i + batch_size] for i in range(0, n, batch_size)]
     ctx = mp.get_context("spawn")
     ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-    procs = [ctx.Process(target=_bare_worker, args=(texts[i::workers], ready, go, done))
+    procs = [ctx.Process(target=_bare_worker,
+                         args=([t for b in batches[i::workers] for t in b], ready, go, done))
              for i in range(workers)]
     for proc in procs:
         proc.start()
@@ -177,7 +183,8 @@ def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
     bare = {}
     for w in workers:
         print(f"  bare processes x{w} ...", file=sys.stderr, flush=True)
-        bare[w] = run_worker(Path(__file__), ["--worker", "-", "bare", str(n), str(w)])
+        bare[w] = run_worker(Path(__file__), ["--worker", "-", "bare", str(n), str(w),
+                                               str(batch_size)])
     one_bare = bare.get(1, {})
     for w, out in bare.items():
         if "error" not in out and "error" not in one_bare and one_bare:
@@ -263,12 +270,12 @@ def markdown(res: dict[str, Any]) -> str:
     lines += [
         "",
         "Bare processes: the same abstracts, in memory, extracted by that many processes "
-        "started and warmed before the clock (no store, no Prefect, no task): how much "
-        "the machine's cores can give extraction at all. '÷ bare speed-up' is a "
-        "configuration's speed-up as a share of theirs; what it misses is what the "
-        "configuration does not spread over the workers (worker start-up and pipeline "
-        "load, Prefect's flow and task bookkeeping, the last batches finishing unevenly), "
-        "a fixed cost that a larger store dilutes.",
+        "started and warmed before the clock, each taking every other batch as the flow's "
+        "workers do (no store, no Prefect, no task): how much the machine's cores can give "
+        "extraction at all. '÷ bare speed-up' is a configuration's speed-up as a share of "
+        "theirs; what it misses is what the configuration does not spread over the workers "
+        "(worker start-up and pipeline load, Prefect's flow and task bookkeeping, store "
+        "reads and writes, the last batches finishing unevenly).",
         "",
         "Tasks: the extraction batches plus `list-pending`. Overhead: the CPU of the "
         "configuration (stage process, the worker processes it started, the Prefect server) "
@@ -297,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         if what == "reference":
             out = worker_reference(url)
         elif what == "bare":
-            out = worker_bare(int(rest[0]), int(rest[1]))
+            out = worker_bare(int(rest[0]), int(rest[1]), int(rest[2]))
         else:
             out = worker_stage(url, rest[0], int(rest[1]), int(rest[2]))
         print(json.dumps(out))
