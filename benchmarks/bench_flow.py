@@ -86,6 +86,18 @@ def _bare_worker(texts: list[tuple[str, str]], ready: Any, go: Any, done: Any) -
     done.put(time.process_time() - c0)
 
 
+def _receive(queue: Any, procs: list[Any]) -> Any:
+    """The next item of ``queue``; raises when one of ``procs`` died instead of waiting."""
+    from queue import Empty
+    while True:
+        try:
+            return queue.get(timeout=1.0)
+        except Empty:
+            dead = [p.exitcode for p in procs if p.exitcode not in (None, 0)]
+            if dead:
+                raise RuntimeError(f"a bare worker process exited with code {dead[0]}")
+
+
 def worker_bare(n: int, workers: int, batch_size: int) -> dict[str, Any]:
     """The same ``n`` abstracts (in memory) extracted by ``workers`` bare processes, no
     store and no Prefect: wall from the start signal to the last result, and their CPU.
@@ -104,10 +116,10 @@ def worker_bare(n: int, workers: int, batch_size: int) -> dict[str, Any]:
     for proc in procs:
         proc.start()
     for _ in procs:
-        ready.get()
+        _receive(ready, procs)
     t0 = time.perf_counter()
     go.set()
-    cpu = sum(done.get() for _ in procs)
+    cpu = sum(_receive(done, procs) for _ in procs)
     wall = time.perf_counter() - t0
     for proc in procs:
         proc.join()
@@ -187,7 +199,7 @@ def measure(n: int, runners: list[str], workers: list[int], batch_size: int,
                                                str(batch_size)])
     one_bare = bare.get(1, {})
     for w, out in bare.items():
-        if "error" not in out and "error" not in one_bare and one_bare:
+        if one_bare and "error" not in one_bare and "error" not in out:
             out |= {"speedup": one_bare["wall"] / out["wall"],
                     "cpu_ratio": out["cpu"] / one_bare["cpu"]}
     rows, per_task = [], []
@@ -264,14 +276,15 @@ def markdown(res: dict[str, Any]) -> str:
             lines.append(f"| {r['runner']} | {r['workers']} | failed: {r['error']} ||||||")
             continue
         lines.append(f"| {r['runner']} | {r['workers']} | {r['tasks']} | {r['wall']:.1f} | "
-                     f"{r.get('speedup', 1.0):.2f}x | {r.get('of_bare', 1.0):.2f} | "
+                     f"{r.get('speedup', 1.0):.2f}x | "
+                     f"{format(r['of_bare'], '.2f') if 'of_bare' in r else '-'} | "
                      f"{r['total_cpu']:.1f} | {r.get('cpu_ratio', 1.0):.2f}x | "
                      f"{r['overhead']:.1f} |")
     lines += [
         "",
         "Bare processes: the same abstracts, in memory, extracted by that many processes "
-        "started and warmed before the clock, each taking every other batch as the flow's "
-        "workers do (no store, no Prefect, no task): how much the machine's cores can give "
+        "started and warmed before the clock, the batches dealt out to them in turn as to "
+        "the flow's workers (no store, no Prefect, no task): how much the machine's cores give "
         "extraction at all. '÷ bare speed-up' is a configuration's speed-up as a share of "
         "theirs; what it misses is what the configuration does not spread over the workers "
         "(worker start-up and pipeline load, Prefect's flow and task bookkeeping, store "
