@@ -264,7 +264,7 @@ def markdown(res: dict[str, Any]) -> str:
         "| CPU s (tree + server) | CPU vs 1 worker | overhead CPU-s |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for w, b in sorted(res.get("bare", {}).items()):
+    for w, b in sorted(res.get("bare", {}).items(), key=lambda kv: int(kv[0])):
         if "error" in b:
             lines.append(f"| bare processes | {w} | failed: {b['error']} ||||||")
             continue
