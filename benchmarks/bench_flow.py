@@ -21,7 +21,7 @@ loading the pipeline and of extracting; what a configuration spends beyond
 runner, one worker and batches a tenth the size, splits it: the extra CPU per extra task is
 the cost of a task, the rest is fixed (starting worker processes, a Dask cluster, the flow).
 The same abstracts extracted by one and by two bare processes (in memory, no store, no
-Prefect, batches split as the flow splits them) give the most the cores can give extraction:
+Prefect, batches cut as the flow cuts them, each process taking the next when free) give the most the cores can give extraction:
 each runner's speed-up is also quoted as a share of that one. Wall-clock speed-ups mean
 something only on an otherwise idle machine: the load average is printed with the table.
 Results go to ``benchmarks/results/flow.md`` and ``flow.json`` (``--out`` another directory).
@@ -74,15 +74,17 @@ def worker_reference(url: str) -> dict[str, Any]:
             "wall": time.perf_counter() - t1, "extracted": done.extracted}
 
 
-def _bare_worker(texts: list[tuple[str, str]], ready: Any, go: Any, done: Any) -> None:
-    """Load the pipeline, say so, wait for the start, extract ``texts``, report the CPU."""
+def _bare_worker(batches: Any, ready: Any, go: Any, done: Any) -> None:
+    """Load the pipeline, say so, wait for the start, extract batches from the queue
+    ``batches`` until a None, report the CPU."""
     from pipeline.extract import get_extractor
     extractor = get_extractor()
-    list(extractor.extract_texts(texts[:1]))  # built and warmed before the clock starts
+    list(extractor.extract_texts([("0", "MSCs lowered ALT in mice.")]))  # built and warmed
     ready.put(True)
     go.wait()
     c0 = time.process_time()
-    list(extractor.extract_texts(texts))
+    for batch in iter(batches.get, None):
+        list(extractor.extract_texts(batch))
     done.put(time.process_time() - c0)
 
 
@@ -101,18 +103,21 @@ def _receive(queue: Any, procs: list[Any]) -> Any:
 def worker_bare(n: int, workers: int, batch_size: int) -> dict[str, Any]:
     """The same ``n`` abstracts (in memory) extracted by ``workers`` bare processes, no
     store and no Prefect: wall from the start signal to the last result, and their CPU.
-    Each takes every ``workers``-th run of ``batch_size`` abstracts, as the flow's workers
-    take its batches (the corpus repeats its distinct abstracts past a few thousand, and
-    a process is faster on texts it has seen: both split them the same way). Two of these
-    against one is the most parallel extraction can gain on this machine."""
+    The abstracts are cut as the flow cuts the pending articles
+    (:func:`pipeline.extract.shared_batches`) and each process takes the next batch when
+    free, as the flow's workers do. Two of these against one is the most parallel
+    extraction can gain on this machine."""
     import multiprocessing as mp
+    from pipeline.extract import shared_batches
     texts = list(texts_stream(base_texts(), n))
-    batches = [texts[i:i + batch_size] for i in range(0, n, batch_size)]
     ctx = mp.get_context("spawn")
-    ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Event()
-    procs = [ctx.Process(target=_bare_worker,
-                         args=([t for b in batches[i::workers] for t in b], ready, go, done))
-             for i in range(workers)]
+    batches, ready, done, go = ctx.Queue(), ctx.Queue(), ctx.Queue(), ctx.Event()
+    for batch in shared_batches(texts, batch_size, workers):
+        batches.put(batch)
+    for _ in range(workers):
+        batches.put(None)
+    procs = [ctx.Process(target=_bare_worker, args=(batches, ready, go, done))
+             for _ in range(workers)]
     for proc in procs:
         proc.start()
     for _ in procs:
@@ -283,12 +288,12 @@ def markdown(res: dict[str, Any]) -> str:
     lines += [
         "",
         "Bare processes: the same abstracts, in memory, extracted by that many processes "
-        "started and warmed before the clock, the batches dealt out to them in turn as to "
-        "the flow's workers (no store, no Prefect, no task): how much the machine's cores give "
+        "started and warmed before the clock, cut into the flow's batches (the last ones "
+        "smaller) and each taking the next when free, as the flow's workers do (no store, no Prefect, no task): how much the machine's cores give "
         "extraction at all. '÷ bare speed-up' is a configuration's speed-up as a share of "
         "theirs; what it misses is what the configuration does not spread over the workers "
         "(worker start-up and pipeline load, Prefect's flow and task bookkeeping, store "
-        "reads and writes, the last batches finishing unevenly).",
+        "reads and writes).",
         "",
         "Tasks: the extraction batches plus `list-pending`. Overhead: the CPU of the "
         "configuration (stage process, the worker processes it started, the Prefect server) "

@@ -91,7 +91,7 @@ def ingest_files_task(database: str | None, paths: list[str] | None = None) -> d
 @task(name="list-pending", **_NO_CACHE)
 def list_pending(database: str | None, batch_size: int, workers: int = 1) -> list[Span]:
     """Articles whose extraction is missing or stale (not failed before), as PMID spans of
-    at most ``batch_size`` articles, a multiple of ``workers`` of them when few."""
+    at most ``batch_size`` articles, the last ones smaller when ``workers`` share them."""
     return pending_spans(open_store(database), extractor_version(), batch_size,
                          workers=workers)
 

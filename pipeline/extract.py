@@ -38,13 +38,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 from . import __version__
 from .context import document_context
 from .errors import StoreError
 from .model import Article, DocumentContext, Extraction
-from .progress import Progress, batched
+from .progress import Progress, batched, tapered
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -53,9 +53,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Extractor", "ExtractReport", "extractor_version", "get_extractor",
            "fewer_collections", "clean_text", "extract_batch", "extract_pmids",
            "extract_pmids_at", "extract_pending", "pending_articles", "pending_spans",
-           "extract_span", "extract_span_at", "Span", "DEFAULT_MAX_CHARS"]
+           "extract_span", "extract_span_at", "shared_batches", "Span", "LEAST_SPAN",
+           "DEFAULT_MAX_CHARS"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _PKG = Path(__file__).resolve().parent
 #: Files and packages (every file below them) whose content defines what extraction produces:
@@ -361,37 +363,41 @@ def pending_articles(store: "Store", version: str, *, limit: int | None = None,
             yield article
 
 
+#: The smallest span worth a task of its own when workers share the spans: about 0.1 s of
+#: extraction, what a task costs on the process and Dask runners (``benchmarks/bench_flow.py``).
+LEAST_SPAN = 25
+
 #: A batch by reference: the first and last pending PMID it covers (inclusive).
 Span = tuple[str, str]
 
 
 def pending_spans(store: "Store", version: str, batch_size: int, *, limit: int | None = None,
                   retry_failed: bool = False, workers: int = 1) -> list[Span]:
-    """The pending articles as PMID ranges of ``batch_size`` articles each.
+    """The pending articles as PMID ranges of at most ``batch_size`` articles each.
 
     A span stays two PMIDs however large the store, so a batch can be handed to a task or a
     worker process by reference (:func:`extract_span` reads its articles from the store).
-    For ``workers`` > 1, a few spans (more than one, at most 8 per worker) are cut again
-    into a multiple of ``workers`` spans of equal size (none larger), so no worker idles
-    while another finishes; one span stays one (no worker worth starting).
+    For ``workers`` > 1 the last spans are smaller (:func:`~pipeline.progress.tapered`), so
+    the workers, each taking the next span when free, finish together (none but the last
+    smaller than :data:`LEAST_SPAN` articles, or than ``batch_size`` if that is less).
 
     >>> with Store("sqlite://") as store:                     # doctest: +SKIP
     ...     pending_spans(store, extractor_version(), 2)
     [('1', '2'), ('3', '3')]
     """
-    keep = 8 * workers if workers > 1 else 0
-    spans: list[Span] = []
-    pmids: list[str] = []  # only while few: bounded memory on any store
-    for batch in batched((a.pmid for a in pending_articles(
-            store, version, limit=limit, retry_failed=retry_failed)), batch_size):
-        spans.append((batch[0], batch[-1]))
-        if len(spans) <= keep:
-            pmids += batch
-    if 1 < len(spans) <= keep and len(spans) % workers:
-        k = -(-len(spans) // workers) * workers
-        cuts = [i * len(pmids) // k for i in range(k + 1)]
-        spans = [(pmids[a], pmids[b - 1]) for a, b in zip(cuts, cuts[1:])]
-    return spans
+    pmids = (a.pmid for a in pending_articles(store, version, limit=limit,
+                                               retry_failed=retry_failed))
+    return [(batch[0], batch[-1]) for batch in shared_batches(pmids, batch_size, workers)]
+
+
+def shared_batches(items: Iterable[T], batch_size: int, workers: int) -> Iterator[list[T]]:
+    """``items`` cut as :func:`pending_spans` cuts the pending articles for ``workers``.
+
+    >>> [len(b) for b in shared_batches(range(700), 200, 2)]
+    [175, 132, 99, 74, 55, 42, 31, 25, 25, 25, 17]
+    """
+    least = min(batch_size, max(batch_size // 8, LEAST_SPAN))
+    return tapered(items, batch_size, workers, least)
 
 
 def extract_span(store: "Store", first: str, last: str, extractor: Extractor | None = None,

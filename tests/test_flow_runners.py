@@ -65,20 +65,33 @@ def one_worker(harness, demo_template, tmp_path_factory) -> dict[str, dict]:
 ])
 def test_two_workers_store_what_one_worker_stores(runner, one_worker, demo_template, tmp_path):
     out, stored = extract_copy(demo_template, tmp_path, runner, 2)
-    # 40 articles in batches of at most 15: 3 batches, rounded up to 4 so 2 workers share them
-    assert out["extracted"] == 40 and out["failed"] == [] and out["batches"] == 4
+    # 40 articles in batches of at most 15 (none smaller than 15 when shared): 3 batches
+    assert out["extracted"] == 40 and out["failed"] == [] and out["batches"] == 3
     assert stored == one_worker
 
 
-def test_few_spans_are_cut_for_the_workers():
+def test_the_last_spans_are_smaller_when_workers_share_them():
     with Store("sqlite://") as store:
-        store.upsert_articles((Article(str(100 + i), f"T{i}", "MSCs lower ALT."), None)
-                              for i in range(12))
+        store.upsert_articles((Article(str(1000 + i), f"T{i}", "MSCs lower ALT."), None)
+                              for i in range(1000))
 
-        def spans(batch_size: int, workers: int) -> list[tuple[str, str]]:
-            return pending_spans(store, extractor_version(), batch_size, workers=workers)
-        assert spans(5, 1) == [("100", "104"), ("105", "109"), ("110", "111")]
-        assert spans(5, 2) == [("100", "102"), ("103", "105"), ("106", "108"), ("109", "111")]
-        assert spans(20, 2) == [("100", "111")]  # one batch: no worker worth starting
-        assert spans(6, 2) == [("100", "105"), ("106", "111")]
-        assert len(spans(1, 2)) == 12  # more than 8 per worker: left as they are
+        def sizes(batch_size: int, workers: int) -> list[int]:
+            spans = pending_spans(store, extractor_version(), batch_size, workers=workers)
+            assert [int(a) for a, _ in spans[1:]] == [int(b) + 1 for _, b in spans[:-1]]
+            return [int(b) - int(a) + 1 for a, b in spans]
+        assert sizes(200, 1) == [200] * 5
+        assert sizes(200, 2) == [200, 200, 150, 113, 85, 63, 48, 36, 27, 25, 25, 25, 3]
+        assert sizes(1000, 2) == [1000]  # one batch: no worker worth starting
+        assert sizes(100, 2) == [100] * 7 + [75, 57, 42, 32, 25, 25, 25, 19]
+        assert sizes(10, 2) == [10] * 100  # never below the batch size asked for
+
+
+def test_tapered_keeps_every_item_once_in_order():
+    from pipeline.progress import tapered
+    for total in (0, 1, 7, 99, 100, 101, 2_345):
+        for workers in (1, 2, 3, 8):
+            lists = list(tapered(iter(range(total)), 100, workers))
+            assert [i for b in lists for i in b] == list(range(total))
+            assert all(0 < len(b) <= 100 for b in lists)
+            tail = [len(b) for b in lists[-2 * workers:-1]]
+            assert tail == sorted(tail, reverse=True)

@@ -83,3 +83,12 @@ def test_annotate_with_two_workers_writes_what_one_writes(tmp_path, relations):
                      "--workers", workers, *flags]) == 0
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] and outs[0].count(b"\n") == 4 * len(lines) + 1
+
+
+def test_workers_end_with_status_0_without_tearing_the_pipeline_down():
+    from pipeline.parallel import annotate_in_worker, worker_pool
+    with worker_pool(2, relations=False) as pool:
+        line = pool.submit(annotate_in_worker, [("1", "MSCs lower ALT.")], False).result()[0]
+        procs = list(pool._processes.values())
+    assert json.loads(line)["id"] == "1"
+    assert procs and [p.exitcode for p in procs] == [0] * len(procs)
