@@ -136,7 +136,7 @@ def _annotate(batches: Iterable[list[tuple[str, str]]], *, relations: bool, batc
 def run(args: argparse.Namespace) -> int:
     """Handler of ``mscgraph annotate``."""
     from ..parallel import default_workers
-    from ..progress import Progress, batched
+    from ..progress import Progress, tapered
 
     if args.batch_size < 1:
         raise ParseError("--batch-size must be >= 1")
@@ -158,7 +158,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Progress("annotate", total, enabled=total is not None and sys.stderr.isatty(),
                       transient=True) as bar:
-            batches = batched(read_inputs(infile, skip_errors=args.skip_errors), args.batch_size)
+            # the last batches smaller when workers share them, so they finish together
+            batches = tapered(read_inputs(infile, skip_errors=args.skip_errors),
+                              args.batch_size, workers)
             with closing(_annotate(batches, relations=not args.no_relations,
                                    batch_size=args.batch_size, workers=workers)) as results:
                 for lines in results:
