@@ -76,7 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=positive_int, metavar="N",
                    help="extraction processes (default: the available cores; 1 = extract in "
                         "this process): worker processes behind the thread runner, Prefect "
-                        "or local Dask processes otherwise")
+                        "or local Dask processes otherwise; with --dask-address, the "
+                        "cluster's workers (the last batches are cut smaller for them)")
     p.add_argument("--batch-size", type=positive_int, metavar="N",
                    help="articles per extraction task (default: the flow's, 500)")
     p.add_argument("--eutils-url", help="E-utilities base URL (env MSCGRAPH_EUTILS_URL)")
