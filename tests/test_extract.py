@@ -142,3 +142,29 @@ def test_an_article_with_lone_surrogates_is_cleaned_and_saved():
         report = extract_batch(store, [odd], Extractor(relations=False))
         assert report.extracted == 1 and report.failed == ()
         assert store.get_extraction("5").mentions
+
+
+def test_the_version_follows_what_extraction_produces_not_the_batch_path(tmp_path, monkeypatch):
+    import shutil
+
+    import pipeline.extractor as core
+    pkg = tmp_path / "pipeline"
+    shutil.copytree(core._PKG, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def version() -> str:
+        core.extractor_version.cache_clear()
+        return core.extractor_version()
+    monkeypatch.setattr(core, "_PKG", pkg)
+    try:
+        before = version()
+        (pkg / "extract.py").write_text("# the batch path changed\n", encoding="utf-8")
+        assert version() == before
+        with (pkg / "extractor.py").open("a", encoding="utf-8") as fh:
+            fh.write("# the extractor changed\n")
+        changed = version()
+        assert changed != before
+        (pkg / "nlp" / "new_component.py").write_text("X = 1\n", encoding="utf-8")
+        assert version() not in (before, changed)
+    finally:
+        monkeypatch.undo()
+        core.extractor_version.cache_clear()
