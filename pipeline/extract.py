@@ -8,8 +8,8 @@ The one batch path -- "extract these articles and save them" -- is :func:`extrac
 :func:`extract_pmids` (a batch named by PMIDs), :func:`extract_span` (the pending articles
 between two PMIDs, a batch handed over by reference: see :func:`pending_spans`), their ``_at``
 forms for worker processes (given a database URL) and :func:`extract_pending` (everything new
-or stale, batch by batch) all go through it, and so do ``mscgraph extract`` and the flows. One failing
-article never stops its batch: an article longer than ``max_chars`` is recorded as failed
+or stale, batch by batch) all go through it, and so do ``mscgraph extract`` and the flows. One
+failing article never stops its batch: an article longer than ``max_chars`` is recorded as failed
 ("too long") without running the pipeline, lone surrogates are replaced by U+FFFD, and a batch
 that raises is redone one article at a time, recording the article that fails in the store
 (:meth:`~pipeline.store.Store.record_extraction_failures`). Failed articles are skipped by later

@@ -52,10 +52,10 @@ def tapered(items: Iterable[T], n: int, workers: int, least: int | None = None
 
     Lists of ``n`` stream lazily while more than ``2 x workers`` of them remain unread (only
     those are held); what is left is cut into lists of a ``2 x workers``-th of what remains
-    each, down to ``least`` (default: an eighth of ``n``; guided self-scheduling). Items that fit in one list stay
-    one (not worth sharing).
-    One worker gets :func:`batched`'s lists. Two bare extraction processes pulling 500-article
-    lists finish 4,000 articles 1.94x as fast as one this way, 1.75x with lists all of 500.
+    each, down to ``least`` (default: an eighth of ``n``; guided self-scheduling). Items
+    that fit in one list stay one (not worth sharing). One worker gets :func:`batched`'s
+    lists. Two bare extraction processes pulling 500-article lists finish 4,000 articles
+    1.94x as fast as one this way, 1.75x with lists all of 500.
 
     >>> [len(b) for b in tapered(range(2000), 500, 2)]
     [500, 375, 282, 211, 158, 119, 89, 67, 62, 62, 62, 13]

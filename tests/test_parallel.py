@@ -92,3 +92,18 @@ def test_workers_end_with_status_0_without_tearing_the_pipeline_down():
         procs = list(pool._processes.values())
     assert json.loads(line)["id"] == "1"
     assert procs and [p.exitcode for p in procs] == [0] * len(procs)
+
+
+def test_default_workers_leave_room_in_memory(monkeypatch, caplog):
+    import pipeline.parallel as par
+    monkeypatch.setattr(par.os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    monkeypatch.setattr(par, "available_memory", lambda: None)
+    assert par.default_workers() == 8
+    monkeypatch.setattr(par, "available_memory", lambda: 20 * par.WORKER_MEMORY)
+    assert par.default_workers() == 8
+    monkeypatch.setattr(par, "available_memory", lambda: int(2.5 * par.WORKER_MEMORY))
+    with caplog.at_level("INFO", logger="pipeline.parallel"):
+        assert par.default_workers() == 2
+    assert "2 extraction worker(s) for 8 cores" in caplog.text and "--workers" in caplog.text
+    monkeypatch.setattr(par, "available_memory", lambda: 0)
+    assert par.default_workers() == 1

@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="skip malformed input lines (logged) instead of stopping")
     p.add_argument("--workers", type=positive_int, metavar="N",
                    help="worker processes, each loading the pipeline once (default: the "
-                        "available cores; 1 = this process)")
+                        "available cores, fewer if memory lacks 1 GB for each; 1 = this process)")
     p.set_defaults(func=run)
 
 

@@ -44,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="articles per committed batch (default 200)")
     p.add_argument("--workers", type=positive_int, metavar="N",
                    help="worker processes, each loading the pipeline once (default: the "
-                        "available cores; 1 = this process)")
+                        "available cores, fewer if memory lacks 1 GB for each; 1 = this process)")
     p.add_argument("--max-chars", type=positive_int, default=DEFAULT_MAX_CHARS, metavar="N",
                    help="skip (and record as failed) articles longer than N characters "
                         f"(default {DEFAULT_MAX_CHARS:,})")

@@ -74,7 +74,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="scheduler of an existing Dask cluster (with --task-runner dask; "
                         "default: a local cluster)")
     p.add_argument("--workers", type=positive_int, metavar="N",
-                   help="extraction processes (default: the available cores; 1 = extract in "
+                   help="extraction processes (default: the available cores, fewer if memory "
+                        "lacks 1 GB for each; 1 = extract in "
                         "this process): worker processes behind the thread runner, Prefect "
                         "or local Dask processes otherwise; with --dask-address, the "
                         "cluster's workers (the last batches are cut smaller for them)")
