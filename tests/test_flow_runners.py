@@ -95,3 +95,14 @@ def test_tapered_keeps_every_item_once_in_order():
             assert all(0 < len(b) <= 100 for b in lists)
             tail = [len(b) for b in lists[-2 * workers:-1]]
             assert tail == sorted(tail, reverse=True)
+
+
+def test_tapered_streams_holding_few_lists():
+    from itertools import count, islice
+
+    from pipeline.progress import tapered
+    read = []
+    endless = (read.append(i) or i for i in count())
+    first = list(islice(tapered(endless, 10, 2), 3))
+    assert first == [list(range(0, 10)), list(range(10, 20)), list(range(20, 30))]
+    assert len(read) <= (3 + 2 * 2 + 1) * 10  # what it yielded plus the 2 x workers held
