@@ -136,7 +136,8 @@ def _annotate(batches: Iterable[list[tuple[str, str]]], *, relations: bool, batc
 def run(args: argparse.Namespace) -> int:
     """Handler of ``mscgraph annotate``."""
     from ..parallel import default_workers
-    from ..progress import Progress, tapered
+    from ..extract import shared_batches
+    from ..progress import Progress
 
     if args.batch_size < 1:
         raise ParseError("--batch-size must be >= 1")
@@ -158,9 +159,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with Progress("annotate", total, enabled=total is not None and sys.stderr.isatty(),
                       transient=True) as bar:
-            # the last batches smaller when workers share them, so they finish together
-            batches = tapered(read_inputs(infile, skip_errors=args.skip_errors),
-                              args.batch_size, workers)
+            # the last batches smaller when workers share them, as the flow's spans
+            batches = shared_batches(read_inputs(infile, skip_errors=args.skip_errors),
+                                     args.batch_size, workers)
             with closing(_annotate(batches, relations=not args.no_relations,
                                    batch_size=args.batch_size, workers=workers)) as results:
                 for lines in results:
